@@ -1,0 +1,47 @@
+# Kasa developer entry points. `make help` lists them.
+#
+# PostgreSQL tests read TEST_DATABASE_URL (or DATABASE_URL); without either they are
+# skipped with a message, unless CI=true, where they fail instead.
+
+CARGO ?= cargo
+# `make migrate MIGRATE=status` (up | down | status | fresh --yes)
+MIGRATE ?= up
+
+.PHONY: help test run smoke migrate fmt lint ci
+
+help:
+	@echo "make test     whole test suite (nextest if installed, else cargo test) + doc tests"
+	@echo "make run      kasa serve --dev (embedded SQLite, in-process mock PSP, demo credentials)"
+	@echo "make smoke    end-to-end money path against real kasa and mock-psp processes"
+	@echo "make migrate  cargo xtask migrate \$$(MIGRATE) (default: up)"
+	@echo "make fmt      format the workspace"
+	@echo "make lint     clippy on every target, warnings denied"
+	@echo "make ci       what CI runs (.ci/run)"
+
+test:
+	$(CARGO) test --doc --workspace --quiet
+	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
+		echo "+ cargo nextest run --workspace --no-fail-fast"; \
+		$(CARGO) nextest run --workspace --no-fail-fast; \
+	else \
+		echo "+ cargo test --workspace (cargo-nextest not installed)"; \
+		$(CARGO) test --workspace --no-fail-fast; \
+	fi
+
+run:
+	$(CARGO) run --release --bin kasa -- serve --dev
+
+smoke:
+	$(CARGO) xtask smoke
+
+migrate:
+	$(CARGO) xtask migrate $(MIGRATE)
+
+fmt:
+	$(CARGO) fmt --all
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+ci:
+	bash .ci/run

@@ -1,0 +1,327 @@
+//! Tokens, passwords and the authenticated principals.
+
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use chrono::Utc;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use ledger::PlayerId;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// Admin roles, from most to least powerful.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Read-only.
+    Support,
+    /// May approve, reject, pay out, recheck and reconcile.
+    Finance,
+    /// Manages the users of one tenant.
+    TenantAdmin,
+    /// Everything, on every tenant.
+    PlatformAdmin,
+}
+
+impl Role {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Support => "support",
+            Role::Finance => "finance",
+            Role::TenantAdmin => "tenant_admin",
+            Role::PlatformAdmin => "platform_admin",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            Role::Support,
+            Role::Finance,
+            Role::TenantAdmin,
+            Role::PlatformAdmin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == raw)
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: Uuid,
+    kind: PrincipalKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tenant: Option<Uuid>,
+    iss: String,
+    aud: String,
+    iat: i64,
+    exp: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum PrincipalKind {
+    Admin,
+    Player,
+}
+
+/// Signs and checks HS256 tokens. The algorithm is pinned; `exp`, `iss` and
+/// `aud` are required.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+}
+
+/// An issued token.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IssuedToken {
+    /// The JWT.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Lifetime in seconds.
+    pub expires_in: u64,
+}
+
+impl TokenKeys {
+    /// Keys from the shared secret.
+    pub fn new(secret: &SecretString, issuer: &str, audience: &str) -> Self {
+        let bytes = secret.expose_secret().as_bytes();
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        Self {
+            encoding: EncodingKey::from_secret(bytes),
+            decoding: DecodingKey::from_secret(bytes),
+            validation,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+        }
+    }
+
+    fn issue(&self, claims_of: ClaimsOf, ttl_s: u64) -> Result<IssuedToken, ApiError> {
+        let now = Utc::now().timestamp();
+        let (sub, kind, role, tenant) = match claims_of {
+            ClaimsOf::Admin(a) => (a.admin_id, PrincipalKind::Admin, Some(a.role), a.tenant_id),
+            ClaimsOf::Player(p) => (
+                p.player_id.0,
+                PrincipalKind::Player,
+                None,
+                Some(p.tenant_id),
+            ),
+        };
+        let claims = Claims {
+            sub,
+            kind,
+            role,
+            tenant,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            exp: now.saturating_add(i64::try_from(ttl_s).unwrap_or(i64::MAX)),
+        };
+        let access_token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(
+                |e| {
+                    tracing::error!(error = %e, "token signing failed");
+                    ApiError::Internal
+                },
+            )?;
+        Ok(IssuedToken {
+            access_token,
+            token_type: "Bearer",
+            expires_in: ttl_s,
+        })
+    }
+
+    /// Issues an admin token.
+    pub fn issue_admin(&self, admin: AdminPrincipal, ttl_s: u64) -> Result<IssuedToken, ApiError> {
+        self.issue(ClaimsOf::Admin(admin), ttl_s)
+    }
+
+    /// Issues a player token.
+    pub fn issue_player(
+        &self,
+        player: PlayerPrincipal,
+        ttl_s: u64,
+    ) -> Result<IssuedToken, ApiError> {
+        self.issue(ClaimsOf::Player(player), ttl_s)
+    }
+
+    fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|_| ApiError::Unauthorized)
+    }
+}
+
+enum ClaimsOf {
+    Admin(AdminPrincipal),
+    Player(PlayerPrincipal),
+}
+
+/// An authenticated admin.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminPrincipal {
+    /// Admin id.
+    pub admin_id: Uuid,
+    /// Role.
+    pub role: Role,
+    /// Tenant; `None` for platform admins.
+    pub tenant_id: Option<Uuid>,
+}
+
+impl AdminPrincipal {
+    /// Fails with 403 unless the admin has at least `role`.
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// The tenant filter of the admin's reads: `None` means every tenant.
+    pub fn tenant_filter(&self) -> Option<Uuid> {
+        if self.role == Role::PlatformAdmin {
+            None
+        } else {
+            self.tenant_id
+        }
+    }
+
+    /// True when the admin may see records of `tenant_id`.
+    pub fn sees_tenant(&self, tenant_id: Uuid) -> bool {
+        self.tenant_filter().is_none_or(|own| own == tenant_id)
+    }
+}
+
+/// An authenticated player.
+#[derive(Debug, Clone, Copy)]
+pub struct PlayerPrincipal {
+    /// Player id.
+    pub player_id: PlayerId,
+    /// Tenant of the player.
+    pub tenant_id: Uuid,
+}
+
+fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized)
+}
+
+fn claims(req: &HttpRequest) -> Result<Claims, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or(ApiError::Internal)?;
+    state.tokens.verify(bearer(req)?)
+}
+
+impl FromRequest for AdminPrincipal {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(claims(req).and_then(|c| match (c.kind, c.role) {
+            (PrincipalKind::Admin, Some(role)) => Ok(AdminPrincipal {
+                admin_id: c.sub,
+                role,
+                tenant_id: c.tenant,
+            }),
+            _ => Err(ApiError::Forbidden),
+        }))
+    }
+}
+
+impl FromRequest for PlayerPrincipal {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(claims(req).and_then(|c| match (c.kind, c.tenant) {
+            (PrincipalKind::Player, Some(tenant_id)) => Ok(PlayerPrincipal {
+                player_id: PlayerId(c.sub),
+                tenant_id,
+            }),
+            _ => Err(ApiError::Forbidden),
+        }))
+    }
+}
+
+/// Shortest password accepted.
+pub const PASSWORD_LEN_MIN: usize = 10;
+/// Longest password accepted (hashing cost stays bounded).
+pub const PASSWORD_LEN_MAX: usize = 128;
+
+/// Checks the password policy.
+pub fn check_password_policy(password: &str) -> Result<(), ApiError> {
+    let len = password.chars().count();
+    if !(PASSWORD_LEN_MIN..=PASSWORD_LEN_MAX).contains(&len) {
+        return Err(ApiError::Validation(format!(
+            "password must be {PASSWORD_LEN_MIN} to {PASSWORD_LEN_MAX} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// Hashes a password with Argon2id (random salt) on the blocking pool.
+pub async fn hash_password(password: SecretString) -> Result<String, ApiError> {
+    web::block(move || {
+        Argon2::default()
+            .hash_password(password.expose_secret().as_bytes())
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|_| ApiError::Internal)?
+    .map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        ApiError::Internal
+    })
+}
+
+/// Verifies a password against a stored hash on the blocking pool. With no
+/// stored hash it still spends the same work against a fixed hash, so a
+/// missing account does not answer faster than a wrong password.
+pub async fn verify_password(password: SecretString, stored: Option<String>) -> bool {
+    web::block(move || {
+        let matches = |hash: &str| {
+            Argon2::default()
+                .verify_password(password.expose_secret().as_bytes(), hash)
+                .is_ok()
+        };
+        match stored {
+            Some(hash) => matches(&hash),
+            None => {
+                let _ = matches(&DUMMY_HASH);
+                false
+            }
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Argon2::default()
+        .hash_password_with_salt(b"kasa-no-such-account", b"kasa-fixed-salt!")
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});

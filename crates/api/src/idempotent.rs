@@ -1,0 +1,156 @@
+//! The contract's idempotency protocol around one handler.
+//!
+//! The use-case receives the [`Lease`] and stores its response inside the
+//! transaction that commits its effects. A 4xx answer (nothing committed) is
+//! stored here so a retry gets the same answer; a 5xx releases the key.
+
+use std::future::Future;
+
+use actix_web::{HttpRequest, HttpResponse, ResponseError, http::StatusCode, http::header};
+use idempotency::{IdempotencyKey, fingerprint};
+use persistence::idempotency_store::{self, Begin, IdempotencyScope, Lease, StoredResponse};
+use serde::Serialize;
+
+use crate::problem::{ApiError, PROBLEM_JSON};
+use crate::state::AppState;
+
+/// Response header marking a replayed answer.
+pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
+
+/// An idempotent request: who asks, with which key, and what it looks like.
+pub struct IdempotentRequest {
+    scope: IdempotencyScope,
+    fingerprint: idempotency::Fingerprint,
+}
+
+impl IdempotentRequest {
+    /// Reads the `Idempotency-Key` header (400 when missing or invalid) and
+    /// fingerprints method, path and body.
+    pub fn new(
+        req: &HttpRequest,
+        tenant: String,
+        principal: String,
+        body: &[u8],
+    ) -> Result<Self, ApiError> {
+        let raw = req.headers().get("Idempotency-Key").ok_or_else(|| {
+            ApiError::IdempotencyKeyMissing("the Idempotency-Key header is required".into())
+        })?;
+        let raw = raw.to_str().map_err(|_| {
+            ApiError::IdempotencyKeyMissing("Idempotency-Key must be printable ASCII".into())
+        })?;
+        let key = IdempotencyKey::parse(raw)
+            .map_err(|e| ApiError::IdempotencyKeyMissing(e.to_string()))?;
+        Ok(Self {
+            scope: IdempotencyScope {
+                tenant,
+                principal,
+                key,
+            },
+            fingerprint: fingerprint(req.method().as_str(), req.path(), body),
+        })
+    }
+}
+
+/// Serializes a success body for storing and sending.
+pub fn stored_json<T: Serialize>(status: StatusCode, body: &T) -> Result<StoredResponse, ApiError> {
+    let body = serde_json::to_string(body).map_err(|e| {
+        tracing::error!(error = %e, "response serialization failed");
+        ApiError::Internal
+    })?;
+    Ok(StoredResponse {
+        status: status.as_u16(),
+        body,
+    })
+}
+
+/// Runs `work` at most once for the request's key and answers for it.
+pub async fn run<F, Fut>(state: &AppState, request: IdempotentRequest, work: F) -> HttpResponse
+where
+    F: FnOnce(Lease) -> Fut,
+    Fut: Future<Output = Result<StoredResponse, ApiError>>,
+{
+    let db = state.db.conn();
+    let begun = idempotency_store::begin(
+        db,
+        &request.scope,
+        &request.fingerprint,
+        state.idempotency_lease,
+    )
+    .await;
+    let lease = match begun {
+        Ok(Begin::Start(lease)) => lease,
+        Ok(Begin::Replay(stored)) => return respond(&stored, true),
+        Ok(Begin::Reused) => return ApiError::IdempotencyKeyReused.error_response(),
+        Ok(Begin::InFlight) => return ApiError::IdempotencyKeyInFlight.error_response(),
+        Err(e) => return ApiError::from(e).error_response(),
+    };
+    match work(lease.clone()).await {
+        Ok(stored) => respond(&stored, false),
+        Err(err)
+            if err.status_code().is_client_error()
+                && !matches!(err, ApiError::IdempotencyKeyInFlight) =>
+        {
+            let stored = StoredResponse {
+                status: err.status_code().as_u16(),
+                body: err.body(),
+            };
+            if let Err(e) = idempotency_store::complete(db, &lease, &stored).await {
+                tracing::warn!(error = %e, "could not store a 4xx idempotent result");
+            }
+            err.error_response()
+        }
+        Err(err) => {
+            if let Err(e) = idempotency_store::release(db, &lease).await {
+                tracing::warn!(error = %e, "could not release an idempotency key");
+            }
+            err.error_response()
+        }
+    }
+}
+
+fn respond(stored: &StoredResponse, replayed: bool) -> HttpResponse {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        PROBLEM_JSON
+    };
+    let mut response = HttpResponse::build(status);
+    response.insert_header((header::CONTENT_TYPE, content_type));
+    if replayed {
+        response.insert_header((REPLAYED_HEADER, "true"));
+    }
+    response.body(stored.body.clone())
+}
+
+/// For POSTs where the key is optional: without the header `work` just runs;
+/// with it, `work` runs at most once and its answer is stored afterwards.
+pub async fn run_optional<F, Fut>(
+    state: &AppState,
+    req: &HttpRequest,
+    scope: (String, String),
+    body: &[u8],
+    work: F,
+) -> HttpResponse
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<StoredResponse, ApiError>>,
+{
+    if req.headers().get("Idempotency-Key").is_none() {
+        return match work().await {
+            Ok(stored) => respond(&stored, false),
+            Err(e) => e.error_response(),
+        };
+    }
+    let request = match IdempotentRequest::new(req, scope.0, scope.1, body) {
+        Ok(request) => request,
+        Err(e) => return e.error_response(),
+    };
+    let db = state.db.conn();
+    run(state, request, |lease| async move {
+        let stored = work().await?;
+        idempotency_store::complete(db, &lease, &stored).await?;
+        Ok(stored)
+    })
+    .await
+}

@@ -1,0 +1,297 @@
+//! The admin API of the foundation: tenants, users, ledger verification,
+//! anomalies, deposits and player wallets. Reads are tenant-scoped: a
+//! non-platform admin sees only its tenant, and another tenant's ids are 404.
+
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use ledger::PlayerId;
+use persistence::NewAdmin;
+use persistence::audit::AuditRecord;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::auth::{AdminPrincipal, Role, check_password_policy, hash_password};
+use crate::body::{RawBody, parse_json};
+use crate::idempotent::{run_optional, stored_json};
+use crate::openapi::ProblemResponses;
+use crate::problem::ApiError;
+use crate::request_context::RequestId;
+use crate::routes::PageQuery;
+use crate::state::AppState;
+use crate::validate::{email, slug, text_field};
+use crate::views::PageView;
+use crate::views::{AnomalyView, DepositView, TransactionView, WalletView, page, timestamp};
+
+fn scope_of(admin: &AdminPrincipal) -> (String, String) {
+    let tenant = admin
+        .tenant_id
+        .map_or_else(|| "platform".to_owned(), |t| t.to_string());
+    (tenant, format!("admin:{}", admin.admin_id))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CreateTenant {
+    slug: String,
+    name: String,
+}
+
+/// `POST /admin/tenants` (platform admins).
+#[utoipa::path(post, path = "/api/v1/admin/tenants", tag = "admin", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateTenant, security(("bearer" = [])), responses((status = 201, body = Object, description = "Tenant created"), ProblemResponses))]
+#[post("/admin/tenants")]
+pub async fn create_tenant(
+    req: HttpRequest,
+    rid: RequestId,
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    body: RawBody,
+) -> HttpResponse {
+    let state = state.get_ref();
+    run_optional(state, &req, scope_of(&admin), &body.0, || async {
+        admin.require(Role::PlatformAdmin)?;
+        let form: CreateTenant = parse_json(&body.0)?;
+        let tenant = state
+            .db
+            .create_tenant(slug(&form.slug)?, text_field("name", &form.name, 200)?, &rid.admin(&admin))
+            .await?;
+        stored_json(
+            StatusCode::CREATED,
+            &json!({"id": tenant.id, "slug": tenant.slug, "name": tenant.name, "created_at": timestamp(tenant.created_at)}),
+        )
+    })
+    .await
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CreateUser {
+    email: String,
+    #[schema(value_type = String, min_length = 10, max_length = 128)]
+    password: SecretString,
+    role: String,
+    #[serde(default)]
+    tenant: Option<String>,
+}
+
+/// `POST /admin/users`: platform admins create anyone; tenant admins create
+/// `finance` and `support` users of their own tenant.
+#[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateUser, security(("bearer" = [])), responses((status = 201, body = Object, description = "Admin user created"), ProblemResponses))]
+#[post("/admin/users")]
+pub async fn create_user(
+    req: HttpRequest,
+    rid: RequestId,
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    body: RawBody,
+) -> HttpResponse {
+    let state = state.get_ref();
+    run_optional(state, &req, scope_of(&admin), &body.0, || async {
+        admin.require(Role::TenantAdmin)?;
+        let form: CreateUser = parse_json(&body.0)?;
+        let role = Role::parse(&form.role).ok_or_else(|| ApiError::Validation("unknown role".into()))?;
+        let email = email(&form.email)?;
+        check_password_policy(form.password.expose_secret())?;
+        let tenant_id = user_tenant(state, &admin, role, form.tenant.as_deref()).await?;
+        let password_hash = hash_password(form.password).await?;
+        let user = state
+            .db
+            .create_admin(NewAdmin { email, password_hash, role: role.as_str().to_owned(), tenant_id }, &rid.admin(&admin))
+            .await?;
+        stored_json(
+            StatusCode::CREATED,
+            &json!({"id": user.id, "email": user.email, "role": user.role, "tenant_id": user.tenant_id, "created_at": timestamp(user.created_at)}),
+        )
+    })
+    .await
+}
+
+/// Which tenant the new user belongs to, refusing what the creator may not do.
+async fn user_tenant(
+    state: &AppState,
+    admin: &AdminPrincipal,
+    role: Role,
+    tenant: Option<&str>,
+) -> Result<Option<Uuid>, ApiError> {
+    if admin.role != Role::PlatformAdmin && role >= Role::TenantAdmin {
+        return Err(ApiError::Forbidden);
+    }
+    match (role, tenant) {
+        (Role::PlatformAdmin, None) => Ok(None),
+        (Role::PlatformAdmin, Some(_)) => Err(ApiError::Validation(
+            "platform admins belong to no tenant".into(),
+        )),
+        (_, None) => Err(ApiError::Validation(
+            "tenant is required for this role".into(),
+        )),
+        (_, Some(slug)) => {
+            let tenant = state
+                .db
+                .tenant_by_slug(slug)
+                .await?
+                .ok_or(ApiError::NotFound("tenant"))?;
+            if admin.sees_tenant(tenant.id) {
+                Ok(Some(tenant.id))
+            } else {
+                Err(ApiError::NotFound("tenant"))
+            }
+        }
+    }
+}
+
+/// `POST /admin/ledger/verify`: recomputes every wallet of the admin's scope.
+#[utoipa::path(post, path = "/api/v1/admin/ledger/verify", tag = "admin", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = Object, description = "{ok, wallets_checked, mismatches}"), ProblemResponses))]
+#[post("/admin/ledger/verify")]
+pub async fn verify_ledger(
+    req: HttpRequest,
+    rid: RequestId,
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    body: RawBody,
+) -> HttpResponse {
+    let state = state.get_ref();
+    run_optional(state, &req, scope_of(&admin), &body.0, || async {
+        let report = state.db.verify_ledger(admin.tenant_filter()).await?;
+        if !report.ok {
+            tracing::error!(
+                mismatches = report.mismatches.len(),
+                "ledger verification found drift"
+            );
+        }
+        let record = AuditRecord {
+            tenant_id: admin.tenant_filter(),
+            action: "ledger.verify",
+            target_type: "ledger",
+            target_id: admin.tenant_filter().map_or_else(|| "all".to_owned(), |t| t.to_string()),
+            before: None,
+            after: Some(json!({"ok": report.ok, "wallets_checked": report.wallets_checked, "mismatches": report.mismatches.len()})),
+        };
+        state.db.audit(&rid.admin(&admin), record).await?;
+        stored_json(StatusCode::OK, &report)
+    })
+    .await
+}
+
+/// `GET /admin/anomalies`.
+#[utoipa::path(get, path = "/api/v1/admin/anomalies", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<AnomalyView>), ProblemResponses))]
+#[get("/admin/anomalies")]
+pub async fn anomalies(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .db
+        .anomalies(admin.tenant_filter(), query.page()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(page(rows, AnomalyView::of)?))
+}
+
+/// `GET /admin/deposits`.
+#[utoipa::path(get, path = "/api/v1/admin/deposits", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<DepositView>), ProblemResponses))]
+#[get("/admin/deposits")]
+pub async fn deposits(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .db
+        .deposits_of_tenant(admin.tenant_filter(), query.page()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(page(rows, DepositView::of)?))
+}
+
+async fn visible_player(
+    state: &AppState,
+    admin: &AdminPrincipal,
+    id: Uuid,
+) -> Result<PlayerId, ApiError> {
+    let player = state
+        .db
+        .player(PlayerId(id), admin.tenant_filter())
+        .await?
+        .ok_or(ApiError::NotFound("player"))?;
+    Ok(PlayerId(player.id))
+}
+
+/// `GET /admin/players/{id}/wallet`.
+#[utoipa::path(get, path = "/api/v1/admin/players/{id}/wallet", tag = "admin", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = WalletView), ProblemResponses))]
+#[get("/admin/players/{id}/wallet")]
+pub async fn player_wallet(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let player = visible_player(&state, &admin, id.into_inner()).await?;
+    let wallet = state
+        .db
+        .wallet(player)
+        .await?
+        .ok_or(ApiError::NotFound("wallet"))?;
+    Ok(HttpResponse::Ok().json(WalletView::of(wallet)?))
+}
+
+/// `GET /admin/players/{id}/transactions`.
+#[utoipa::path(get, path = "/api/v1/admin/players/{id}/transactions", tag = "admin", params(("id" = Uuid, Path, description = "Id"), PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<TransactionView>), ProblemResponses))]
+#[get("/admin/players/{id}/transactions")]
+pub async fn player_transactions(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let player = visible_player(&state, &admin, id.into_inner()).await?;
+    let rows = state
+        .db
+        .transactions_of_player(player, query.page()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(page(rows, TransactionView::of)?))
+}
+
+/// `GET /admin/audit-events` (newest first; tenant admins see their tenant's chain).
+#[utoipa::path(get, path = "/api/v1/admin/audit-events", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = Object, description = "Page of audit events"), ProblemResponses))]
+#[get("/admin/audit-events")]
+pub async fn audit_events(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .db
+        .audit_events(admin.tenant_filter(), query.page()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(page(rows, |e| {
+        Ok(json!({
+            "id": e.id,
+            "chain": e.chain_id,
+            "seq": e.seq,
+            "tenant_id": e.tenant_id,
+            "actor": e.actor,
+            "role": e.role,
+            "action": e.action,
+            "target_type": e.target_type,
+            "target_id": e.target_id,
+            "before": e.before.as_deref().and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok()),
+            "after": e.after.as_deref().and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok()),
+            "request_id": e.request_id,
+            "created_at": chrono::DateTime::from_timestamp_micros(e.created_at).map(timestamp),
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        }))
+    })?))
+}
+
+/// `GET /admin/audit-events/verify`: recomputes the hash chains.
+#[utoipa::path(get, path = "/api/v1/admin/audit-events/verify", tag = "admin", security(("bearer" = [])), responses((status = 200, body = Object, description = "{ok, count, broken}"), ProblemResponses))]
+#[get("/admin/audit-events/verify")]
+pub async fn verify_audit(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let report = state.db.verify_audit(admin.tenant_filter()).await?;
+    if !report.ok {
+        tracing::error!(broken = ?report.broken, "audit chain verification failed");
+    }
+    Ok(HttpResponse::Ok().json(report))
+}

@@ -1,0 +1,293 @@
+//! Admin withdrawals: list, detail, approve, reject, pay out, recheck.
+//! `finance` and above may act; `support` may only read.
+
+use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
+use payout::Observation;
+use persistence::{PayoutReply, Visibility, WithdrawalAction, WithdrawalFilter};
+use psp::{PayoutRequest, PspError};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+use withdrawal::WithdrawalState;
+
+use crate::auth::{AdminPrincipal, Role};
+use crate::body::{RawBody, parse_json};
+use crate::idempotent::{self, IdempotentRequest};
+use crate::openapi::ProblemResponses;
+use crate::problem::ApiError;
+use crate::psp_calls::{observation_of, observe_payout};
+use crate::request_context::RequestId;
+use crate::routes::PageQuery;
+use crate::state::AppState;
+use crate::validate::text_field;
+use crate::views::PageView;
+use crate::views::{WithdrawalView, page, withdrawal_response};
+use persistence::audit::AuditContext;
+
+/// Longest rejection reason.
+const REASON_LEN_MAX: usize = 500;
+
+fn admin_request(
+    req: &HttpRequest,
+    admin: &AdminPrincipal,
+    body: &[u8],
+) -> Result<IdempotentRequest, ApiError> {
+    let tenant = admin
+        .tenant_id
+        .map_or_else(|| "platform".to_owned(), |t| t.to_string());
+    IdempotentRequest::new(req, tenant, format!("admin:{}", admin.admin_id), body)
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    state: Option<String>,
+    player_id: Option<Uuid>,
+    #[serde(flatten)]
+    page: PageQuery,
+}
+
+/// `GET /admin/withdrawals?state=&player_id=`.
+#[utoipa::path(get, path = "/api/v1/admin/withdrawals", tag = "admin", params(("state" = Option<String>, Query, description = "Only this state"), ("player_id" = Option<Uuid>, Query, description = "Only this player"), PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<WithdrawalView>), ProblemResponses))]
+#[get("/admin/withdrawals")]
+pub async fn list(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let wanted = query
+        .state
+        .as_deref()
+        .map(WithdrawalState::parse)
+        .transpose()
+        .map_err(|e| ApiError::Validation(e.to_string()))?;
+    let filter = WithdrawalFilter {
+        state: wanted,
+        player_id: query.player_id,
+    };
+    let rows = state
+        .db
+        .withdrawals(
+            Visibility::Tenant(admin.tenant_filter()),
+            filter,
+            query.page.page()?,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(page(rows, WithdrawalView::of)?))
+}
+
+/// `GET /admin/withdrawals/{id}`.
+#[utoipa::path(get, path = "/api/v1/admin/withdrawals/{id}", tag = "admin", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[get("/admin/withdrawals/{id}")]
+pub async fn get(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let view = state
+        .db
+        .withdrawal(Visibility::Tenant(admin.tenant_filter()), id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound("withdrawal"))?;
+    Ok(HttpResponse::Ok().json(WithdrawalView::of(view)?))
+}
+
+/// Runs an idempotent admin action that `finance` and above may take.
+async fn act<F, Fut>(
+    req: &HttpRequest,
+    rid: &RequestId,
+    admin: AdminPrincipal,
+    state: &AppState,
+    body: &[u8],
+    work: F,
+) -> HttpResponse
+where
+    F: FnOnce(persistence::idempotency_store::Lease, AuditContext) -> Fut,
+    Fut: std::future::Future<
+            Output = Result<persistence::idempotency_store::StoredResponse, ApiError>,
+        >,
+{
+    if let Err(e) = admin.require(Role::Finance) {
+        return e.error_response();
+    }
+    match admin_request(req, &admin, body) {
+        Ok(request) => {
+            let audit = rid.admin(&admin);
+            idempotent::run(state, request, |lease| work(lease, audit)).await
+        }
+        Err(e) => e.error_response(),
+    }
+}
+
+/// `POST /admin/withdrawals/{id}/approve`.
+#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/approve", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[post("/admin/withdrawals/{id}/approve")]
+pub async fn approve(
+    req: HttpRequest,
+    rid: RequestId,
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: RawBody,
+) -> HttpResponse {
+    let (state, id) = (state.get_ref(), id.into_inner());
+    act(
+        &req,
+        &rid,
+        admin,
+        state,
+        &body.0,
+        |lease, audit| async move {
+            let render = Box::new(withdrawal_response(StatusCode::OK));
+            let visibility = Visibility::Tenant(admin.tenant_filter());
+            Ok(state
+                .db
+                .withdrawal_command(
+                    visibility,
+                    id,
+                    WithdrawalAction::Approve,
+                    &lease,
+                    render,
+                    &audit,
+                )
+                .await?)
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct Reject {
+    reason: String,
+}
+
+/// `POST /admin/withdrawals/{id}/reject` `{reason}`: releases the hold.
+#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/reject", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = Reject, security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[post("/admin/withdrawals/{id}/reject")]
+pub async fn reject(
+    req: HttpRequest,
+    rid: RequestId,
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: RawBody,
+) -> HttpResponse {
+    let (state, id) = (state.get_ref(), id.into_inner());
+    let bytes = body.0.clone();
+    act(
+        &req,
+        &rid,
+        admin,
+        state,
+        &body.0,
+        |lease, audit| async move {
+            let form: Reject = parse_json(&bytes)?;
+            let reason = text_field("reason", &form.reason, REASON_LEN_MAX)?.to_owned();
+            let render = Box::new(withdrawal_response(StatusCode::OK));
+            let visibility = Visibility::Tenant(admin.tenant_filter());
+            Ok(state
+                .db
+                .withdrawal_command(
+                    visibility,
+                    id,
+                    WithdrawalAction::Reject { reason },
+                    &lease,
+                    render,
+                    &audit,
+                )
+                .await?)
+        },
+    )
+    .await
+}
+
+/// `POST /admin/withdrawals/{id}/payouts`: starts (or retries) a payout.
+/// The PSP call happens between two transactions, never inside one.
+#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/payouts", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 202, body = WithdrawalView), ProblemResponses))]
+#[post("/admin/withdrawals/{id}/payouts")]
+pub async fn payouts(
+    req: HttpRequest,
+    rid: RequestId,
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: RawBody,
+) -> HttpResponse {
+    let (state, id) = (state.get_ref(), id.into_inner());
+    act(&req, &rid, admin, state, &body.0, |lease, audit| async move {
+        let started = state.db.start_payout(admin.tenant_filter(), id, state.psp.name(), &audit).await?;
+        let (w, attempt) = (&started.withdrawal, &started.attempt);
+        let request = PayoutRequest {
+            reference: attempt.id.to_string(),
+            amount: crate::views::money(w.amount_minor, &w.currency)?,
+            currency: w.currency.clone(),
+            destination: json!({"type": w.destination_type, "account": w.destination_account}),
+        };
+        let reply = match state.psp.create_payout(&attempt.id.to_string(), &request).await {
+            Ok(tx) => PayoutReply::Answered { observation: observation_of(&tx), provider_ref: Some(tx.id) },
+            Err(PspError::Declined { code, .. }) => {
+                PayoutReply::Answered { observation: Observation::Failed { failure_code: Some(code) }, provider_ref: None }
+            }
+            Err(e) => {
+                tracing::warn!(attempt_id = %attempt.id, error = %e, "payout outcome unknown; resolve by webhook or recheck");
+                PayoutReply::Unknown
+            }
+        };
+        let outcome = match &reply {
+            PayoutReply::Answered { observation: Observation::Failed { .. }, .. } => "failed",
+            PayoutReply::Answered { observation: Observation::Succeeded, .. } => "succeeded",
+            PayoutReply::Answered { .. } => "pending",
+            PayoutReply::Unknown => "unknown",
+        };
+        metrics::counter!("kasa_payout_attempts_total", "outcome" => outcome).increment(1);
+        let render = Box::new(withdrawal_response(StatusCode::ACCEPTED));
+        Ok(state.db.record_payout_reply(attempt.id, reply, &lease, render).await?)
+    })
+    .await
+}
+
+/// `POST /admin/withdrawals/{id}/recheck`: asks the PSP about the latest
+/// attempt and applies the answer through the same path as a webhook.
+#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/recheck", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[post("/admin/withdrawals/{id}/recheck")]
+pub async fn recheck(
+    req: HttpRequest,
+    rid: RequestId,
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: RawBody,
+) -> HttpResponse {
+    let (state, id) = (state.get_ref(), id.into_inner());
+    act(
+        &req,
+        &rid,
+        admin,
+        state,
+        &body.0,
+        |lease, audit| async move {
+            let attempt = state
+                .db
+                .latest_attempt(admin.tenant_filter(), id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::InvalidStateTransition(
+                        "the withdrawal has no payout attempt to recheck".into(),
+                    )
+                })?;
+            let observation = observe_payout(state.psp.as_ref(), attempt.id)
+            .await
+            .map_err(|e| {
+                tracing::warn!(attempt_id = %attempt.id, error = %e, "recheck: PSP did not answer");
+                ApiError::PspUnavailable
+            })?;
+            let render = Box::new(withdrawal_response(StatusCode::OK));
+            let (_, stored) = state
+                .db
+                .record_recheck(attempt.id, observation, Some((&lease, render)), &audit)
+                .await?;
+            stored.ok_or(ApiError::Internal)
+        },
+    )
+    .await
+}

@@ -1,0 +1,173 @@
+//! The player API: wallet, history, deposits.
+
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use persistence::idempotency_store::{Lease, StoredResponse};
+use persistence::{NewDeposit, PspAnswer};
+use psp::{DepositRequest, PspError};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::PlayerPrincipal;
+use crate::body::{RawBody, parse_json};
+use crate::idempotent::{self, IdempotentRequest, stored_json};
+use crate::openapi::ProblemResponses;
+use crate::problem::ApiError;
+use crate::request_context::RequestId;
+use crate::routes::PageQuery;
+use crate::state::AppState;
+use crate::validate::amount;
+use crate::views::PageView;
+use crate::views::{DepositView, TransactionView, WalletView, page};
+use persistence::audit::AuditContext;
+
+/// `GET /me/wallet`.
+#[utoipa::path(get, path = "/api/v1/me/wallet", tag = "player", security(("bearer" = [])), responses((status = 200, body = WalletView), ProblemResponses))]
+#[get("/me/wallet")]
+pub async fn wallet(
+    player: PlayerPrincipal,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let wallet = state
+        .db
+        .wallet(player.player_id)
+        .await?
+        .ok_or(ApiError::NotFound("wallet"))?;
+    Ok(HttpResponse::Ok().json(WalletView::of(wallet)?))
+}
+
+/// `GET /me/transactions`.
+#[utoipa::path(get, path = "/api/v1/me/transactions", tag = "player", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<TransactionView>), ProblemResponses))]
+#[get("/me/transactions")]
+pub async fn transactions(
+    player: PlayerPrincipal,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .db
+        .transactions_of_player(player.player_id, query.page()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(page(rows, TransactionView::of)?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CreateDeposit {
+    /// Decimal string with at most the currency's minor digits.
+    #[schema(example = "25.00", pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    amount: String,
+    /// ISO 4217 code of the wallet.
+    #[schema(example = "EUR")]
+    currency: String,
+}
+
+/// `POST /me/deposits`: creates a pending deposit and asks the PSP for it.
+#[utoipa::path(post, path = "/api/v1/me/deposits", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateDeposit, security(("bearer" = [])), responses((status = 201, body = DepositView), ProblemResponses))]
+#[post("/me/deposits")]
+pub async fn create_deposit(
+    req: HttpRequest,
+    rid: RequestId,
+    player: PlayerPrincipal,
+    state: web::Data<AppState>,
+    body: RawBody,
+) -> HttpResponse {
+    let request = match IdempotentRequest::new(
+        &req,
+        player.tenant_id.to_string(),
+        format!("player:{}", player.player_id),
+        &body.0,
+    ) {
+        Ok(request) => request,
+        Err(e) => return actix_web::ResponseError::error_response(&e),
+    };
+    let state_ref = state.get_ref();
+    let audit = rid.player(&player);
+    idempotent::run(state_ref, request, |lease| {
+        deposit_use_case(state_ref, player, body, lease, audit)
+    })
+    .await
+}
+
+async fn deposit_use_case(
+    state: &AppState,
+    player: PlayerPrincipal,
+    body: RawBody,
+    lease: Lease,
+    audit: AuditContext,
+) -> Result<StoredResponse, ApiError> {
+    let form: CreateDeposit = parse_json(&body.0)?;
+    let money = amount(&form.amount, &form.currency, state.amount_max)?;
+    let created = state
+        .db
+        .create_deposit(NewDeposit {
+            tenant_id: player.tenant_id,
+            player: player.player_id,
+            amount: money,
+            provider: state.psp.name().to_owned(),
+        })
+        .await?;
+    // The PSP call runs outside any database transaction.
+    let psp_request = DepositRequest {
+        reference: created.id.to_string(),
+        amount: money.to_string(),
+        currency: money.currency().code().to_owned(),
+    };
+    metrics::counter!("kasa_deposits_created_total", "currency" => money.currency().code())
+        .increment(1);
+    let answer = match state.psp.create_deposit(&psp_request).await {
+        Ok(created) => PspAnswer::Accepted {
+            provider_ref: created.id,
+        },
+        Err(PspError::Declined { code, .. }) => PspAnswer::Declined { failure_code: code },
+        Err(e) => {
+            tracing::warn!(deposit_id = %created.id, error = %e, "PSP answer unknown; deposit stays pending");
+            PspAnswer::Unknown
+        }
+    };
+    let stored = state
+        .db
+        .record_deposit_answer(
+            created.id,
+            answer,
+            &lease,
+            |row| {
+                DepositView::of(row.clone())
+                    .and_then(|v| stored_json(StatusCode::CREATED, &v))
+                    .map_err(|e| e.to_string())
+            },
+            &audit,
+        )
+        .await?;
+    Ok(stored)
+}
+
+/// `GET /me/deposits`.
+#[utoipa::path(get, path = "/api/v1/me/deposits", tag = "player", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<DepositView>), ProblemResponses))]
+#[get("/me/deposits")]
+pub async fn deposits(
+    player: PlayerPrincipal,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .db
+        .deposits_of_player(player.player_id, query.page()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(page(rows, DepositView::of)?))
+}
+
+/// `GET /me/deposits/{id}`.
+#[utoipa::path(get, path = "/api/v1/me/deposits/{id}", tag = "player", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = DepositView), ProblemResponses))]
+#[get("/me/deposits/{id}")]
+pub async fn deposit(
+    player: PlayerPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let row = state
+        .db
+        .deposit_of_player(player.player_id, id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound("deposit"))?;
+    Ok(HttpResponse::Ok().json(DepositView::of(row)?))
+}

@@ -1,0 +1,80 @@
+//! Route table of `/api/v1` and the operational endpoints.
+
+use actix_web::web;
+use persistence::PageRequest;
+use serde::Deserialize;
+
+use crate::problem::ApiError;
+use crate::views::parse_cursor;
+
+pub mod admin;
+pub mod admin_withdrawals;
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod reconciliation;
+pub mod webhooks;
+pub mod withdrawals;
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        .service(
+            web::scope("/api/v1")
+                .service(crate::openapi::openapi_json)
+                .service(auth::admin_login)
+                .service(auth::player_register)
+                .service(auth::player_login)
+                .service(admin::create_tenant)
+                .service(admin::create_user)
+                .service(admin::verify_ledger)
+                .service(admin::anomalies)
+                .service(admin::verify_audit)
+                .service(admin::audit_events)
+                .service(admin::deposits)
+                .service(admin::player_wallet)
+                .service(admin::player_transactions)
+                .service(me::wallet)
+                .service(me::transactions)
+                .service(me::create_deposit)
+                .service(me::deposits)
+                .service(me::deposit)
+                .service(withdrawals::create)
+                .service(withdrawals::list)
+                .service(withdrawals::get)
+                .service(withdrawals::cancel)
+                .service(admin_withdrawals::list)
+                .service(admin_withdrawals::get)
+                .service(admin_withdrawals::approve)
+                .service(admin_withdrawals::reject)
+                .service(admin_withdrawals::payouts)
+                .service(admin_withdrawals::recheck)
+                .service(reconciliation::create)
+                .service(reconciliation::list)
+                .service(reconciliation::get)
+                .service(webhooks::receive),
+        );
+}
+
+/// `?limit=&cursor=` of list endpoints.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u64>,
+    /// Opaque cursor from `next_cursor`.
+    #[param(pattern = "^[0-9a-f]{32}$")]
+    cursor: Option<String>,
+}
+
+impl PageQuery {
+    /// Validates the page window (limit 1..=200).
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        let after = self.cursor.as_deref().map(parse_cursor).transpose()?;
+        PageRequest::new(self.limit, after)
+            .ok_or_else(|| ApiError::Validation("limit must be between 1 and 200".into()))
+    }
+}

@@ -1,0 +1,180 @@
+//! Reconciliation runs: create (idempotent, queues a job), list, detail with
+//! stats and paged findings.
+
+use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
+use chrono::{DateTime, Utc};
+use persistence::entities::{reconciliation_finding, reconciliation_run};
+use persistence::reconciliation::NewRun;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::auth::{AdminPrincipal, Role};
+use crate::body::{RawBody, parse_json};
+use crate::idempotent::{self, IdempotentRequest, stored_json};
+use crate::openapi::ProblemResponses;
+use crate::problem::ApiError;
+use crate::request_context::RequestId;
+use crate::routes::PageQuery;
+use crate::state::AppState;
+use crate::views::{cursor, page, timestamp};
+
+/// Longest window one run may cover.
+const WINDOW_DAYS_MAX: i64 = 92;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CreateRun {
+    provider: String,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+}
+
+fn summary(r: &reconciliation_run::Model) -> serde_json::Value {
+    json!({
+        "id": r.id,
+        "status": r.status,
+        "provider": r.provider,
+        "from": timestamp(r.window_from),
+        "to": timestamp(r.window_to),
+        "created_at": timestamp(r.created_at),
+        "started_at": r.started_at.map(timestamp),
+        "finished_at": r.finished_at.map(timestamp),
+        "error": r.error,
+        "stats": {
+            "matched": r.matched,
+            "mismatched": r.mismatched,
+            "missing_in_psp": r.missing_in_psp,
+            "missing_in_kasa": r.missing_in_kasa,
+            "wallet_mismatches": r.wallet_mismatches,
+            "clearing_mismatches": r.clearing_mismatches,
+        },
+    })
+}
+
+/// `POST /admin/reconciliation-runs` (finance and above).
+#[utoipa::path(post, path = "/api/v1/admin/reconciliation-runs", tag = "admin", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateRun, security(("bearer" = [])), responses((status = 202, body = Object, description = "The queued run"), ProblemResponses))]
+#[post("/admin/reconciliation-runs")]
+pub async fn create(
+    req: HttpRequest,
+    rid: RequestId,
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    body: RawBody,
+) -> HttpResponse {
+    if let Err(e) = admin.require(Role::Finance) {
+        return e.error_response();
+    }
+    let tenant = admin
+        .tenant_id
+        .map_or_else(|| "platform".to_owned(), |t| t.to_string());
+    let request =
+        match IdempotentRequest::new(&req, tenant, format!("admin:{}", admin.admin_id), &body.0) {
+            Ok(request) => request,
+            Err(e) => return e.error_response(),
+        };
+    let state = state.get_ref();
+    idempotent::run(state, request, |lease| async move {
+        let form: CreateRun = parse_json(&body.0)?;
+        if form.provider != state.psp.name() {
+            return Err(ApiError::Validation(format!(
+                "unknown provider {:?}",
+                form.provider
+            )));
+        }
+        if form.from >= form.to || form.to - form.from > chrono::Duration::days(WINDOW_DAYS_MAX) {
+            return Err(ApiError::Validation(format!(
+                "from must be before to, at most {WINDOW_DAYS_MAX} days apart"
+            )));
+        }
+        let new = NewRun {
+            tenant_id: admin.tenant_filter(),
+            provider: form.provider,
+            from: form.from,
+            to: form.to,
+            created_by: format!("admin:{}", admin.admin_id),
+        };
+        let render = |r: &reconciliation_run::Model| {
+            stored_json(StatusCode::ACCEPTED, &summary(r)).map_err(|e| e.to_string())
+        };
+        Ok(state
+            .db
+            .create_reconciliation_run(new, &lease, render, &rid.admin(&admin))
+            .await?)
+    })
+    .await
+}
+
+/// `GET /admin/reconciliation-runs`.
+#[utoipa::path(get, path = "/api/v1/admin/reconciliation-runs", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = Object, description = "Page of runs"), ProblemResponses))]
+#[get("/admin/reconciliation-runs")]
+pub async fn list(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .db
+        .reconciliation_runs(admin.tenant_filter(), query.page()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(page(rows, |r| Ok(summary(&r)))?))
+}
+
+#[derive(Serialize)]
+struct FindingView {
+    id: Uuid,
+    kind: String,
+    reference_type: String,
+    reference: String,
+    kasa_status: Option<String>,
+    psp_status: Option<String>,
+    kasa_amount_minor: Option<i64>,
+    psp_amount_minor: Option<i64>,
+    currency: String,
+    detail: String,
+}
+
+fn finding_view(f: reconciliation_finding::Model) -> FindingView {
+    FindingView {
+        id: f.id,
+        kind: f.kind,
+        reference_type: f.reference_type,
+        reference: f.reference,
+        kasa_status: f.kasa_status,
+        psp_status: f.psp_status,
+        kasa_amount_minor: f.kasa_amount,
+        psp_amount_minor: f.psp_amount,
+        currency: f.currency,
+        detail: f.detail,
+    }
+}
+
+/// `GET /admin/reconciliation-runs/{id}?limit=&cursor=` (the page applies to findings).
+#[utoipa::path(get, path = "/api/v1/admin/reconciliation-runs/{id}", tag = "admin", params(("id" = Uuid, Path, description = "Id"), PageQuery), security(("bearer" = [])), responses((status = 200, body = Object, description = "Run with stats and a page of findings"), ProblemResponses))]
+#[get("/admin/reconciliation-runs/{id}")]
+pub async fn get(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let run = state
+        .db
+        .reconciliation_run(admin.tenant_filter(), id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound("reconciliation run"))?;
+    let findings = state
+        .db
+        .reconciliation_findings(run.id, query.page()?)
+        .await?;
+    let mut body = summary(&run);
+    body["findings"] = json!(
+        findings
+            .items
+            .into_iter()
+            .map(finding_view)
+            .collect::<Vec<_>>()
+    );
+    body["findings_next_cursor"] = json!(findings.next_cursor.map(cursor));
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,163 @@
+//! `POST /webhooks/{provider}`: signed PSP events, deduplicated by event id.
+
+use std::str::FromStr;
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::Utc;
+use ledger::{Currency, Money};
+use payout::Observation;
+use persistence::deposit_rules::DepositSignal;
+use persistence::{DepositEvent, PayoutEvent, StoreError};
+use psp::event::{EventType, WebhookEvent};
+use rust_decimal::Decimal;
+use secrecy::ExposeSecret;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::body::RawBody;
+use crate::openapi::ProblemResponses;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// Header carrying `t=<unix>,v1=<hex>`.
+pub const SIGNATURE_HEADER: &str = "Kasa-Signature";
+
+/// Receives one PSP event.
+#[utoipa::path(post, path = "/api/v1/webhooks/{provider}", tag = "webhooks", params(("provider" = String, Path, description = "PSP name"), ("Kasa-Signature" = String, Header, description = "t=<unix>,v1=<hex HMAC-SHA256>")), request_body = Object, responses((status = 200, body = Object, description = "{status: processed|duplicate|anomaly}"), ProblemResponses))]
+#[post("/webhooks/{provider}")]
+pub async fn receive(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    provider: web::Path<String>,
+    body: RawBody,
+) -> Result<HttpResponse, ApiError> {
+    let provider = provider.into_inner();
+    if provider != state.psp.name() {
+        return Err(ApiError::NotFound("provider"));
+    }
+    verify_signature(&req, &state, &body.0)?;
+    let event: WebhookEvent = serde_json::from_slice(&body.0)
+        .map_err(|e| ApiError::MalformedJson(format!("malformed event: {e}")))?;
+    let raw = String::from_utf8_lossy(&body.0).into_owned();
+    let outcome = match event.r#type {
+        EventType::DepositSucceeded | EventType::DepositFailed => {
+            let deposit = deposit_event(provider, &event, raw)?;
+            state
+                .db
+                .apply_deposit_event(&deposit)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound(_) => ApiError::ReferenceNotFound("deposit"),
+                    other => ApiError::from(other),
+                })?
+        }
+        EventType::PayoutSucceeded | EventType::PayoutFailed | EventType::PayoutReversed => {
+            let payout = payout_event(provider, &event, raw)?;
+            state
+                .db
+                .apply_payout_event(&payout)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound(_) => ApiError::ReferenceNotFound("payout attempt"),
+                    other => ApiError::from(other),
+                })?
+        }
+    };
+    metrics::counter!("kasa_webhook_events_total", "type" => event.r#type.as_str(), "outcome" => outcome.as_str())
+        .increment(1);
+    if outcome == persistence::EventOutcome::Anomaly {
+        metrics::counter!("kasa_anomalies_total", "type" => event.r#type.as_str()).increment(1);
+    }
+    tracing::info!(event_id = %event.id, event_type = event.r#type.as_str(), outcome = outcome.as_str(), "webhook");
+    Ok(HttpResponse::Ok().json(json!({"status": outcome.as_str()})))
+}
+
+fn verify_signature(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<(), ApiError> {
+    let header = req
+        .headers()
+        .get(SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ApiError::InvalidSignature("Kasa-Signature header missing".into()))?;
+    let secrets: Vec<&[u8]> = state
+        .webhook_secrets
+        .iter()
+        .map(|s| s.expose_secret().as_bytes())
+        .collect();
+    psp::signature::verify(
+        header,
+        body,
+        &secrets,
+        Utc::now().timestamp(),
+        state.webhook_tolerance_s,
+    )
+    .map_err(|e| ApiError::InvalidSignature(e.to_string()))
+}
+
+fn invalid(what: &str) -> ApiError {
+    ApiError::MalformedJson(format!("malformed event: {what}"))
+}
+
+/// Checks the event id (bounded) and reads the amount every event carries.
+fn checked_id_and_amount(event: &WebhookEvent) -> Result<Money, ApiError> {
+    if event.id.is_empty() || event.id.len() > 255 {
+        return Err(invalid("id must be 1 to 255 characters"));
+    }
+    let currency =
+        Currency::parse(&event.data.currency).map_err(|_| invalid("unknown currency"))?;
+    Decimal::from_str(&event.data.amount)
+        .ok()
+        .and_then(|a| Money::new(a, currency).ok())
+        .ok_or_else(|| invalid("amount"))
+}
+
+fn payout_event(
+    provider: String,
+    event: &WebhookEvent,
+    raw: String,
+) -> Result<PayoutEvent, ApiError> {
+    let amount = checked_id_and_amount(event)?;
+    let attempt_id = Uuid::try_parse(&event.data.reference)
+        .map_err(|_| ApiError::ReferenceNotFound("payout attempt"))?;
+    let observation = match event.r#type {
+        EventType::PayoutSucceeded => Observation::Succeeded,
+        EventType::PayoutReversed => Observation::Reversed,
+        _ => Observation::Failed {
+            failure_code: event.data.failure_code.clone(),
+        },
+    };
+    Ok(PayoutEvent {
+        provider,
+        event_id: event.id.clone(),
+        event_type: event.r#type.as_str().to_owned(),
+        observation,
+        attempt_id,
+        provider_ref: event.data.provider_ref.clone(),
+        amount,
+        raw,
+    })
+}
+
+fn deposit_event(
+    provider: String,
+    event: &WebhookEvent,
+    raw: String,
+) -> Result<DepositEvent, ApiError> {
+    let amount = checked_id_and_amount(event)?;
+    let deposit_id = Uuid::try_parse(&event.data.reference)
+        .map_err(|_| ApiError::ReferenceNotFound("deposit"))?;
+    let signal = match event.r#type {
+        EventType::DepositSucceeded => DepositSignal::Succeeded,
+        _ => DepositSignal::Failed,
+    };
+    Ok(DepositEvent {
+        provider,
+        event_id: event.id.clone(),
+        event_type: event.r#type.as_str().to_owned(),
+        signal,
+        deposit_id,
+        provider_ref: event.data.provider_ref.clone(),
+        amount,
+        failure_code: event.data.failure_code.clone(),
+        raw,
+    })
+}

@@ -1,0 +1,162 @@
+//! Player withdrawals: request (funds move to held), list, read, cancel.
+
+use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
+use persistence::{NewWithdrawal, Visibility, WithdrawalAction};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::PlayerPrincipal;
+use crate::body::{RawBody, parse_json};
+use crate::idempotent::{self, IdempotentRequest};
+use crate::openapi::ProblemResponses;
+use crate::problem::ApiError;
+use crate::request_context::RequestId;
+use crate::routes::PageQuery;
+use crate::state::AppState;
+use crate::validate::{amount, destination};
+use crate::views::PageView;
+use crate::views::{WithdrawalView, page, withdrawal_response};
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CreateWithdrawal {
+    /// Decimal string with at most the currency's minor digits.
+    #[schema(example = "30.00", pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    amount: String,
+    /// ISO 4217 code of the wallet.
+    #[schema(example = "EUR")]
+    currency: String,
+    destination: Destination,
+}
+
+/// `destination` of a withdrawal request.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Destination {
+    /// Kind (`bank_account`, `card`, `e_wallet`, ...).
+    pub r#type: String,
+    /// Account identifier at that destination.
+    pub account: String,
+}
+
+fn player_request(
+    req: &HttpRequest,
+    player: &PlayerPrincipal,
+    body: &[u8],
+) -> Result<IdempotentRequest, ApiError> {
+    IdempotentRequest::new(
+        req,
+        player.tenant_id.to_string(),
+        format!("player:{}", player.player_id),
+        body,
+    )
+}
+
+/// `POST /me/withdrawals`.
+#[utoipa::path(post, path = "/api/v1/me/withdrawals", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateWithdrawal, security(("bearer" = [])), responses((status = 201, body = WithdrawalView), ProblemResponses))]
+#[post("/me/withdrawals")]
+pub async fn create(
+    req: HttpRequest,
+    rid: RequestId,
+    player: PlayerPrincipal,
+    state: web::Data<AppState>,
+    body: RawBody,
+) -> HttpResponse {
+    let request = match player_request(&req, &player, &body.0) {
+        Ok(request) => request,
+        Err(e) => return e.error_response(),
+    };
+    let state = state.get_ref();
+    idempotent::run(state, request, |lease| async move {
+        let form: CreateWithdrawal = parse_json(&body.0)?;
+        let money = amount(&form.amount, &form.currency, state.amount_max)?;
+        let (destination_type, destination_account) =
+            destination(&form.destination.r#type, &form.destination.account)?;
+        let new = NewWithdrawal {
+            tenant_id: player.tenant_id,
+            player: player.player_id,
+            amount: money,
+            destination_type,
+            destination_account,
+        };
+        Ok(state
+            .db
+            .request_withdrawal(
+                new,
+                &lease,
+                Box::new(withdrawal_response(StatusCode::CREATED)),
+                &rid.player(&player),
+            )
+            .await?)
+    })
+    .await
+}
+
+/// `GET /me/withdrawals`.
+#[utoipa::path(get, path = "/api/v1/me/withdrawals", tag = "player", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<WithdrawalView>), ProblemResponses))]
+#[get("/me/withdrawals")]
+pub async fn list(
+    player: PlayerPrincipal,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .db
+        .withdrawals(
+            Visibility::Player(player.player_id),
+            Default::default(),
+            query.page()?,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(page(rows, WithdrawalView::of)?))
+}
+
+/// `GET /me/withdrawals/{id}`.
+#[utoipa::path(get, path = "/api/v1/me/withdrawals/{id}", tag = "player", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[get("/me/withdrawals/{id}")]
+pub async fn get(
+    player: PlayerPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let view = state
+        .db
+        .withdrawal(Visibility::Player(player.player_id), id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound("withdrawal"))?;
+    Ok(HttpResponse::Ok().json(WithdrawalView::of(view)?))
+}
+
+/// `POST /me/withdrawals/{id}/cancel`: only from `requested`; releases the hold.
+#[utoipa::path(post, path = "/api/v1/me/withdrawals/{id}/cancel", tag = "player", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[post("/me/withdrawals/{id}/cancel")]
+pub async fn cancel(
+    req: HttpRequest,
+    rid: RequestId,
+    player: PlayerPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: RawBody,
+) -> HttpResponse {
+    let request = match player_request(&req, &player, &body.0) {
+        Ok(request) => request,
+        Err(e) => return e.error_response(),
+    };
+    let state = state.get_ref();
+    let id = id.into_inner();
+    idempotent::run(state, request, |lease| async move {
+        let render = Box::new(withdrawal_response(StatusCode::OK));
+        Ok(state
+            .db
+            .withdrawal_command(
+                Visibility::Player(player.player_id),
+                id,
+                WithdrawalAction::Cancel,
+                &lease,
+                render,
+                &rid.player(&player),
+            )
+            .await?)
+    })
+    .await
+}

@@ -1,0 +1,267 @@
+//! Response bodies: money as decimal strings with the currency's digits,
+//! timestamps as RFC 3339 UTC, pages as `{items, next_cursor}`.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use ledger::{Currency, Money};
+use persistence::Page;
+use persistence::entities::{anomaly, deposit, ledger_transaction, wallet};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::problem::ApiError;
+
+/// Formats minor units of `currency` (e.g. `1050`, EUR -> `"10.50"`).
+pub fn money(minor: i64, currency: &str) -> Result<String, ApiError> {
+    let currency = Currency::parse(currency).map_err(|e| {
+        tracing::error!(error = %e, "stored currency unknown");
+        ApiError::Internal
+    })?;
+    Ok(Money::from_minor_units(minor, currency).to_string())
+}
+
+/// RFC 3339 UTC with milliseconds.
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Encodes a page cursor (opaque to clients).
+pub fn cursor(id: Uuid) -> String {
+    id.simple().to_string()
+}
+
+/// Decodes a page cursor.
+pub fn parse_cursor(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::try_parse(raw).map_err(|_| ApiError::Validation("cursor is not valid".into()))
+}
+
+/// A page of items.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PageView<T> {
+    /// Items, newest first.
+    pub items: Vec<T>,
+    /// Cursor of the next page, `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Converts a page, failing if any item fails.
+pub fn page<M, T>(
+    page: Page<M>,
+    f: impl Fn(M) -> Result<T, ApiError>,
+) -> Result<PageView<T>, ApiError> {
+    Ok(PageView {
+        items: page.items.into_iter().map(f).collect::<Result<_, _>>()?,
+        next_cursor: page.next_cursor.map(cursor),
+    })
+}
+
+/// `GET /me/wallet`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WalletView {
+    player_id: Uuid,
+    #[schema(example = "EUR")]
+    currency: String,
+    #[schema(example = "70.00")]
+    available: String,
+    #[schema(example = "30.00")]
+    held: String,
+    updated_at: String,
+}
+
+impl WalletView {
+    /// From a wallet row.
+    pub fn of(w: wallet::Model) -> Result<Self, ApiError> {
+        Ok(Self {
+            player_id: w.player_id,
+            available: money(w.available_minor, &w.currency)?,
+            held: money(w.held_minor, &w.currency)?,
+            currency: w.currency,
+            updated_at: timestamp(w.updated_at),
+        })
+    }
+}
+
+/// A ledger movement on a wallet.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TransactionView {
+    id: Uuid,
+    #[schema(example = "deposit")]
+    kind: String,
+    #[schema(example = "25.00")]
+    amount: String,
+    currency: String,
+    available_after: Option<String>,
+    held_after: Option<String>,
+    reference_type: String,
+    reference_id: Uuid,
+    created_at: String,
+}
+
+impl TransactionView {
+    /// From a ledger transaction row.
+    pub fn of(t: ledger_transaction::Model) -> Result<Self, ApiError> {
+        let after = |minor: Option<i64>| minor.map(|m| money(m, &t.currency)).transpose();
+        Ok(Self {
+            id: t.id,
+            amount: money(t.amount_minor, &t.currency)?,
+            available_after: after(t.available_after_minor)?,
+            held_after: after(t.held_after_minor)?,
+            kind: t.kind,
+            currency: t.currency,
+            reference_type: t.reference_type,
+            reference_id: t.reference_id,
+            created_at: timestamp(t.created_at),
+        })
+    }
+}
+
+/// A deposit.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DepositView {
+    id: Uuid,
+    player_id: Uuid,
+    #[schema(example = "pending")]
+    status: String,
+    #[schema(example = "25.00")]
+    amount: String,
+    #[schema(example = "EUR")]
+    currency: String,
+    provider: String,
+    provider_ref: Option<String>,
+    failure_code: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl DepositView {
+    /// From a deposit row.
+    pub fn of(d: deposit::Model) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: d.id,
+            player_id: d.player_id,
+            amount: money(d.amount_minor, &d.currency)?,
+            status: d.status,
+            currency: d.currency,
+            provider: d.provider,
+            provider_ref: d.provider_ref,
+            failure_code: d.failure_code,
+            created_at: timestamp(d.created_at),
+            updated_at: timestamp(d.updated_at),
+        })
+    }
+}
+
+/// An anomaly.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AnomalyView {
+    id: Uuid,
+    tenant_id: Option<Uuid>,
+    provider: String,
+    event_id: String,
+    kind: String,
+    reference_type: String,
+    reference_id: Option<Uuid>,
+    detail: String,
+    created_at: String,
+}
+
+impl AnomalyView {
+    /// From an anomaly row.
+    pub fn of(a: anomaly::Model) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: a.id,
+            tenant_id: a.tenant_id,
+            provider: a.provider,
+            event_id: a.event_id,
+            kind: a.kind,
+            reference_type: a.reference_type,
+            reference_id: a.reference_id,
+            detail: a.detail,
+            created_at: timestamp(a.created_at),
+        })
+    }
+}
+
+/// A payout attempt.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AttemptView {
+    id: Uuid,
+    status: String,
+    provider: String,
+    provider_ref: Option<String>,
+    failure_code: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+/// Where a withdrawal is paid to.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DestinationView {
+    r#type: String,
+    account: String,
+}
+
+/// A withdrawal with its attempts.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WithdrawalView {
+    id: Uuid,
+    player_id: Uuid,
+    #[schema(example = "30.00")]
+    amount: String,
+    #[schema(example = "EUR")]
+    currency: String,
+    #[schema(example = "requested")]
+    state: String,
+    destination: DestinationView,
+    reject_reason: Option<String>,
+    attempts: Vec<AttemptView>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl WithdrawalView {
+    /// From a stored withdrawal and its attempts.
+    pub fn of(v: persistence::WithdrawalView) -> Result<Self, ApiError> {
+        let w = v.withdrawal;
+        let attempts = v
+            .attempts
+            .into_iter()
+            .map(|a| AttemptView {
+                id: a.id,
+                status: a.status,
+                provider: a.provider,
+                provider_ref: a.provider_ref,
+                failure_code: a.failure_code,
+                created_at: timestamp(a.created_at),
+                updated_at: timestamp(a.updated_at),
+            })
+            .collect();
+        Ok(Self {
+            id: w.id,
+            player_id: w.player_id,
+            amount: money(w.amount_minor, &w.currency)?,
+            currency: w.currency,
+            state: w.state,
+            destination: DestinationView {
+                r#type: w.destination_type,
+                account: w.destination_account,
+            },
+            reject_reason: w.reject_reason,
+            attempts,
+            created_at: timestamp(w.created_at),
+            updated_at: timestamp(w.updated_at),
+        })
+    }
+}
+
+/// Renders a stored withdrawal response with `status`.
+pub fn withdrawal_response(
+    status: actix_web::http::StatusCode,
+) -> impl FnOnce(
+    &persistence::WithdrawalView,
+) -> Result<persistence::idempotency_store::StoredResponse, String> {
+    move |view| {
+        WithdrawalView::of(view.clone())
+            .and_then(|v| crate::idempotent::stored_json(status, &v))
+            .map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,153 @@
+//! What each job kind does.
+
+use chrono::Utc;
+use persistence::jobs::ClaimedJob;
+use persistence::reconcile::{Record, RecordType, reconcile};
+use persistence::reconciliation::{
+    RECONCILIATION_JOB, ReconciliationJob, RunReport, clearing_differences,
+};
+use psp::{ReportItem, ReportStatus, TransactionType};
+
+use super::JobContext;
+use crate::psp_calls::observe_payout;
+
+/// Job kind of the scheduled recheck of stuck payouts.
+pub const RECHECK_JOB: &str = "recheck_stuck_payouts";
+/// Most attempts one recheck job looks at.
+const RECHECK_BATCH_MAX: u64 = 200;
+
+/// Runs `claimed`; an `Err` is retried with backoff.
+pub async fn run(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), String> {
+    match claimed.job.kind.as_str() {
+        RECONCILIATION_JOB => reconciliation(ctx, claimed).await,
+        RECHECK_JOB => recheck_stuck(ctx, claimed).await,
+        other => Err(format!("unknown job kind {other}")),
+    }
+}
+
+/// Called once a job has failed for good.
+pub async fn gave_up(ctx: &JobContext, claimed: &ClaimedJob, error: &str) {
+    if claimed.job.kind == RECONCILIATION_JOB
+        && let Ok(job) = serde_json::from_str::<ReconciliationJob>(&claimed.job.payload)
+        && let Err(e) = ctx.db.fail_reconciliation_run(job.run_id, error).await
+    {
+        tracing::warn!(run_id = %job.run_id, error = %e, "could not mark the run failed");
+    }
+}
+
+async fn reconciliation(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), String> {
+    let job: ReconciliationJob =
+        serde_json::from_str(&claimed.job.payload).map_err(|e| format!("bad payload: {e}"))?;
+    let scope = ctx
+        .db
+        .start_reconciliation_run(job.run_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    if scope.provider != ctx.psp.name() {
+        return Err(format!("provider {} is not configured", scope.provider));
+    }
+    let items = ctx
+        .psp
+        .report(scope.window_from, scope.window_to)
+        .await
+        .map_err(|e| format!("PSP report: {e}"))?;
+    let psp_records: Vec<Record> = items.iter().filter_map(record_of).collect();
+    let named: Vec<String> = psp_records.iter().map(|r| r.reference.clone()).collect();
+    let kasa = ctx
+        .db
+        .kasa_records(&scope, &named)
+        .await
+        .map_err(|e| e.to_string())?;
+    let platform_wide = scope.tenant_id.is_none();
+    let mut report = RunReport {
+        findings: reconcile(&kasa, &psp_records, platform_wide),
+        ..RunReport::default()
+    };
+    report.wallets = ctx
+        .db
+        .verify_ledger(scope.tenant_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .mismatches;
+    if platform_wide {
+        let movement = ctx
+            .db
+            .clearing_movement(&scope)
+            .await
+            .map_err(|e| e.to_string())?;
+        report.clearing = clearing_differences(&movement, &psp_records);
+    }
+    ctx.db
+        .finish_reconciliation_run(claimed, &scope, &report)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(run_id = %scope.id, findings = report.findings.len(), "reconciliation run finished");
+    Ok(())
+}
+
+/// A report item as a comparable record (amounts in minor units); items that
+/// cannot be read are left out rather than guessed.
+fn record_of(item: &ReportItem) -> Option<Record> {
+    let currency = ledger::Currency::parse(&item.currency).ok()?;
+    let amount = item.amount.parse::<rust_decimal::Decimal>().ok()?;
+    let amount_minor = ledger::Money::new(amount, currency)
+        .ok()?
+        .to_minor_units()
+        .ok()?;
+    let status = match item.status {
+        ReportStatus::Pending => "pending",
+        ReportStatus::Succeeded => "succeeded",
+        ReportStatus::Failed => "failed",
+        ReportStatus::Reversed => "reversed",
+    };
+    Some(Record {
+        record_type: match item.r#type {
+            TransactionType::Deposit => RecordType::Deposit,
+            TransactionType::Payout => RecordType::Payout,
+        },
+        reference: item.reference.clone(),
+        status: status.to_owned(),
+        amount_minor,
+        currency: currency.code().to_owned(),
+        expected_at_psp: true,
+    })
+}
+
+/// Rechecks payouts stuck in `pending`/`unknown` through the same path as
+/// `POST /admin/withdrawals/{id}/recheck`.
+async fn recheck_stuck(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), String> {
+    let age = chrono::Duration::from_std(ctx.settings.recheck_age).map_err(|e| e.to_string())?;
+    let stuck = ctx
+        .db
+        .stuck_attempts(Utc::now() - age, RECHECK_BATCH_MAX)
+        .await
+        .map_err(|e| e.to_string())?;
+    let audit = crate::request_context::system("scheduled_recheck");
+    for attempt in &stuck {
+        match observe_payout(ctx.psp.as_ref(), attempt.id).await {
+            Ok(observation) => match ctx
+                .db
+                .record_recheck(attempt.id, observation, None, &audit)
+                .await
+            {
+                Ok((view, _)) => {
+                    tracing::info!(attempt_id = %attempt.id, state = %view.withdrawal.state, "scheduled recheck")
+                }
+                Err(e) => {
+                    tracing::warn!(attempt_id = %attempt.id, error = %e, "scheduled recheck could not apply")
+                }
+            },
+            Err(e) => {
+                tracing::warn!(attempt_id = %attempt.id, error = %e, "scheduled recheck: PSP did not answer")
+            }
+        }
+    }
+    let txn = sea_orm::TransactionTrait::begin(ctx.db.conn())
+        .await
+        .map_err(|e| e.to_string())?;
+    ctx.db
+        .complete_job(&txn, claimed)
+        .await
+        .map_err(|e| e.to_string())?;
+    txn.commit().await.map_err(|e| e.to_string())
+}

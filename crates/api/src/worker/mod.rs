@@ -1,0 +1,137 @@
+//! The job runner: claims jobs from the database queue, keeps their lease
+//! alive with a heartbeat, runs them, and retries failures with backoff.
+//!
+//! `KASA__JOBS__RUNNER=inline` runs it inside `kasa serve`; `worker` leaves it
+//! to `kasa worker` processes. Any number of runners may share one database:
+//! a job is leased to one of them at a time (`FOR UPDATE SKIP LOCKED`), and a
+//! job whose runner died is claimed again when its lease expires.
+
+mod handlers;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use persistence::Db;
+use persistence::jobs::{self, ClaimedJob, NewJob};
+use psp::PaymentProvider;
+use tokio_util::sync::CancellationToken;
+
+pub use handlers::RECHECK_JOB;
+
+/// Runner settings.
+#[derive(Debug, Clone)]
+pub struct RunnerSettings {
+    /// Name of this runner (shown in `jobs.locked_by`).
+    pub worker_id: String,
+    /// Pause between polls of an empty queue.
+    pub poll_interval: Duration,
+    /// Lease of a claimed job; renewed every third of it.
+    pub lease: Duration,
+    /// How often the scheduled recheck of stuck payouts is enqueued.
+    pub recheck_interval: Duration,
+    /// Attempts `pending`/`unknown` for longer than this are rechecked.
+    pub recheck_age: Duration,
+}
+
+/// What jobs need.
+pub struct JobContext {
+    /// The database.
+    pub db: Db,
+    /// The PSP.
+    pub psp: Arc<dyn PaymentProvider>,
+    /// Settings.
+    pub settings: RunnerSettings,
+}
+
+/// Runs the claim loop and the scheduler until `shutdown` is cancelled; the
+/// job in hand is finished first.
+pub async fn run(ctx: Arc<JobContext>, shutdown: CancellationToken) {
+    tracing::info!(worker = %ctx.settings.worker_id, "job runner started");
+    let scheduler = tokio::spawn(schedule(Arc::clone(&ctx), shutdown.clone()));
+    while !shutdown.is_cancelled() {
+        match ctx
+            .db
+            .claim_job(&ctx.settings.worker_id, ctx.settings.lease)
+            .await
+        {
+            Ok(Some(claimed)) => execute(&ctx, claimed).await,
+            Ok(None) => pause(&shutdown, ctx.settings.poll_interval).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming a job failed");
+                pause(&shutdown, ctx.settings.poll_interval.saturating_mul(4)).await;
+            }
+        }
+    }
+    let _ = scheduler.await;
+    tracing::info!(worker = %ctx.settings.worker_id, "job runner stopped");
+}
+
+async fn pause(shutdown: &CancellationToken, duration: Duration) {
+    tokio::select! {
+        () = shutdown.cancelled() => {}
+        () = tokio::time::sleep(duration) => {}
+    }
+}
+
+/// Runs one claimed job with a heartbeat beside it.
+pub async fn execute(ctx: &JobContext, claimed: ClaimedJob) {
+    let kind = claimed.job.kind.clone();
+    tracing::info!(job_id = %claimed.job.id, kind, attempt = claimed.job.attempts, "job started");
+    let beat = CancellationToken::new();
+    let heartbeat = tokio::spawn(heartbeat(
+        ctx.db.clone(),
+        claimed.clone(),
+        ctx.settings.lease,
+        beat.clone(),
+    ));
+    let result = handlers::run(ctx, &claimed).await;
+    beat.cancel();
+    let _ = heartbeat.await;
+    match result {
+        Ok(()) => {
+            metrics::counter!("kasa_jobs_completed_total", "kind" => kind.clone()).increment(1);
+            tracing::info!(job_id = %claimed.job.id, kind, "job succeeded");
+        }
+        Err(error) => {
+            metrics::counter!("kasa_jobs_failed_runs_total", "kind" => kind.clone()).increment(1);
+            match ctx.db.fail_job(&claimed, &error).await {
+                Ok(true) => {
+                    tracing::error!(job_id = %claimed.job.id, kind, %error, "job failed for good");
+                    handlers::gave_up(ctx, &claimed, &error).await;
+                }
+                Ok(false) => {
+                    tracing::warn!(job_id = %claimed.job.id, kind, %error, "job failed; will retry")
+                }
+                Err(e) => {
+                    tracing::warn!(job_id = %claimed.job.id, error = %e, "could not record a job failure")
+                }
+            }
+        }
+    }
+}
+
+async fn heartbeat(db: Db, claimed: ClaimedJob, lease: Duration, stop: CancellationToken) {
+    let every = lease / 3;
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(every) => {}
+        }
+        if let Err(e) = db.heartbeat_job(&claimed, lease).await {
+            tracing::warn!(job_id = %claimed.job.id, error = %e, "job heartbeat failed");
+        }
+    }
+}
+
+/// Enqueues the periodic recheck; the dedupe key keeps one in the queue.
+async fn schedule(ctx: Arc<JobContext>, shutdown: CancellationToken) {
+    while !shutdown.is_cancelled() {
+        let mut job = NewJob::now(RECHECK_JOB, "{}".to_owned());
+        job.dedupe_key = Some(RECHECK_JOB.to_owned());
+        job.max_attempts = 1;
+        if let Err(e) = jobs::enqueue(ctx.db.conn(), job).await {
+            tracing::warn!(error = %e, "scheduling the payout recheck failed");
+        }
+        pause(&shutdown, ctx.settings.recheck_interval).await;
+    }
+}

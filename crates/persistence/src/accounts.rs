@@ -1,0 +1,224 @@
+//! Tenants, admin users and players (with their wallets).
+
+use chrono::Utc;
+use ledger::{Currency, PlayerId};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditContext, AuditRecord};
+use crate::db::Db;
+use crate::entities::{admin_user, player, tenant, wallet};
+use crate::error::{StoreError, StoreResult, is_unique_violation};
+
+/// A new admin user.
+#[derive(Debug, Clone)]
+pub struct NewAdmin {
+    /// Login email (stored lower-cased).
+    pub email: String,
+    /// Argon2 PHC hash of the password.
+    pub password_hash: String,
+    /// Role name.
+    pub role: String,
+    /// Tenant, or `None` for a platform admin.
+    pub tenant_id: Option<Uuid>,
+}
+
+/// A new player.
+#[derive(Debug, Clone)]
+pub struct NewPlayer {
+    /// Tenant of the player.
+    pub tenant_id: Uuid,
+    /// Login email (stored lower-cased).
+    pub email: String,
+    /// Argon2 PHC hash of the password.
+    pub password_hash: String,
+    /// Currency of the wallet.
+    pub currency: Currency,
+}
+
+impl Db {
+    /// Creates a tenant; `AlreadyExists` when the slug is taken.
+    pub async fn create_tenant(
+        &self,
+        slug: &str,
+        name: &str,
+        audit: &AuditContext,
+    ) -> StoreResult<tenant::Model> {
+        let txn = self.conn().begin().await?;
+        let row = tenant::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            slug: Set(slug.to_owned()),
+            name: Set(name.to_owned()),
+            created_at: Set(Utc::now()),
+        };
+        let created = row.insert(&txn).await.map_err(|e| unique_as("tenant", e))?;
+        let record = AuditRecord {
+            tenant_id: Some(created.id),
+            action: "tenant.create",
+            target_type: "tenant",
+            target_id: created.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"slug": created.slug, "name": created.name})),
+        };
+        audit::append(&txn, audit, record).await?;
+        txn.commit().await?;
+        Ok(created)
+    }
+
+    /// Finds a tenant by slug.
+    pub async fn tenant_by_slug(&self, slug: &str) -> StoreResult<Option<tenant::Model>> {
+        Ok(tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(slug))
+            .one(self.conn())
+            .await?)
+    }
+
+    /// Finds a tenant by id.
+    pub async fn tenant_by_id(&self, id: Uuid) -> StoreResult<Option<tenant::Model>> {
+        Ok(tenant::Entity::find_by_id(id).one(self.conn()).await?)
+    }
+
+    /// Creates an admin user (audited); `AlreadyExists` when the email is taken.
+    pub async fn create_admin(
+        &self,
+        admin: NewAdmin,
+        audit: &AuditContext,
+    ) -> StoreResult<admin_user::Model> {
+        let txn = self.conn().begin().await?;
+        let row = admin_user::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(admin.tenant_id),
+            email: Set(admin.email.to_lowercase()),
+            password_hash: Set(admin.password_hash),
+            role: Set(admin.role),
+            created_at: Set(Utc::now()),
+        };
+        let created = row
+            .insert(&txn)
+            .await
+            .map_err(|e| unique_as("admin user", e))?;
+        let record = AuditRecord {
+            tenant_id: created.tenant_id,
+            action: "admin_user.create",
+            target_type: "admin_user",
+            target_id: created.id.to_string(),
+            before: None,
+            after: Some(
+                serde_json::json!({"email": created.email, "role": created.role, "tenant_id": created.tenant_id}),
+            ),
+        };
+        audit::append(&txn, audit, record).await?;
+        txn.commit().await?;
+        Ok(created)
+    }
+
+    /// Finds an admin by email (case-insensitive).
+    pub async fn admin_by_email(&self, email: &str) -> StoreResult<Option<admin_user::Model>> {
+        Ok(admin_user::Entity::find()
+            .filter(admin_user::Column::Email.eq(email.to_lowercase()))
+            .one(self.conn())
+            .await?)
+    }
+
+    /// Registers a player and creates the wallet in one transaction.
+    pub async fn register_player(&self, new: NewPlayer) -> StoreResult<player::Model> {
+        let txn = self.conn().begin().await?;
+        let now = Utc::now();
+        let id = Uuid::now_v7();
+        let player = player::ActiveModel {
+            id: Set(id),
+            tenant_id: Set(new.tenant_id),
+            email: Set(new.email.to_lowercase()),
+            password_hash: Set(new.password_hash),
+            currency: Set(new.currency.code().to_owned()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| unique_as("player", e))?;
+        wallet::ActiveModel {
+            player_id: Set(id),
+            tenant_id: Set(new.tenant_id),
+            currency: Set(new.currency.code().to_owned()),
+            available_minor: Set(0),
+            held_minor: Set(0),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(player)
+    }
+
+    /// Finds a player of `tenant_id` by email (case-insensitive).
+    pub async fn player_by_email(
+        &self,
+        tenant_id: Uuid,
+        email: &str,
+    ) -> StoreResult<Option<player::Model>> {
+        Ok(player::Entity::find()
+            .filter(player::Column::TenantId.eq(tenant_id))
+            .filter(player::Column::Email.eq(email.to_lowercase()))
+            .one(self.conn())
+            .await?)
+    }
+
+    /// Finds a player by id, within `tenant` when given: another tenant's
+    /// player is `None`.
+    pub async fn player(
+        &self,
+        player: PlayerId,
+        tenant: Option<Uuid>,
+    ) -> StoreResult<Option<player::Model>> {
+        let mut select = player::Entity::find_by_id(player.0);
+        if let Some(tenant) = tenant {
+            select = select.filter(player::Column::TenantId.eq(tenant));
+        }
+        Ok(select.one(self.conn()).await?)
+    }
+}
+
+fn unique_as(what: &'static str, err: sea_orm::DbErr) -> StoreError {
+    if is_unique_violation(&err) {
+        StoreError::AlreadyExists(what)
+    } else {
+        StoreError::Database(err)
+    }
+}
+
+impl Db {
+    /// Creates an admin, or sets the password and role of the existing one
+    /// (used by `--dev`, whose demo password changes at every start).
+    pub async fn upsert_admin_password(
+        &self,
+        admin: NewAdmin,
+        audit: &AuditContext,
+    ) -> StoreResult<()> {
+        match self.admin_by_email(&admin.email).await? {
+            Some(existing) => {
+                let mut update: admin_user::ActiveModel = existing.into();
+                update.password_hash = Set(admin.password_hash);
+                update.role = Set(admin.role);
+                update.update(self.conn()).await?;
+            }
+            None => {
+                self.create_admin(admin, audit).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces a player's password hash.
+    pub async fn set_player_password(&self, id: Uuid, password_hash: String) -> StoreResult<()> {
+        let row = player::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("player"))?;
+        let mut update: player::ActiveModel = row.into();
+        update.password_hash = Set(password_hash);
+        update.update(self.conn()).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,282 @@
+//! The tamper-evident audit log.
+//!
+//! Events are appended inside the transaction of the action they record. Each
+//! tenant (and the platform) has one hash chain: an event stores the previous
+//! event's hash and its own SHA-256 over a canonical, length-prefixed encoding
+//! of every field plus that previous hash. Editing, deleting or reordering any
+//! stored event breaks the chain, and [`Db::verify_audit`] names the first
+//! broken link. Appends to one chain serialize on its head row (held until the
+//! action commits); chains of different tenants never wait for each other.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::entities::{audit_chain_head as head, audit_event as event};
+use crate::error::{StoreError, StoreResult};
+use crate::pagination::{Page, PageRequest, fetch_page};
+
+/// `prev_hash` of the first event of a chain.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// Chain of events that concern no tenant.
+pub const PLATFORM_CHAIN: &str = "platform";
+/// Events read per query while verifying.
+const VERIFY_BATCH: u64 = 1000;
+
+/// Who acts, and in which request.
+#[derive(Debug, Clone)]
+pub struct AuditContext {
+    /// `admin:<id>`, `player:<id>`, `system:<what>`, or `login:<email>`.
+    pub actor: String,
+    /// The actor's role (`player` for players, `system` for Kasa itself).
+    pub role: String,
+    /// The request id (`X-Request-Id`), or the job id.
+    pub request_id: String,
+}
+
+/// What happened.
+#[derive(Debug, Clone)]
+pub struct AuditRecord {
+    /// Tenant concerned (`None`: platform).
+    pub tenant_id: Option<Uuid>,
+    /// Action name (`withdrawal.approve`, `admin.login_failed`, ...).
+    pub action: &'static str,
+    /// Kind of target.
+    pub target_type: &'static str,
+    /// Target id.
+    pub target_id: String,
+    /// State before, if the action changed one.
+    pub before: Option<serde_json::Value>,
+    /// State after.
+    pub after: Option<serde_json::Value>,
+}
+
+/// Result of an audit verification.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditReport {
+    /// True when every chain verifies.
+    pub ok: bool,
+    /// Events checked.
+    pub count: u64,
+    /// The first broken link, if any.
+    pub broken: Option<BrokenLink>,
+}
+
+/// Where a chain breaks.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BrokenLink {
+    /// The chain.
+    pub chain_id: String,
+    /// Sequence number of the first bad event (or the missing one).
+    pub seq: i64,
+    /// Its id, when the event exists.
+    pub event_id: Option<Uuid>,
+    /// What is wrong.
+    pub reason: String,
+}
+
+fn chain_of(tenant: Option<Uuid>) -> String {
+    tenant.map_or_else(|| PLATFORM_CHAIN.to_owned(), |t| t.to_string())
+}
+
+/// SHA-256 over the canonical encoding of the event's fields and `prev_hash`.
+pub fn event_hash(e: &event::Model) -> String {
+    let tenant = e.tenant_id.map(|t| t.to_string()).unwrap_or_default();
+    let seq = e.seq.to_string();
+    let created = e.created_at.to_string();
+    let fields: [&str; 14] = [
+        "kasa-audit-v1",
+        &e.chain_id,
+        &seq,
+        &tenant,
+        &e.actor,
+        &e.role,
+        &e.action,
+        &e.target_type,
+        &e.target_id,
+        e.before.as_deref().unwrap_or(""),
+        e.after.as_deref().unwrap_or(""),
+        &e.request_id,
+        &created,
+        &e.prev_hash,
+    ];
+    let mut hasher = Sha256::new();
+    for field in fields {
+        hasher.update((field.len() as u64).to_be_bytes());
+        hasher.update(field.as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Appends an event inside the caller's transaction.
+pub async fn append(
+    txn: &DatabaseTransaction,
+    ctx: &AuditContext,
+    record: AuditRecord,
+) -> StoreResult<()> {
+    let chain_id = chain_of(record.tenant_id);
+    head::Entity::insert(head::ActiveModel {
+        chain_id: Set(chain_id.clone()),
+        last_seq: Set(0),
+        last_hash: Set(GENESIS_HASH.to_owned()),
+    })
+    .on_conflict_do_nothing()
+    .exec_without_returning(txn)
+    .await?;
+    let current = head::Entity::find_by_id(chain_id.clone())
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("audit chain head {chain_id} vanished")))?;
+    let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
+    let mut row = event::Model {
+        id: Uuid::now_v7(),
+        chain_id: chain_id.clone(),
+        seq: current.last_seq + 1,
+        tenant_id: record.tenant_id,
+        actor: ctx.actor.chars().take(300).collect(),
+        role: ctx.role.chars().take(32).collect(),
+        action: record.action.to_owned(),
+        target_type: record.target_type.to_owned(),
+        target_id: record.target_id.chars().take(128).collect(),
+        before: json(record.before),
+        after: json(record.after),
+        request_id: ctx.request_id.chars().take(64).collect(),
+        created_at: Utc::now().timestamp_micros(),
+        prev_hash: current.last_hash.clone(),
+        hash: String::new(),
+    };
+    row.hash = event_hash(&row);
+    let mut update: head::ActiveModel = current.into();
+    update.last_seq = Set(row.seq);
+    update.last_hash = Set(row.hash.clone());
+    update.update(txn).await?;
+    event::ActiveModel::from(row).insert(txn).await?;
+    Ok(())
+}
+
+impl Db {
+    /// Appends an event in a transaction of its own (for actions that write
+    /// nothing else: logins, verifications).
+    pub async fn audit(&self, ctx: &AuditContext, record: AuditRecord) -> StoreResult<()> {
+        let txn = self.conn().begin().await?;
+        append(&txn, ctx, record).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A page of events, newest first (one tenant's, or all for `None`).
+    pub async fn audit_events(
+        &self,
+        tenant: Option<Uuid>,
+        page: PageRequest,
+    ) -> StoreResult<Page<event::Model>> {
+        let mut select = event::Entity::find();
+        if let Some(tenant) = tenant {
+            select = select.filter(event::Column::ChainId.eq(tenant.to_string()));
+        }
+        Ok(fetch_page(select, event::Column::Id, page, |e| e.id, self.conn()).await?)
+    }
+
+    /// Recomputes the chains (one tenant's, or all for `None`) and names the
+    /// first broken link.
+    pub async fn verify_audit(&self, tenant: Option<Uuid>) -> StoreResult<AuditReport> {
+        let heads = match tenant {
+            Some(t) => {
+                head::Entity::find_by_id(t.to_string())
+                    .all(self.conn())
+                    .await?
+            }
+            None => {
+                head::Entity::find()
+                    .order_by_asc(head::Column::ChainId)
+                    .all(self.conn())
+                    .await?
+            }
+        };
+        let mut count = 0;
+        for chain in heads {
+            let (checked, broken) = verify_chain(self.conn(), &chain).await?;
+            count += checked;
+            if broken.is_some() {
+                return Ok(AuditReport {
+                    ok: false,
+                    count,
+                    broken,
+                });
+            }
+        }
+        Ok(AuditReport {
+            ok: true,
+            count,
+            broken: None,
+        })
+    }
+}
+
+async fn verify_chain<C: ConnectionTrait>(
+    db: &C,
+    chain: &head::Model,
+) -> StoreResult<(u64, Option<BrokenLink>)> {
+    let broken = |seq: i64, event_id: Option<Uuid>, reason: &str| BrokenLink {
+        chain_id: chain.chain_id.clone(),
+        seq,
+        event_id,
+        reason: reason.to_owned(),
+    };
+    let (mut expected_seq, mut prev_hash, mut count) = (1i64, GENESIS_HASH.to_owned(), 0u64);
+    loop {
+        let batch = event::Entity::find()
+            .filter(event::Column::ChainId.eq(chain.chain_id.as_str()))
+            .filter(event::Column::Seq.gte(expected_seq))
+            .order_by_asc(event::Column::Seq)
+            .limit(VERIFY_BATCH)
+            .all(db)
+            .await?;
+        let done = (batch.len() as u64) < VERIFY_BATCH;
+        for e in batch {
+            count += 1;
+            if e.seq != expected_seq {
+                return Ok((count, Some(broken(expected_seq, None, "event missing"))));
+            }
+            if e.prev_hash != prev_hash {
+                return Ok((
+                    count,
+                    Some(broken(e.seq, Some(e.id), "previous hash does not match")),
+                ));
+            }
+            if event_hash(&e) != e.hash {
+                return Ok((
+                    count,
+                    Some(broken(
+                        e.seq,
+                        Some(e.id),
+                        "event was changed after it was written",
+                    )),
+                ));
+            }
+            prev_hash = e.hash;
+            expected_seq += 1;
+        }
+        if done {
+            break;
+        }
+    }
+    if expected_seq - 1 != chain.last_seq || prev_hash != chain.last_hash {
+        return Ok((
+            count,
+            Some(broken(
+                expected_seq,
+                None,
+                "chain ends before its head: events were removed",
+            )),
+        ));
+    }
+    Ok((count, None))
+}

@@ -1,0 +1,114 @@
+//! Connecting to PostgreSQL or the embedded SQLite file.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
+
+use crate::error::StoreResult;
+
+/// Pool settings. `Debug` leaves the URL out: it may carry a password.
+#[derive(Clone)]
+pub struct DbSettings {
+    /// Database URL (`postgres://…` or `sqlite://…`).
+    pub url: String,
+    /// Maximum pooled connections on PostgreSQL (SQLite always uses one writer).
+    pub max_connections: u32,
+    /// How long a request waits for a pooled connection.
+    pub acquire_timeout: Duration,
+    /// PostgreSQL `statement_timeout` for every session.
+    pub statement_timeout: Duration,
+}
+
+impl std::fmt::Debug for DbSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbSettings")
+            .field("url", &"*** redacted ***")
+            .field("max_connections", &self.max_connections)
+            .field("acquire_timeout", &self.acquire_timeout)
+            .field("statement_timeout", &self.statement_timeout)
+            .finish()
+    }
+}
+
+impl DbSettings {
+    /// Settings with Kasa's defaults for `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 32,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A connection pool to Kasa's database.
+#[derive(Debug, Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+}
+
+impl Db {
+    /// Opens the pool. SQLite gets one connection: SQLite has a single writer,
+    /// and one connection turns lock contention into plain queueing.
+    pub async fn connect(settings: &DbSettings) -> StoreResult<Self> {
+        let mut options = ConnectOptions::new(settings.url.clone());
+        let is_sqlite = settings.url.starts_with("sqlite:");
+        options
+            .max_connections(if is_sqlite {
+                1
+            } else {
+                settings.max_connections
+            })
+            .min_connections(if is_sqlite { 1 } else { 2 })
+            .acquire_timeout(settings.acquire_timeout)
+            .connect_timeout(settings.acquire_timeout)
+            .sqlx_logging(false);
+        let statement_timeout_ms = settings.statement_timeout.as_millis().to_string();
+        options.map_sqlx_postgres_opts(move |opts| {
+            opts.options([("statement_timeout", statement_timeout_ms.as_str())])
+        });
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+                .create_if_missing(true)
+        });
+        let conn = Database::connect(options).await?;
+        Ok(Self { conn })
+    }
+
+    /// Wraps an existing connection (tests).
+    pub fn from_connection(conn: DatabaseConnection) -> Self {
+        Self { conn }
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        Migrator::up(&self.conn, None).await?;
+        Ok(())
+    }
+
+    /// Answers when the database answers a trivial query.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.conn.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// The underlying sea-orm connection.
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// Which SQL dialect the pool speaks.
+    pub fn backend(&self) -> DatabaseBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) -> StoreResult<()> {
+        self.conn.close().await?;
+        Ok(())
+    }
+}

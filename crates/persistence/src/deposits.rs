@@ -1,0 +1,164 @@
+//! Deposits: created pending, then settled by PSP events (see `webhooks`).
+
+use chrono::Utc;
+use ledger::{LedgerError, Money, PlayerId};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditContext, AuditRecord};
+use crate::db::Db;
+use crate::deposit_rules::DepositStatus;
+use crate::entities::{deposit, wallet};
+use crate::error::{StoreError, StoreResult};
+use crate::idempotency_store::{self, Lease, StoredResponse};
+use crate::pagination::{Page, PageRequest, fetch_page};
+
+/// A deposit to create.
+#[derive(Debug, Clone)]
+pub struct NewDeposit {
+    /// Tenant of the player.
+    pub tenant_id: Uuid,
+    /// Depositing player.
+    pub player: PlayerId,
+    /// Amount; its currency must equal the wallet's.
+    pub amount: Money,
+    /// PSP that will process it.
+    pub provider: String,
+}
+
+/// What the PSP said when asked to create the deposit.
+#[derive(Debug, Clone)]
+pub enum PspAnswer {
+    /// Accepted; the PSP's id of the deposit.
+    Accepted {
+        /// PSP id.
+        provider_ref: String,
+    },
+    /// Refused outright (4xx): the deposit fails, nothing moves.
+    Declined {
+        /// PSP failure code.
+        failure_code: String,
+    },
+    /// No usable answer (timeout, 5xx): the deposit stays pending; a webhook or
+    /// reconciliation settles it, because the PSP may have accepted it.
+    Unknown,
+}
+
+impl Db {
+    /// Inserts a pending deposit after checking the wallet's currency.
+    pub async fn create_deposit(&self, new: NewDeposit) -> StoreResult<deposit::Model> {
+        let wallet = wallet::Entity::find_by_id(new.player.0)
+            .filter(wallet::Column::TenantId.eq(new.tenant_id))
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("wallet"))?;
+        let currency = new.amount.currency();
+        if wallet.currency != currency.code() {
+            return Err(StoreError::Ledger(LedgerError::CurrencyMismatch {
+                expected: ledger::Currency::parse(&wallet.currency)?,
+                found: currency,
+            }));
+        }
+        let now = Utc::now();
+        let row = deposit::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(new.tenant_id),
+            player_id: Set(new.player.0),
+            amount_minor: Set(new.amount.to_minor_units()?),
+            currency: Set(currency.code().to_owned()),
+            status: Set(DepositStatus::Pending.as_str().to_owned()),
+            provider: Set(new.provider),
+            provider_ref: Set(None),
+            failure_code: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        Ok(row.insert(self.conn()).await?)
+    }
+
+    /// Records the PSP's answer and completes the idempotent request in the
+    /// same transaction. A webhook may have settled the deposit already: the
+    /// answer never overwrites a status it did not set.
+    pub async fn record_deposit_answer(
+        &self,
+        id: Uuid,
+        answer: PspAnswer,
+        lease: &Lease,
+        render: impl FnOnce(&deposit::Model) -> Result<StoredResponse, String>,
+        audit: &AuditContext,
+    ) -> StoreResult<StoredResponse> {
+        let txn = self.conn().begin().await?;
+        let mut row = deposit::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound("deposit"))?;
+        let pending = row.status == DepositStatus::Pending.as_str();
+        let mut update: deposit::ActiveModel = row.clone().into();
+        match answer {
+            PspAnswer::Accepted { provider_ref } if row.provider_ref.is_none() => {
+                update.provider_ref = Set(Some(provider_ref));
+            }
+            PspAnswer::Declined { failure_code } if pending => {
+                update.status = Set(DepositStatus::Failed.as_str().to_owned());
+                update.failure_code = Set(Some(failure_code));
+            }
+            _ => {}
+        }
+        if update.is_changed() {
+            update.updated_at = Set(Utc::now());
+            row = update.update(&txn).await?;
+        }
+        let response = render(&row).map_err(StoreError::Corrupt)?;
+        let record = AuditRecord {
+            tenant_id: Some(row.tenant_id),
+            action: "deposit.create",
+            target_type: "deposit",
+            target_id: row.id.to_string(),
+            before: None,
+            after: Some(
+                serde_json::json!({"status": row.status, "amount_minor": row.amount_minor, "currency": row.currency}),
+            ),
+        };
+        audit::append(&txn, audit, record).await?;
+        idempotency_store::complete(&txn, lease, &response).await?;
+        txn.commit().await?;
+        Ok(response)
+    }
+
+    /// A deposit of `player`; another player's deposit is `None`.
+    pub async fn deposit_of_player(
+        &self,
+        player: PlayerId,
+        id: Uuid,
+    ) -> StoreResult<Option<deposit::Model>> {
+        Ok(deposit::Entity::find_by_id(id)
+            .filter(deposit::Column::PlayerId.eq(player.0))
+            .one(self.conn())
+            .await?)
+    }
+
+    /// A page of the player's deposits, newest first.
+    pub async fn deposits_of_player(
+        &self,
+        player: PlayerId,
+        page: PageRequest,
+    ) -> StoreResult<Page<deposit::Model>> {
+        let select = deposit::Entity::find().filter(deposit::Column::PlayerId.eq(player.0));
+        Ok(fetch_page(select, deposit::Column::Id, page, |d| d.id, self.conn()).await?)
+    }
+
+    /// A page of deposits of one tenant (or all tenants for `None`).
+    pub async fn deposits_of_tenant(
+        &self,
+        tenant: Option<Uuid>,
+        page: PageRequest,
+    ) -> StoreResult<Page<deposit::Model>> {
+        let mut select = deposit::Entity::find();
+        if let Some(tenant) = tenant {
+            select = select.filter(deposit::Column::TenantId.eq(tenant));
+        }
+        Ok(fetch_page(select, deposit::Column::Id, page, |d| d.id, self.conn()).await?)
+    }
+}

@@ -1,0 +1,19 @@
+//! sea-orm entities, one module per table.
+
+pub mod admin_user;
+pub mod anomaly;
+pub mod audit_chain_head;
+pub mod audit_event;
+pub mod deposit;
+pub mod idempotency_record;
+pub mod job;
+pub mod ledger_posting;
+pub mod ledger_transaction;
+pub mod payout_attempt;
+pub mod player;
+pub mod psp_event;
+pub mod reconciliation_finding;
+pub mod reconciliation_run;
+pub mod tenant;
+pub mod wallet;
+pub mod withdrawal;

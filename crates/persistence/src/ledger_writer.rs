@@ -1,0 +1,121 @@
+//! The one place where balances change: lock the wallet row, ask the ledger
+//! whether the movement is allowed, write the balanced transaction and its
+//! postings, and update the wallet projection — all inside the caller's
+//! database transaction, so either everything is committed or nothing is.
+
+use chrono::{DateTime, Utc};
+use ledger::{Currency, LedgerTransaction, Money, PlayerId, WalletBalance};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait, QuerySelect};
+use uuid::Uuid;
+
+use crate::entities::{ledger_posting, ledger_transaction, wallet};
+use crate::error::{StoreError, StoreResult};
+
+/// What caused a movement; stored on the ledger transaction.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MovementCause {
+    /// Kind of the causing record (`deposit`, `withdrawal`).
+    pub reference_type: &'static str,
+    /// Id of the causing record.
+    pub reference_id: Uuid,
+}
+
+/// A wallet row read under `SELECT … FOR UPDATE`.
+pub(crate) struct LockedWallet {
+    pub tenant_id: Uuid,
+    pub player: PlayerId,
+    pub balance: WalletBalance,
+}
+
+/// Locks the player's wallet row until the transaction ends.
+pub(crate) async fn lock_wallet(
+    txn: &DatabaseTransaction,
+    player: PlayerId,
+) -> StoreResult<LockedWallet> {
+    let row = wallet::Entity::find_by_id(player.0)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound("wallet"))?;
+    Ok(LockedWallet {
+        tenant_id: row.tenant_id,
+        player,
+        balance: balance_of(&row)?,
+    })
+}
+
+/// Reads a wallet row's balances as money.
+pub(crate) fn balance_of(row: &wallet::Model) -> StoreResult<WalletBalance> {
+    let currency = Currency::parse(&row.currency)?;
+    Ok(WalletBalance::new(
+        Money::from_minor_units(row.available_minor, currency),
+        Money::from_minor_units(row.held_minor, currency),
+    )?)
+}
+
+/// Applies `tx` to the locked wallet and writes transaction, postings and the
+/// new projection. `amount` is the size of the movement shown in history.
+pub(crate) async fn post(
+    txn: &DatabaseTransaction,
+    wallet: &mut LockedWallet,
+    tx: &LedgerTransaction,
+    amount: Money,
+    cause: MovementCause,
+) -> StoreResult<WalletBalance> {
+    let after = wallet.balance.apply(wallet.player, tx)?;
+    let now = Utc::now();
+    let transaction_id = Uuid::now_v7();
+    ledger_transaction::ActiveModel {
+        id: Set(transaction_id),
+        tenant_id: Set(wallet.tenant_id),
+        kind: Set(tx.kind().as_str().to_owned()),
+        player_id: Set(Some(wallet.player.0)),
+        currency: Set(amount.currency().code().to_owned()),
+        amount_minor: Set(amount.to_minor_units()?),
+        available_after_minor: Set(Some(after.available().to_minor_units()?)),
+        held_after_minor: Set(Some(after.held().to_minor_units()?)),
+        reference_type: Set(cause.reference_type.to_owned()),
+        reference_id: Set(cause.reference_id),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    insert_postings(txn, wallet.tenant_id, transaction_id, tx, now).await?;
+    wallet::ActiveModel {
+        player_id: Set(wallet.player.0),
+        available_minor: Set(after.available().to_minor_units()?),
+        held_minor: Set(after.held().to_minor_units()?),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(txn)
+    .await?;
+    wallet.balance = after;
+    Ok(after)
+}
+
+async fn insert_postings(
+    txn: &DatabaseTransaction,
+    tenant_id: Uuid,
+    transaction_id: Uuid,
+    tx: &LedgerTransaction,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let mut rows = Vec::with_capacity(tx.postings().len());
+    for posting in tx.postings() {
+        rows.push(ledger_posting::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            transaction_id: Set(transaction_id),
+            tenant_id: Set(tenant_id),
+            account: Set(posting.account.code()),
+            player_id: Set(posting.account.player().map(|p| p.0)),
+            currency: Set(posting.amount.currency().code().to_owned()),
+            amount_minor: Set(posting.amount.to_minor_units()?),
+            created_at: Set(now),
+        });
+    }
+    ledger_posting::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! Kasa's storage layer (sea-orm, PostgreSQL or SQLite).
+//!
+//! Each public method on [`Db`] is one use-case in one database transaction.
+//! Balance changes go through `ledger_writer` only: it locks the wallet row,
+//! asks the pure `ledger` crate whether the movement is allowed, and writes the
+//! balanced transaction, its postings and the wallet projection together.
+//! House accounts (PSP clearing) have no balance row: their balances are sums
+//! of postings, so deposits of different players never wait on a shared row.
+
+mod accounts;
+mod anomalies;
+pub mod audit;
+mod db;
+pub mod deposit_rules;
+mod deposits;
+pub mod entities;
+mod error;
+pub mod idempotency_store;
+mod inbox;
+pub mod jobs;
+mod ledger_writer;
+mod pagination;
+mod payouts;
+pub mod reconcile;
+pub mod reconciliation;
+mod verify;
+mod wallets;
+mod webhooks;
+mod withdrawals;
+
+pub use accounts::{NewAdmin, NewPlayer};
+pub use db::{Db, DbSettings};
+pub use deposits::{NewDeposit, PspAnswer};
+pub use error::{StoreError, StoreResult};
+pub use inbox::EventOutcome;
+pub use pagination::{PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, Page, PageRequest};
+pub use payouts::{PayoutEvent, PayoutReply, StartedPayout};
+pub use verify::{LedgerReport, Mismatch};
+pub use webhooks::DepositEvent;
+pub use withdrawals::{
+    NewWithdrawal, Render, Visibility, WithdrawalAction, WithdrawalFilter, WithdrawalView,
+};

@@ -1,0 +1,449 @@
+//! Payouts without a transaction across the network:
+//!
+//! 1. [`Db::start_payout`] commits a `pending` attempt and moves the withdrawal
+//!    to `payout_pending` (one transaction, withdrawal row locked, so of many
+//!    concurrent starts exactly one wins);
+//! 2. the caller asks the PSP, with the attempt id as `Idempotency-Key`;
+//! 3. [`Db::record_payout_reply`] commits the answer.
+//!
+//! A crash between 1 and 3 leaves a `pending` attempt that a recheck resolves.
+//! Webhooks, PSP replies and rechecks all go through [`apply_observation`], the
+//! same code that decides with `payout::resolve` and `withdrawal::transition`.
+
+use chrono::Utc;
+use ledger::Money;
+use payout::{AttemptStatus, Observation, Resolution, check_can_start, resolve};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+use withdrawal::{Command, transition};
+
+use crate::anomalies::{self, NewAnomaly};
+use crate::audit::AuditContext;
+use crate::db::Db;
+use crate::entities::{payout_attempt as attempt, withdrawal as row};
+use crate::error::{StoreError, StoreResult};
+use crate::idempotency_store::{Lease, StoredResponse};
+use crate::inbox::{self, EventOutcome, InboxEntry};
+use crate::withdrawals::{
+    Render, Visibility, WithdrawalView, amount_of, apply_effects, attempts_of, audit_change,
+    finish, lock_withdrawal, state_of,
+};
+
+/// A committed payout intent: the attempt to send to the PSP.
+#[derive(Debug, Clone)]
+pub struct StartedPayout {
+    /// The withdrawal, now `payout_pending`.
+    pub withdrawal: row::Model,
+    /// The new `pending` attempt; its id is the PSP reference and idempotency key.
+    pub attempt: attempt::Model,
+}
+
+/// What the PSP answered to the payout request.
+#[derive(Debug, Clone)]
+pub enum PayoutReply {
+    /// An answer: its status and the PSP's id.
+    Answered {
+        /// What the PSP says happened.
+        observation: Observation,
+        /// The PSP's payout id.
+        provider_ref: Option<String>,
+    },
+    /// No usable answer (timeout, 5xx, connection): the outcome is unknown.
+    Unknown,
+}
+
+/// A verified payout event from a PSP.
+#[derive(Debug, Clone)]
+pub struct PayoutEvent {
+    /// PSP name.
+    pub provider: String,
+    /// PSP event id.
+    pub event_id: String,
+    /// Event type as sent.
+    pub event_type: String,
+    /// What the event reports.
+    pub observation: Observation,
+    /// Kasa's attempt id.
+    pub attempt_id: Uuid,
+    /// The PSP's payout id.
+    pub provider_ref: Option<String>,
+    /// Amount the PSP reports.
+    pub amount: Money,
+    /// The raw body.
+    pub raw: String,
+}
+
+/// Where an observation came from (for anomalies).
+struct Source<'a> {
+    provider: &'a str,
+    event_id: &'a str,
+}
+
+impl Db {
+    /// Step 1: commits a pending attempt and moves the withdrawal to `payout_pending`.
+    pub async fn start_payout(
+        &self,
+        tenant: Option<Uuid>,
+        id: Uuid,
+        provider: &str,
+        audit: &AuditContext,
+    ) -> StoreResult<StartedPayout> {
+        let txn = self.conn().begin().await?;
+        let current = lock_withdrawal(&txn, Visibility::Tenant(tenant), id).await?;
+        let before = current.clone();
+        let step = transition(Some(state_of(&current)?), Command::StartPayout)?;
+        let statuses = attempts_of(&txn, current.id)
+            .await?
+            .iter()
+            .map(|a| AttemptStatus::parse(&a.status))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        check_can_start(&statuses)?;
+        let now = Utc::now();
+        let created = attempt::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            withdrawal_id: Set(current.id),
+            tenant_id: Set(current.tenant_id),
+            status: Set(AttemptStatus::Pending.as_str().to_owned()),
+            provider: Set(provider.to_owned()),
+            provider_ref: Set(None),
+            failure_code: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let mut update: row::ActiveModel = current.into();
+        update.state = Set(step.to.as_str().to_owned());
+        update.updated_at = Set(now);
+        let withdrawal = update.update(&txn).await?;
+        audit_change(
+            &txn,
+            audit,
+            "withdrawal.payout_start",
+            Some(&before),
+            &withdrawal,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(StartedPayout {
+            withdrawal,
+            attempt: created,
+        })
+    }
+
+    /// Step 3: records the PSP's answer and completes the idempotent request.
+    /// A webhook may have resolved the attempt meanwhile; then the answer is
+    /// applied like any other observation (duplicate or anomaly).
+    pub async fn record_payout_reply(
+        &self,
+        attempt_id: Uuid,
+        reply: PayoutReply,
+        lease: &Lease,
+        render: Render<'_>,
+    ) -> StoreResult<StoredResponse> {
+        let txn = self.conn().begin().await?;
+        let (mut withdrawal, current) = lock_attempt(&txn, attempt_id).await?;
+        match reply {
+            PayoutReply::Unknown => {
+                if AttemptStatus::parse(&current.status).ok() == Some(AttemptStatus::Pending) {
+                    transition(Some(state_of(&withdrawal)?), Command::PayoutOutcomeUnknown)?;
+                    set_attempt(&txn, current, AttemptStatus::Unknown, None, None).await?;
+                }
+            }
+            PayoutReply::Answered {
+                observation,
+                provider_ref,
+            } => {
+                let source = Source {
+                    provider: &current.provider.clone(),
+                    event_id: "psp_reply",
+                };
+                (withdrawal, _) = apply_observation(
+                    &txn,
+                    withdrawal,
+                    current,
+                    &observation,
+                    provider_ref,
+                    &source,
+                )
+                .await?;
+            }
+        }
+        let view = WithdrawalView {
+            attempts: attempts_of(&txn, withdrawal.id).await?,
+            withdrawal,
+        };
+        finish(txn, lease, &view, render).await
+    }
+
+    /// The latest attempt of a withdrawal the admin may see (for a recheck).
+    pub async fn latest_attempt(
+        &self,
+        tenant: Option<Uuid>,
+        id: Uuid,
+    ) -> StoreResult<Option<attempt::Model>> {
+        let Some(view) = self.withdrawal(Visibility::Tenant(tenant), id).await? else {
+            return Err(StoreError::NotFound("withdrawal"));
+        };
+        Ok(view.attempts.into_iter().next())
+    }
+
+    /// Applies what a recheck learned through the webhook path. With
+    /// `completion` the idempotent request is completed in the same
+    /// transaction; without (a scheduled recheck) the change is just committed.
+    pub async fn record_recheck(
+        &self,
+        attempt_id: Uuid,
+        observation: Observation,
+        completion: Option<(&Lease, Render<'_>)>,
+        audit: &AuditContext,
+    ) -> StoreResult<(WithdrawalView, Option<StoredResponse>)> {
+        let txn = self.conn().begin().await?;
+        let (withdrawal, current) = lock_attempt(&txn, attempt_id).await?;
+        let before = withdrawal.clone();
+        let provider = current.provider.clone();
+        let source = Source {
+            provider: &provider,
+            event_id: "recheck",
+        };
+        let (withdrawal, _) =
+            apply_observation(&txn, withdrawal, current, &observation, None, &source).await?;
+        audit_change(
+            &txn,
+            audit,
+            "withdrawal.recheck",
+            Some(&before),
+            &withdrawal,
+        )
+        .await?;
+        let view = WithdrawalView {
+            attempts: attempts_of(&txn, withdrawal.id).await?,
+            withdrawal,
+        };
+        match completion {
+            Some((lease, render)) => {
+                let response = finish(txn, lease, &view, render).await?;
+                Ok((view, Some(response)))
+            }
+            None => {
+                txn.commit().await?;
+                Ok((view, None))
+            }
+        }
+    }
+
+    /// Attempts still `pending` or `unknown` that were last touched before `cutoff`.
+    pub async fn stuck_attempts(
+        &self,
+        cutoff: chrono::DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<Vec<attempt::Model>> {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+        Ok(attempt::Entity::find()
+            .filter(attempt::Column::Status.is_in([
+                AttemptStatus::Pending.as_str(),
+                AttemptStatus::Unknown.as_str(),
+            ]))
+            .filter(attempt::Column::UpdatedAt.lt(cutoff))
+            .order_by_asc(attempt::Column::UpdatedAt)
+            .limit(limit)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Applies a payout webhook exactly once.
+    pub async fn apply_payout_event(&self, event: &PayoutEvent) -> StoreResult<EventOutcome> {
+        let txn = self.conn().begin().await?;
+        let entry = InboxEntry {
+            provider: &event.provider,
+            event_id: &event.event_id,
+            event_type: &event.event_type,
+            reference: event.attempt_id.to_string(),
+            raw: &event.raw,
+        };
+        let Some(inbox_id) = inbox::insert(&txn, entry).await? else {
+            return Ok(EventOutcome::Duplicate);
+        };
+        let (withdrawal, current) = lock_attempt(&txn, event.attempt_id).await?;
+        if current.provider != event.provider {
+            return Err(StoreError::NotFound("payout attempt"));
+        }
+        let source = Source {
+            provider: &event.provider,
+            event_id: &event.event_id,
+        };
+        let outcome = if amount_of(&withdrawal)? != event.amount {
+            let detail = format!(
+                "withdrawal is {} {} but the PSP reports {} {}",
+                amount_of(&withdrawal)?,
+                withdrawal.currency,
+                event.amount,
+                event.amount.currency()
+            );
+            anomaly(
+                &txn,
+                &withdrawal,
+                &current,
+                &source,
+                "amount_mismatch",
+                detail,
+            )
+            .await?;
+            EventOutcome::Anomaly
+        } else {
+            let provider_ref = event.provider_ref.clone();
+            apply_observation(
+                &txn,
+                withdrawal,
+                current,
+                &event.observation,
+                provider_ref,
+                &source,
+            )
+            .await?
+            .1
+        };
+        inbox::set_outcome(&txn, inbox_id, outcome).await?;
+        txn.commit().await?;
+        Ok(outcome)
+    }
+}
+
+/// Locks the withdrawal, then the attempt (always in that order, then the
+/// wallet, so no two use-cases can deadlock).
+async fn lock_attempt(
+    txn: &DatabaseTransaction,
+    attempt_id: Uuid,
+) -> StoreResult<(row::Model, attempt::Model)> {
+    let found = attempt::Entity::find_by_id(attempt_id)
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound("payout attempt"))?;
+    let withdrawal = lock_withdrawal(
+        txn,
+        Visibility::Tenant(Some(found.tenant_id)),
+        found.withdrawal_id,
+    )
+    .await?;
+    let locked = attempt::Entity::find_by_id(attempt_id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound("payout attempt"))?;
+    Ok((withdrawal, locked))
+}
+
+async fn set_attempt(
+    txn: &DatabaseTransaction,
+    current: attempt::Model,
+    status: AttemptStatus,
+    provider_ref: Option<String>,
+    failure_code: Option<String>,
+) -> StoreResult<attempt::Model> {
+    let keep_ref = current.provider_ref.is_some();
+    let mut update: attempt::ActiveModel = current.into();
+    update.status = Set(status.as_str().to_owned());
+    if !keep_ref && provider_ref.is_some() {
+        update.provider_ref = Set(provider_ref);
+    }
+    if failure_code.is_some() {
+        update.failure_code = Set(failure_code);
+    }
+    update.updated_at = Set(Utc::now());
+    Ok(update.update(txn).await?)
+}
+
+/// The one path from "the PSP says X about this attempt" to state and money.
+async fn apply_observation(
+    txn: &DatabaseTransaction,
+    withdrawal: row::Model,
+    current: attempt::Model,
+    observation: &Observation,
+    provider_ref: Option<String>,
+    source: &Source<'_>,
+) -> StoreResult<(row::Model, EventOutcome)> {
+    let status =
+        AttemptStatus::parse(&current.status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let command = match resolve(status, observation) {
+        Resolution::Succeed => (AttemptStatus::Succeeded, Command::PayoutSucceeded, None),
+        Resolution::Fail { failure_code } => {
+            (AttemptStatus::Failed, Command::PayoutFailed, failure_code)
+        }
+        Resolution::Reverse => {
+            if state_of(&withdrawal)? == withdrawal::WithdrawalState::Reversed {
+                return Ok((withdrawal, EventOutcome::Duplicate));
+            }
+            let updated =
+                move_withdrawal(txn, withdrawal, Command::Reverse, &current.provider).await?;
+            return Ok((updated, EventOutcome::Processed));
+        }
+        Resolution::StillPending => {
+            set_attempt(txn, current, AttemptStatus::Pending, provider_ref, None).await?;
+            return Ok((withdrawal, EventOutcome::Processed));
+        }
+        Resolution::NoChange => {
+            if current.provider_ref.is_none() && provider_ref.is_some() {
+                set_attempt(txn, current, status, provider_ref, None).await?;
+            }
+            return Ok((withdrawal, EventOutcome::Duplicate));
+        }
+        Resolution::Duplicate => return Ok((withdrawal, EventOutcome::Duplicate)),
+        Resolution::Anomaly { reason } => {
+            let detail = format!("attempt is {}: {reason}", current.status);
+            anomaly(
+                txn,
+                &withdrawal,
+                &current,
+                source,
+                "late_contradicting_event",
+                detail,
+            )
+            .await?;
+            return Ok((withdrawal, EventOutcome::Anomaly));
+        }
+    };
+    let (next, command, failure_code) = command;
+    let provider = current.provider.clone();
+    set_attempt(txn, current, next, provider_ref, failure_code).await?;
+    let updated = move_withdrawal(txn, withdrawal, command, &provider).await?;
+    Ok((updated, EventOutcome::Processed))
+}
+
+/// Applies a state-machine command with its ledger effects.
+async fn move_withdrawal(
+    txn: &DatabaseTransaction,
+    current: row::Model,
+    command: Command,
+    provider: &str,
+) -> StoreResult<row::Model> {
+    let step = transition(Some(state_of(&current)?), command)?;
+    apply_effects(txn, &current, step.effect.as_slice(), provider, None).await?;
+    let mut update: row::ActiveModel = current.into();
+    update.state = Set(step.to.as_str().to_owned());
+    update.updated_at = Set(Utc::now());
+    Ok(update.update(txn).await?)
+}
+
+async fn anomaly(
+    txn: &DatabaseTransaction,
+    withdrawal: &row::Model,
+    current: &attempt::Model,
+    source: &Source<'_>,
+    kind: &'static str,
+    detail: String,
+) -> StoreResult<()> {
+    let new = NewAnomaly {
+        tenant_id: Some(withdrawal.tenant_id),
+        provider: source.provider.to_owned(),
+        event_id: source.event_id.to_owned(),
+        kind,
+        reference_type: "payout_attempt",
+        reference_id: Some(current.id),
+        detail,
+    };
+    anomalies::record(txn, new).await
+}

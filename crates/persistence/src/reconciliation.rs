@@ -1,0 +1,424 @@
+//! Reconciliation runs: created with their job in one transaction, executed by
+//! a worker, written back with the job's completion in one transaction.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait, sea_query::Expr, sea_query::ExprTrait,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditContext, AuditRecord};
+use crate::db::Db;
+use crate::entities::{
+    deposit, ledger_posting, payout_attempt, reconciliation_finding as finding,
+    reconciliation_run as run, withdrawal,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::idempotency_store::{self, Lease, StoredResponse};
+use crate::jobs::{self, ClaimedJob, NewJob, status};
+use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::reconcile::{Finding, FindingKind, Record, RecordType, psp_clearing_movement};
+use crate::verify::Mismatch;
+
+/// Job kind of a reconciliation run.
+pub const RECONCILIATION_JOB: &str = "reconciliation_run";
+
+/// Payload of a reconciliation job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReconciliationJob {
+    /// The run to execute.
+    pub run_id: Uuid,
+}
+
+/// A run to create.
+#[derive(Debug, Clone)]
+pub struct NewRun {
+    /// Tenant scope (`None`: every tenant).
+    pub tenant_id: Option<Uuid>,
+    /// PSP name.
+    pub provider: String,
+    /// Window start.
+    pub from: DateTime<Utc>,
+    /// Window end.
+    pub to: DateTime<Utc>,
+    /// `admin:<id>`.
+    pub created_by: String,
+}
+
+impl Db {
+    /// Creates a queued run and its job in one transaction with the idempotent response.
+    pub async fn create_reconciliation_run(
+        &self,
+        new: NewRun,
+        lease: &Lease,
+        render: impl FnOnce(&run::Model) -> Result<StoredResponse, String>,
+        audit: &AuditContext,
+    ) -> StoreResult<StoredResponse> {
+        let txn = self.conn().begin().await?;
+        let created = run::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(new.tenant_id),
+            provider: Set(new.provider),
+            window_from: Set(new.from),
+            window_to: Set(new.to),
+            status: Set(status::QUEUED.to_owned()),
+            error: Set(None),
+            matched: Set(0),
+            mismatched: Set(0),
+            missing_in_psp: Set(0),
+            missing_in_kasa: Set(0),
+            wallet_mismatches: Set(0),
+            clearing_mismatches: Set(0),
+            created_by: Set(new.created_by),
+            created_at: Set(Utc::now()),
+            started_at: Set(None),
+            finished_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        let payload = serde_json::to_string(&ReconciliationJob { run_id: created.id })
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        jobs::enqueue(&txn, NewJob::now(RECONCILIATION_JOB, payload)).await?;
+        let response = render(&created).map_err(StoreError::Corrupt)?;
+        let record = AuditRecord {
+            tenant_id: created.tenant_id,
+            action: "reconciliation_run.create",
+            target_type: "reconciliation_run",
+            target_id: created.id.to_string(),
+            before: None,
+            after: Some(
+                serde_json::json!({"provider": created.provider, "from": created.window_from, "to": created.window_to}),
+            ),
+        };
+        audit::append(&txn, audit, record).await?;
+        idempotency_store::complete(&txn, lease, &response).await?;
+        txn.commit().await?;
+        Ok(response)
+    }
+
+    /// A run the caller may see.
+    pub async fn reconciliation_run(
+        &self,
+        tenant: Option<Uuid>,
+        id: Uuid,
+    ) -> StoreResult<Option<run::Model>> {
+        let mut select = run::Entity::find_by_id(id);
+        if let Some(tenant) = tenant {
+            select = select.filter(run::Column::TenantId.eq(tenant));
+        }
+        Ok(select.one(self.conn()).await?)
+    }
+
+    /// A page of runs the caller may see.
+    pub async fn reconciliation_runs(
+        &self,
+        tenant: Option<Uuid>,
+        page: PageRequest,
+    ) -> StoreResult<Page<run::Model>> {
+        let mut select = run::Entity::find();
+        if let Some(tenant) = tenant {
+            select = select.filter(run::Column::TenantId.eq(tenant));
+        }
+        Ok(fetch_page(select, run::Column::Id, page, |r| r.id, self.conn()).await?)
+    }
+
+    /// A page of a run's findings.
+    pub async fn reconciliation_findings(
+        &self,
+        run_id: Uuid,
+        page: PageRequest,
+    ) -> StoreResult<Page<finding::Model>> {
+        let select = finding::Entity::find().filter(finding::Column::RunId.eq(run_id));
+        Ok(fetch_page(select, finding::Column::Id, page, |f| f.id, self.conn()).await?)
+    }
+
+    /// Marks a run running (a retried job runs it again from scratch).
+    pub async fn start_reconciliation_run(&self, id: Uuid) -> StoreResult<run::Model> {
+        let found = run::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("run"))?;
+        let mut update: run::ActiveModel = found.into();
+        update.status = Set(status::RUNNING.to_owned());
+        update.started_at = Set(Some(Utc::now()));
+        Ok(update.update(self.conn()).await?)
+    }
+
+    /// Kasa's side of a run: records of the window (within the run's tenant)
+    /// plus every record the report names.
+    pub async fn kasa_records(
+        &self,
+        scope: &run::Model,
+        named: &[String],
+    ) -> StoreResult<Vec<Record>> {
+        let named: Vec<Uuid> = named
+            .iter()
+            .filter_map(|r| Uuid::try_parse(r).ok())
+            .collect();
+        let in_window = deposit::Column::CreatedAt
+            .gte(scope.window_from)
+            .and(deposit::Column::CreatedAt.lt(scope.window_to));
+        let mut deposits = deposit::Entity::find()
+            .filter(deposit::Column::Provider.eq(scope.provider.as_str()))
+            .filter(in_window.or(deposit::Column::Id.is_in(named.clone())));
+        if let Some(tenant) = scope.tenant_id {
+            deposits = deposits.filter(deposit::Column::TenantId.eq(tenant));
+        }
+        let mut records: Vec<Record> = deposits
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(deposit_record)
+            .collect();
+        let in_window = payout_attempt::Column::CreatedAt
+            .gte(scope.window_from)
+            .and(payout_attempt::Column::CreatedAt.lt(scope.window_to));
+        let mut attempts = payout_attempt::Entity::find()
+            .filter(payout_attempt::Column::Provider.eq(scope.provider.as_str()))
+            .filter(in_window.or(payout_attempt::Column::Id.is_in(named)));
+        if let Some(tenant) = scope.tenant_id {
+            attempts = attempts.filter(payout_attempt::Column::TenantId.eq(tenant));
+        }
+        let attempts = attempts.all(self.conn()).await?;
+        let withdrawal_ids: Vec<Uuid> = attempts.iter().map(|a| a.withdrawal_id).collect();
+        let withdrawals: HashMap<Uuid, withdrawal::Model> = withdrawal::Entity::find()
+            .filter(withdrawal::Column::Id.is_in(withdrawal_ids))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|w| (w.id, w))
+            .collect();
+        for attempt in attempts {
+            let Some(w) = withdrawals.get(&attempt.withdrawal_id) else {
+                continue;
+            };
+            records.push(payout_record(&attempt, w));
+        }
+        Ok(records)
+    }
+
+    /// Net movement of the provider's clearing accounts within the window, per currency.
+    pub async fn clearing_movement(
+        &self,
+        scope: &run::Model,
+    ) -> StoreResult<BTreeMap<String, i64>> {
+        let prefix = format!("house:psp_clearing:{}:%", scope.provider);
+        let mut query = ledger_posting::Entity::find()
+            .select_only()
+            .column(ledger_posting::Column::Currency)
+            .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "sum_minor")
+            .filter(ledger_posting::Column::Account.like(prefix))
+            .filter(ledger_posting::Column::CreatedAt.gte(scope.window_from))
+            .filter(ledger_posting::Column::CreatedAt.lt(scope.window_to))
+            .group_by(ledger_posting::Column::Currency);
+        if let Some(tenant) = scope.tenant_id {
+            query = query.filter(ledger_posting::Column::TenantId.eq(tenant));
+        }
+        let rows: Vec<(String, i64)> = query.into_tuple().all(self.conn()).await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Writes findings, stats and `succeeded`, and completes the job, in one
+    /// transaction: a worker that lost its lease commits nothing, and a re-run
+    /// replaces (never doubles) the findings.
+    pub async fn finish_reconciliation_run(
+        &self,
+        claimed: &ClaimedJob,
+        scope: &run::Model,
+        report: &RunReport,
+    ) -> StoreResult<()> {
+        let txn = self.conn().begin().await?;
+        self.complete_job(&txn, claimed).await?;
+        finding::Entity::delete_many()
+            .filter(finding::Column::RunId.eq(scope.id))
+            .exec(&txn)
+            .await?;
+        let rows: Vec<finding::ActiveModel> = report.rows(scope.id);
+        for chunk in rows.chunks(500) {
+            finding::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        let count =
+            |kind: FindingKind| report.findings.iter().filter(|f| f.kind == kind).count() as i32;
+        let mut update: run::ActiveModel = scope.clone().into();
+        update.status = Set(status::SUCCEEDED.to_owned());
+        update.error = Set(None);
+        update.matched = Set(count(FindingKind::Matched));
+        update.mismatched = Set(count(FindingKind::Mismatched));
+        update.missing_in_psp = Set(count(FindingKind::MissingInPsp));
+        update.missing_in_kasa = Set(count(FindingKind::MissingInKasa));
+        update.wallet_mismatches = Set(report.wallets.len() as i32);
+        update.clearing_mismatches = Set(report.clearing.len() as i32);
+        update.finished_at = Set(Some(Utc::now()));
+        update.update(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a run failed with `error` (the job failed for good).
+    pub async fn fail_reconciliation_run(&self, id: Uuid, error: &str) -> StoreResult<()> {
+        run::Entity::update_many()
+            .col_expr(run::Column::Status, Expr::value(status::FAILED))
+            .col_expr(
+                run::Column::Error,
+                Expr::value(error.chars().take(2000).collect::<String>()),
+            )
+            .col_expr(run::Column::FinishedAt, Expr::value(Utc::now()))
+            .filter(run::Column::Id.eq(id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+}
+
+/// Everything a run found.
+#[derive(Debug, Clone, Default)]
+pub struct RunReport {
+    /// Record comparisons.
+    pub findings: Vec<Finding>,
+    /// Wallets that differ from their ledger.
+    pub wallets: Vec<Mismatch>,
+    /// Currencies whose clearing movement differs: (currency, Kasa, PSP).
+    pub clearing: Vec<(String, i64, i64)>,
+}
+
+impl RunReport {
+    fn rows(&self, run_id: Uuid) -> Vec<finding::ActiveModel> {
+        let mut rows: Vec<finding::ActiveModel> = self
+            .findings
+            .iter()
+            .map(|f| {
+                let any = f.kasa.as_ref().or(f.psp.as_ref());
+                new_finding(
+                    run_id,
+                    f.kind.as_str(),
+                    any.map_or("deposit", |r| r.record_type.as_str()),
+                    NewFinding {
+                        reference: any.map(|r| r.reference.clone()).unwrap_or_default(),
+                        kasa: f.kasa.as_ref().map(|r| (r.status.clone(), r.amount_minor)),
+                        psp: f.psp.as_ref().map(|r| (r.status.clone(), r.amount_minor)),
+                        currency: any.map(|r| r.currency.clone()).unwrap_or_default(),
+                        detail: f.detail.clone(),
+                    },
+                )
+            })
+            .collect();
+        for m in &self.wallets {
+            if let Mismatch::Wallet {
+                player_id,
+                balance,
+                projection_minor,
+                ledger_minor,
+            } = m
+            {
+                rows.push(new_finding(run_id, "wallet_mismatch", "wallet", NewFinding {
+                    reference: player_id.to_string(),
+                    kasa: Some(((*balance).to_owned(), *projection_minor)),
+                    psp: None,
+                    currency: String::new(),
+                    detail: format!("{balance}: wallet {projection_minor}, ledger {ledger_minor} (minor units)"),
+                }));
+            }
+        }
+        for (currency, kasa, psp) in &self.clearing {
+            rows.push(new_finding(
+                run_id,
+                "clearing_mismatch",
+                "clearing",
+                NewFinding {
+                    reference: format!("psp_clearing:{currency}"),
+                    kasa: Some(("settled".into(), *kasa)),
+                    psp: Some(("settled".into(), *psp)),
+                    currency: currency.clone(),
+                    detail: format!(
+                        "clearing moved {kasa} in Kasa, the PSP reports {psp} (minor units)"
+                    ),
+                },
+            ));
+        }
+        rows
+    }
+}
+
+/// Compares the clearing movements; returns the currencies that differ.
+pub fn clearing_differences(
+    kasa: &BTreeMap<String, i64>,
+    psp_items: &[Record],
+) -> Vec<(String, i64, i64)> {
+    let psp = psp_clearing_movement(psp_items);
+    let mut currencies: Vec<&String> = kasa.keys().chain(psp.keys()).collect();
+    currencies.sort();
+    currencies.dedup();
+    currencies
+        .into_iter()
+        .filter_map(|c| {
+            let (k, p) = (
+                kasa.get(c).copied().unwrap_or(0),
+                psp.get(c).copied().unwrap_or(0),
+            );
+            (k != p).then(|| (c.clone(), k, p))
+        })
+        .collect()
+}
+
+struct NewFinding {
+    reference: String,
+    kasa: Option<(String, i64)>,
+    psp: Option<(String, i64)>,
+    currency: String,
+    detail: String,
+}
+
+fn new_finding(
+    run_id: Uuid,
+    kind: &str,
+    reference_type: &str,
+    f: NewFinding,
+) -> finding::ActiveModel {
+    finding::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        run_id: Set(run_id),
+        kind: Set(kind.to_owned()),
+        reference_type: Set(reference_type.to_owned()),
+        reference: Set(f.reference.chars().take(128).collect()),
+        kasa_status: Set(f.kasa.as_ref().map(|k| k.0.chars().take(16).collect())),
+        psp_status: Set(f.psp.as_ref().map(|p| p.0.chars().take(16).collect())),
+        kasa_amount: Set(f.kasa.map(|k| k.1)),
+        psp_amount: Set(f.psp.map(|p| p.1)),
+        currency: Set(f.currency.chars().take(3).collect()),
+        detail: Set(f.detail),
+    }
+}
+
+fn deposit_record(d: deposit::Model) -> Record {
+    let expected_at_psp = !(d.status == "failed" && d.provider_ref.is_none());
+    Record {
+        record_type: RecordType::Deposit,
+        reference: d.id.to_string(),
+        status: d.status,
+        amount_minor: d.amount_minor,
+        currency: d.currency,
+        expected_at_psp,
+    }
+}
+
+fn payout_record(a: &payout_attempt::Model, w: &withdrawal::Model) -> Record {
+    let status = if a.status == "succeeded" && w.state == "reversed" {
+        "reversed".to_owned()
+    } else {
+        a.status.clone()
+    };
+    Record {
+        record_type: RecordType::Payout,
+        reference: a.id.to_string(),
+        status,
+        amount_minor: w.amount_minor,
+        currency: w.currency.clone(),
+        expected_at_psp: !(a.status == "failed" && a.provider_ref.is_none()),
+    }
+}

@@ -1,0 +1,50 @@
+//! Reading wallets, transaction history and anomalies.
+
+use ledger::PlayerId;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::entities::{anomaly, ledger_transaction, wallet};
+use crate::error::StoreResult;
+use crate::pagination::{Page, PageRequest, fetch_page};
+
+impl Db {
+    /// The player's wallet.
+    pub async fn wallet(&self, player: PlayerId) -> StoreResult<Option<wallet::Model>> {
+        Ok(wallet::Entity::find_by_id(player.0)
+            .one(self.conn())
+            .await?)
+    }
+
+    /// A page of the ledger movements on the player's wallet, newest first.
+    pub async fn transactions_of_player(
+        &self,
+        player: PlayerId,
+        page: PageRequest,
+    ) -> StoreResult<Page<ledger_transaction::Model>> {
+        let select = ledger_transaction::Entity::find()
+            .filter(ledger_transaction::Column::PlayerId.eq(player.0));
+        Ok(fetch_page(
+            select,
+            ledger_transaction::Column::Id,
+            page,
+            |t| t.id,
+            self.conn(),
+        )
+        .await?)
+    }
+
+    /// A page of anomalies of one tenant (all tenants for `None`).
+    pub async fn anomalies(
+        &self,
+        tenant: Option<Uuid>,
+        page: PageRequest,
+    ) -> StoreResult<Page<anomaly::Model>> {
+        let mut select = anomaly::Entity::find();
+        if let Some(tenant) = tenant {
+            select = select.filter(anomaly::Column::TenantId.eq(tenant));
+        }
+        Ok(fetch_page(select, anomaly::Column::Id, page, |a| a.id, self.conn()).await?)
+    }
+}

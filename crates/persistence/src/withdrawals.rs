@@ -1,0 +1,362 @@
+//! Withdrawals: request (hold), approve, reject and cancel (release).
+//!
+//! Every command locks the withdrawal row, asks the pure state machine
+//! (`withdrawal::transition`) what happens, and writes the new state together
+//! with the ledger movements it names and the idempotent response.
+
+use chrono::Utc;
+use ledger::{Currency, LedgerError, Money, PlayerId};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+use withdrawal::{Command, Effect, WithdrawalState, transition};
+
+use crate::audit::{self, AuditContext, AuditRecord};
+use crate::db::Db;
+use crate::entities::{payout_attempt, withdrawal as row};
+use crate::error::{StoreError, StoreResult};
+use crate::idempotency_store::{self, Lease, StoredResponse};
+use crate::ledger_writer::{self, MovementCause};
+use crate::pagination::{Page, PageRequest, fetch_page};
+
+/// A withdrawal with its payout attempts, newest attempt first.
+#[derive(Debug, Clone)]
+pub struct WithdrawalView {
+    /// The withdrawal.
+    pub withdrawal: row::Model,
+    /// Its payout attempts.
+    pub attempts: Vec<payout_attempt::Model>,
+}
+
+/// Renders the stored response of an idempotent request from the committed view.
+pub type Render<'a> =
+    Box<dyn FnOnce(&WithdrawalView) -> Result<StoredResponse, String> + Send + 'a>;
+
+/// Who may see or act on a withdrawal: its player, or admins of a tenant
+/// (`None`: platform admins, every tenant).
+#[derive(Debug, Clone, Copy)]
+pub enum Visibility {
+    /// The owning player only.
+    Player(PlayerId),
+    /// Any withdrawal of the tenant.
+    Tenant(Option<Uuid>),
+}
+
+/// A withdrawal to request.
+#[derive(Debug, Clone)]
+pub struct NewWithdrawal {
+    /// Tenant of the player.
+    pub tenant_id: Uuid,
+    /// The player.
+    pub player: PlayerId,
+    /// Amount in the wallet's currency.
+    pub amount: Money,
+    /// Destination kind.
+    pub destination_type: String,
+    /// Destination account.
+    pub destination_account: String,
+}
+
+/// A command on an existing withdrawal that a person issues.
+#[derive(Debug, Clone)]
+pub enum WithdrawalAction {
+    /// Admin approval.
+    Approve,
+    /// Admin rejection; releases the hold.
+    Reject {
+        /// Why (shown to admins).
+        reason: String,
+    },
+    /// The player's cancellation; releases the hold.
+    Cancel,
+}
+
+/// Filters of the admin list.
+#[derive(Debug, Clone, Default)]
+pub struct WithdrawalFilter {
+    /// Only this state.
+    pub state: Option<WithdrawalState>,
+    /// Only this player.
+    pub player_id: Option<Uuid>,
+}
+
+impl Db {
+    /// Requests a withdrawal: moves the amount from available to held in the
+    /// same transaction as the withdrawal row and the idempotent response.
+    pub async fn request_withdrawal(
+        &self,
+        new: NewWithdrawal,
+        lease: &Lease,
+        render: Render<'_>,
+        audit: &AuditContext,
+    ) -> StoreResult<StoredResponse> {
+        let txn = self.conn().begin().await?;
+        let mut wallet = ledger_writer::lock_wallet(&txn, new.player).await?;
+        if wallet.tenant_id != new.tenant_id {
+            return Err(StoreError::NotFound("wallet"));
+        }
+        if wallet.balance.currency() != new.amount.currency() {
+            return Err(LedgerError::CurrencyMismatch {
+                expected: wallet.balance.currency(),
+                found: new.amount.currency(),
+            }
+            .into());
+        }
+        let step = transition(None, Command::Request)?;
+        let now = Utc::now();
+        let created = row::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(new.tenant_id),
+            player_id: Set(new.player.0),
+            amount_minor: Set(new.amount.to_minor_units()?),
+            currency: Set(new.amount.currency().code().to_owned()),
+            state: Set(step.to.as_str().to_owned()),
+            destination_type: Set(new.destination_type),
+            destination_account: Set(new.destination_account),
+            reject_reason: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        apply_effects(
+            &txn,
+            &created,
+            step.effect.as_slice(),
+            "",
+            Some(&mut wallet),
+        )
+        .await?;
+        audit_change(&txn, audit, "withdrawal.request", None, &created).await?;
+        let view = WithdrawalView {
+            withdrawal: created,
+            attempts: Vec::new(),
+        };
+        finish(txn, lease, &view, render).await
+    }
+
+    /// Applies `approve`, `reject` or `cancel` to a withdrawal the caller may see.
+    pub async fn withdrawal_command(
+        &self,
+        visibility: Visibility,
+        id: Uuid,
+        action: WithdrawalAction,
+        lease: &Lease,
+        render: Render<'_>,
+        audit: &AuditContext,
+    ) -> StoreResult<StoredResponse> {
+        let txn = self.conn().begin().await?;
+        let current = lock_withdrawal(&txn, visibility, id).await?;
+        let (command, reject_reason) = match action {
+            WithdrawalAction::Approve => (Command::Approve, None),
+            WithdrawalAction::Reject { reason } => (Command::Reject, Some(reason)),
+            WithdrawalAction::Cancel => (Command::Cancel, None),
+        };
+        let step = transition(Some(state_of(&current)?), command)?;
+        apply_effects(&txn, &current, step.effect.as_slice(), "", None).await?;
+        let before = current.clone();
+        let mut update: row::ActiveModel = current.into();
+        update.state = Set(step.to.as_str().to_owned());
+        if reject_reason.is_some() {
+            update.reject_reason = Set(reject_reason);
+        }
+        update.updated_at = Set(Utc::now());
+        let updated = update.update(&txn).await?;
+        let action = match command {
+            Command::Approve => "withdrawal.approve",
+            Command::Reject => "withdrawal.reject",
+            _ => "withdrawal.cancel",
+        };
+        audit_change(&txn, audit, action, Some(&before), &updated).await?;
+        let view = WithdrawalView {
+            attempts: attempts_of(&txn, updated.id).await?,
+            withdrawal: updated,
+        };
+        finish(txn, lease, &view, render).await
+    }
+
+    /// One withdrawal the caller may see, with its attempts.
+    pub async fn withdrawal(
+        &self,
+        visibility: Visibility,
+        id: Uuid,
+    ) -> StoreResult<Option<WithdrawalView>> {
+        let Some(found) = visible(row::Entity::find_by_id(id), visibility)
+            .one(self.conn())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let attempts = attempts_of(self.conn(), found.id).await?;
+        Ok(Some(WithdrawalView {
+            withdrawal: found,
+            attempts,
+        }))
+    }
+
+    /// A page of withdrawals the caller may see, newest first.
+    pub async fn withdrawals(
+        &self,
+        visibility: Visibility,
+        filter: WithdrawalFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<WithdrawalView>> {
+        let mut select = visible(row::Entity::find(), visibility);
+        if let Some(state) = filter.state {
+            select = select.filter(row::Column::State.eq(state.as_str()));
+        }
+        if let Some(player) = filter.player_id {
+            select = select.filter(row::Column::PlayerId.eq(player));
+        }
+        let rows = fetch_page(select, row::Column::Id, page, |w| w.id, self.conn()).await?;
+        let ids: Vec<Uuid> = rows.items.iter().map(|w| w.id).collect();
+        // One query for the attempts of the whole page, not one per withdrawal.
+        let mut attempts = payout_attempt::Entity::find()
+            .filter(payout_attempt::Column::WithdrawalId.is_in(ids))
+            .order_by_desc(payout_attempt::Column::Id)
+            .all(self.conn())
+            .await?;
+        Ok(rows.map(|w| {
+            let (mine, rest): (Vec<_>, Vec<_>) =
+                attempts.drain(..).partition(|a| a.withdrawal_id == w.id);
+            attempts = rest;
+            WithdrawalView {
+                withdrawal: w,
+                attempts: mine,
+            }
+        }))
+    }
+}
+
+fn visible(
+    select: sea_orm::Select<row::Entity>,
+    visibility: Visibility,
+) -> sea_orm::Select<row::Entity> {
+    match visibility {
+        Visibility::Player(player) => select.filter(row::Column::PlayerId.eq(player.0)),
+        Visibility::Tenant(Some(tenant)) => select.filter(row::Column::TenantId.eq(tenant)),
+        Visibility::Tenant(None) => select,
+    }
+}
+
+/// Locks a withdrawal row the caller may see (`NotFound` otherwise).
+pub(crate) async fn lock_withdrawal(
+    txn: &DatabaseTransaction,
+    visibility: Visibility,
+    id: Uuid,
+) -> StoreResult<row::Model> {
+    visible(row::Entity::find_by_id(id), visibility)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound("withdrawal"))
+}
+
+/// The attempts of a withdrawal, newest first.
+pub(crate) async fn attempts_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    withdrawal_id: Uuid,
+) -> StoreResult<Vec<payout_attempt::Model>> {
+    Ok(payout_attempt::Entity::find()
+        .filter(payout_attempt::Column::WithdrawalId.eq(withdrawal_id))
+        .order_by_desc(payout_attempt::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The stored state of a withdrawal row.
+pub(crate) fn state_of(row: &row::Model) -> StoreResult<WithdrawalState> {
+    WithdrawalState::parse(&row.state)
+        .map_err(|_| StoreError::Corrupt(format!("withdrawal state {}", row.state)))
+}
+
+/// The withdrawal's amount as money.
+pub(crate) fn amount_of(row: &row::Model) -> StoreResult<Money> {
+    Ok(Money::from_minor_units(
+        row.amount_minor,
+        Currency::parse(&row.currency)?,
+    ))
+}
+
+/// Writes the ledger movements a transition names, locking the wallet once.
+pub(crate) async fn apply_effects(
+    txn: &DatabaseTransaction,
+    withdrawal: &row::Model,
+    effects: &[Effect],
+    provider: &str,
+    locked: Option<&mut ledger_writer::LockedWallet>,
+) -> StoreResult<()> {
+    if effects.is_empty() {
+        return Ok(());
+    }
+    let player = PlayerId(withdrawal.player_id);
+    let mut own = None;
+    let wallet = match locked {
+        Some(wallet) => wallet,
+        None => own.insert(ledger_writer::lock_wallet(txn, player).await?),
+    };
+    let amount = amount_of(withdrawal)?;
+    let cause = MovementCause {
+        reference_type: "withdrawal",
+        reference_id: withdrawal.id,
+    };
+    for effect in effects {
+        let tx = effect.ledger_transaction(player, provider, amount)?;
+        ledger_writer::post(txn, wallet, &tx, amount, cause).await?;
+    }
+    Ok(())
+}
+
+/// The audited view of a withdrawal (never the destination account).
+fn audit_state(w: &row::Model) -> serde_json::Value {
+    serde_json::json!({"state": w.state, "amount_minor": w.amount_minor, "currency": w.currency, "reject_reason": w.reject_reason})
+}
+
+/// Appends the audit event of a withdrawal change.
+pub(crate) async fn audit_change(
+    txn: &DatabaseTransaction,
+    audit: &AuditContext,
+    action: &'static str,
+    before: Option<&row::Model>,
+    after: &row::Model,
+) -> StoreResult<()> {
+    tracing::info!(withdrawal_id = %after.id, action, state = %after.state, "withdrawal changed");
+    let record = AuditRecord {
+        tenant_id: Some(after.tenant_id),
+        action,
+        target_type: "withdrawal",
+        target_id: after.id.to_string(),
+        before: before.map(audit_state),
+        after: Some(audit_state(after)),
+    };
+    audit::append(txn, audit, record).await
+}
+
+/// Completes the idempotent request inside the transaction, then commits.
+pub(crate) async fn finish(
+    txn: DatabaseTransaction,
+    lease: &Lease,
+    view: &WithdrawalView,
+    render: Render<'_>,
+) -> StoreResult<StoredResponse> {
+    let response = render(view).map_err(StoreError::Corrupt)?;
+    idempotency_store::complete(&txn, lease, &response).await?;
+    txn.commit().await?;
+    Ok(response)
+}
+
+impl Db {
+    /// How many withdrawals are in each state (for `/metrics`).
+    pub async fn withdrawal_state_counts(&self) -> StoreResult<Vec<(String, i64)>> {
+        Ok(row::Entity::find()
+            .select_only()
+            .column(row::Column::State)
+            .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+            .group_by(row::Column::State)
+            .into_tuple()
+            .all(self.conn())
+            .await?)
+    }
+}

@@ -1,0 +1,318 @@
+//! Storage use-cases against a real database (SQLite and PostgreSQL).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use idempotency::{IdempotencyKey, fingerprint};
+use ledger::{Currency, Money, PlayerId};
+use persistence::deposit_rules::DepositSignal;
+use persistence::entities::wallet;
+use persistence::idempotency_store::{self, Begin, IdempotencyScope, StoredResponse};
+use persistence::{
+    Db, DbSettings, DepositEvent, EventOutcome, Mismatch, NewDeposit, NewPlayer, StoreError,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use testkit::{TestDb, backend_tests};
+use uuid::Uuid;
+
+async fn open(test_db: &TestDb) -> Db {
+    let db = Db::connect(&DbSettings::new(test_db.url.clone()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    db
+}
+
+async fn player_with_deposit(db: &Db, cents: i64) -> (Uuid, PlayerId) {
+    let audit = persistence::audit::AuditContext {
+        actor: "system:test".into(),
+        role: "system".into(),
+        request_id: "t".into(),
+    };
+    let tenant = db.create_tenant("acme", "Acme", &audit).await.unwrap();
+    let player = db
+        .register_player(NewPlayer {
+            tenant_id: tenant.id,
+            email: "p@acme.test".into(),
+            password_hash: "x".into(),
+            currency: Currency::EUR,
+        })
+        .await
+        .unwrap();
+    let player = PlayerId(player.id);
+    let amount = Money::from_minor_units(cents, Currency::EUR);
+    let deposit = db
+        .create_deposit(NewDeposit {
+            tenant_id: tenant.id,
+            player,
+            amount,
+            provider: "mock".into(),
+        })
+        .await
+        .unwrap();
+    let event = DepositEvent {
+        provider: "mock".into(),
+        event_id: format!("evt_{}", deposit.id),
+        event_type: "deposit.succeeded".into(),
+        signal: DepositSignal::Succeeded,
+        deposit_id: deposit.id,
+        provider_ref: Some("psp_1".into()),
+        amount,
+        failure_code: None,
+        raw: "{}".into(),
+    };
+    assert_eq!(
+        db.apply_deposit_event(&event).await.unwrap(),
+        EventOutcome::Processed
+    );
+    assert_eq!(
+        db.apply_deposit_event(&event).await.unwrap(),
+        EventOutcome::Duplicate
+    );
+    (tenant.id, player)
+}
+
+async fn verify_reports_drift_instead_of_repairing_it(test_db: &TestDb) {
+    let db = open(test_db).await;
+    let (tenant, player) = player_with_deposit(&db, 1234).await;
+    let report = db.verify_ledger(Some(tenant)).await.unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.wallets_checked, 1);
+
+    edit_available(
+        &db,
+        player,
+        Expr::col(wallet::Column::AvailableMinor).add(1),
+    )
+    .await
+    .unwrap();
+    let report = db.verify_ledger(None).await.unwrap();
+    assert!(!report.ok);
+    assert_eq!(
+        report.mismatches,
+        vec![Mismatch::Wallet {
+            player_id: player.0,
+            balance: "available",
+            projection_minor: 1235,
+            ledger_minor: 1234
+        }]
+    );
+    let wallet = db.wallet(player).await.unwrap().unwrap();
+    assert_eq!(
+        wallet.available_minor, 1235,
+        "verification never rewrites balances"
+    );
+}
+backend_tests!(verify_drift, verify_reports_drift_instead_of_repairing_it);
+
+async fn wallet_balances_cannot_go_negative_even_by_hand(test_db: &TestDb) {
+    let db = open(test_db).await;
+    let (_, player) = player_with_deposit(&db, 100).await;
+    let result = edit_available(&db, player, Expr::value(-1i64)).await;
+    assert!(
+        result.is_err(),
+        "the CHECK constraint refuses a negative balance"
+    );
+    assert_eq!(
+        db.wallet(player).await.unwrap().unwrap().available_minor,
+        100
+    );
+}
+backend_tests!(
+    negative_balance_check,
+    wallet_balances_cannot_go_negative_even_by_hand
+);
+
+/// Edits a wallet row behind the ledger's back, as a manual database edit would.
+async fn edit_available(
+    db: &Db,
+    player: PlayerId,
+    value: SimpleExpr,
+) -> Result<(), sea_orm::DbErr> {
+    wallet::Entity::update_many()
+        .col_expr(wallet::Column::AvailableMinor, value)
+        .filter(wallet::Column::PlayerId.eq(player.0))
+        .exec(db.conn())
+        .await
+        .map(|_| ())
+}
+
+fn scope(key: &str) -> IdempotencyScope {
+    IdempotencyScope {
+        tenant: "t".into(),
+        principal: "player:1".into(),
+        key: IdempotencyKey::parse(key).unwrap(),
+    }
+}
+
+async fn idempotency_records_follow_the_protocol(test_db: &TestDb) {
+    let db = open(test_db).await;
+    let conn = db.conn();
+    let fp = fingerprint("POST", "/me/deposits", br#"{"amount":"1.00"}"#);
+    let other = fingerprint("POST", "/me/deposits", br#"{"amount":"2.00"}"#);
+    let lease = Duration::from_secs(60);
+    let Begin::Start(first) = idempotency_store::begin(conn, &scope("k1"), &fp, lease)
+        .await
+        .unwrap()
+    else {
+        panic!("first use starts")
+    };
+    assert!(matches!(
+        idempotency_store::begin(conn, &scope("k1"), &fp, lease)
+            .await
+            .unwrap(),
+        Begin::InFlight
+    ));
+    assert!(matches!(
+        idempotency_store::begin(conn, &scope("k1"), &other, lease)
+            .await
+            .unwrap(),
+        Begin::Reused
+    ));
+    let response = StoredResponse {
+        status: 201,
+        body: "{\"id\":1}".into(),
+    };
+    idempotency_store::complete(conn, &first, &response)
+        .await
+        .unwrap();
+    match idempotency_store::begin(conn, &scope("k1"), &fp, lease)
+        .await
+        .unwrap()
+    {
+        Begin::Replay(stored) => assert_eq!(stored, response),
+        other => panic!("expected a replay, got {other:?}"),
+    }
+    // A released key may be used again.
+    let Begin::Start(second) = idempotency_store::begin(conn, &scope("k2"), &fp, lease)
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    idempotency_store::release(conn, &second).await.unwrap();
+    assert!(matches!(
+        idempotency_store::begin(conn, &scope("k2"), &fp, lease)
+            .await
+            .unwrap(),
+        Begin::Start(_)
+    ));
+}
+backend_tests!(
+    idempotency_protocol,
+    idempotency_records_follow_the_protocol
+);
+
+async fn an_expired_lease_is_taken_over_and_the_old_holder_cannot_complete(test_db: &TestDb) {
+    let db = open(test_db).await;
+    let conn = db.conn();
+    let fp = fingerprint("POST", "/x", b"{}");
+    let Begin::Start(crashed) = idempotency_store::begin(conn, &scope("k"), &fp, Duration::ZERO)
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let Begin::Start(successor) =
+        idempotency_store::begin(conn, &scope("k"), &fp, Duration::from_secs(60))
+            .await
+            .unwrap()
+    else {
+        panic!("an expired lease is taken over")
+    };
+    let response = StoredResponse {
+        status: 201,
+        body: "{}".into(),
+    };
+    assert!(matches!(
+        idempotency_store::complete(conn, &crashed, &response).await,
+        Err(StoreError::LeaseLost)
+    ));
+    idempotency_store::complete(conn, &successor, &response)
+        .await
+        .unwrap();
+}
+backend_tests!(
+    idempotency_takeover,
+    an_expired_lease_is_taken_over_and_the_old_holder_cannot_complete
+);
+
+async fn unknown_deposit_events_leave_no_inbox_entry(test_db: &TestDb) {
+    let db = open(test_db).await;
+    let event = DepositEvent {
+        provider: "mock".into(),
+        event_id: "evt_missing".into(),
+        event_type: "deposit.succeeded".into(),
+        signal: DepositSignal::Succeeded,
+        deposit_id: Uuid::now_v7(),
+        provider_ref: None,
+        amount: Money::from_minor_units(100, Currency::EUR),
+        failure_code: None,
+        raw: "{}".into(),
+    };
+    assert!(matches!(
+        db.apply_deposit_event(&event).await,
+        Err(StoreError::NotFound("deposit"))
+    ));
+    let rows = db
+        .conn()
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.backend(),
+            "SELECT COUNT(*) AS n FROM psp_events",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rows.try_get::<i64>("", "n").unwrap(), 0);
+}
+backend_tests!(
+    unknown_reference_rolls_back,
+    unknown_deposit_events_leave_no_inbox_entry
+);
+
+async fn the_database_refuses_a_second_open_attempt(test_db: &TestDb) {
+    use persistence::entities::{payout_attempt, withdrawal};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let db = open(test_db).await;
+    let (tenant, player) = player_with_deposit(&db, 1000).await;
+    let now = chrono::Utc::now();
+    let w = withdrawal::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant),
+        player_id: Set(player.0),
+        amount_minor: Set(100),
+        currency: Set("EUR".into()),
+        state: Set("payout_pending".into()),
+        destination_type: Set("bank_account".into()),
+        destination_account: Set("X".into()),
+        reject_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db.conn())
+    .await
+    .unwrap();
+    let attempt = |status: &str| payout_attempt::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        withdrawal_id: Set(w.id),
+        tenant_id: Set(tenant),
+        status: Set(status.into()),
+        provider: Set("mock".into()),
+        provider_ref: Set(None),
+        failure_code: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    attempt("failed").insert(db.conn()).await.unwrap();
+    attempt("unknown").insert(db.conn()).await.unwrap();
+    let second_open = attempt("pending").insert(db.conn()).await;
+    assert!(
+        second_open.is_err(),
+        "ux_payout_attempts_open must refuse a second open attempt"
+    );
+    attempt("failed").insert(db.conn()).await.unwrap();
+}
+backend_tests!(one_open_attempt, the_database_refuses_a_second_open_attempt);

@@ -1,0 +1,472 @@
+//! The mock PSP engine: scriptable outcomes, signed webhooks, reports.
+//!
+//! Kasa runs it in-process when no PSP base URL is configured; the `mock-psp`
+//! server exposes the same engine over HTTP.
+
+mod error;
+mod script;
+mod state;
+mod webhook;
+
+use std::future::Future;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use secrecy::SecretString;
+
+pub use error::MockError;
+pub use script::{Operation, Outcome, Script};
+pub use state::{DeliveryRecord, MockSnapshot, MockStatus, MockTransaction};
+pub use webhook::{DELIVERY_TIMEOUT, FIRST_BACKOFF, MAX_ATTEMPTS, MAX_BACKOFF};
+
+use crate::error::PspError;
+use crate::event::{
+    DepositRequest, EventType, PayoutRequest, PspTransaction, ReportItem, TransactionType,
+};
+use crate::provider::PaymentProvider;
+use state::State;
+
+/// Failure code of a `Fail` script that names none.
+pub const DEFAULT_FAILURE_CODE: &str = "processing_error";
+/// Error code of a `Decline` script that names none.
+pub const DEFAULT_DECLINE_CODE: &str = "declined";
+/// HTTP status of a scripted decline.
+pub const DECLINE_STATUS: u16 = 422;
+
+/// Settings of a [`MockPsp`].
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// Provider name (`"mock"`).
+    pub provider_name: String,
+    /// Where webhooks go (`<kasa>/api/v1/webhooks/mock`); none are sent while unset.
+    pub webhook_url: Option<String>,
+    /// Secrets webhooks are signed with, one `v1` each (several during a rotation).
+    pub webhook_secrets: Vec<SecretString>,
+    /// Delay between accepting a transaction and its outcome, unless a script says otherwise.
+    pub webhook_delay: Duration,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        Self {
+            provider_name: "mock".to_owned(),
+            webhook_url: None,
+            webhook_secrets: Vec::new(),
+            webhook_delay: Duration::from_millis(20),
+        }
+    }
+}
+
+/// Answer of the engine to a create call, before it is shaped for a transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submission {
+    /// Accepted (or replayed): answer 201 with this transaction.
+    Accepted(PspTransaction),
+    /// Refused: answer `status` with `{"error": {"code": code}}`; nothing was recorded.
+    Declined {
+        /// HTTP status.
+        status: u16,
+        /// Error code.
+        code: String,
+    },
+    /// Carried out, but the caller must get no answer (the HTTP server hangs; the
+    /// in-process provider returns [`PspError::Unavailable`]).
+    TimedOut(PspTransaction),
+}
+
+/// The mock PSP. Cheap to clone: clones share one state.
+#[derive(Clone)]
+pub struct MockPsp {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    name: String,
+    secrets: Vec<SecretString>,
+    delay: Duration,
+    // `None` only if the TLS backend failed to initialise; webhooks are then dropped.
+    http: Option<reqwest::Client>,
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for MockPsp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockPsp")
+            .field("name", &self.inner.name)
+            .field("secrets", &self.inner.secrets.len())
+            .field("delay", &self.inner.delay)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A transaction about to be accepted.
+struct NewTransaction<'a> {
+    op: Operation,
+    reference: &'a str,
+    amount: &'a str,
+    currency: &'a str,
+    destination: Option<&'a serde_json::Value>,
+    idempotency_key: Option<&'a str>,
+}
+
+impl MockPsp {
+    /// A mock PSP with empty state.
+    pub fn new(config: MockConfig) -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(DELIVERY_TIMEOUT)
+            .timeout(DELIVERY_TIMEOUT)
+            // Deliveries run on whichever runtime spawned them (one per actix worker);
+            // a pooled connection would tie later deliveries to the first one's runtime.
+            .pool_max_idle_per_host(0)
+            .build()
+            .inspect_err(|e| tracing::error!(error = %e, "mock PSP cannot build its HTTP client"))
+            .ok();
+        let state = State {
+            webhook_url: config.webhook_url,
+            ..State::default()
+        };
+        Self {
+            inner: Arc::new(Inner {
+                name: config.provider_name,
+                secrets: config.webhook_secrets,
+                delay: config.webhook_delay,
+                http,
+                state: Mutex::new(state),
+            }),
+        }
+    }
+
+    /// Handles `POST /v1/deposits`. A reference seen before is answered with the
+    /// recorded deposit, without consuming a script.
+    pub fn submit_deposit(&self, req: &DepositRequest) -> Submission {
+        let mut state = self.lock();
+        state.count_call(Operation::Deposit, &req.reference);
+        if let Some(tx) = state.deposits.get(&req.reference) {
+            return Submission::Accepted(tx.to_psp());
+        }
+        self.accept(
+            &mut state,
+            NewTransaction {
+                op: Operation::Deposit,
+                reference: &req.reference,
+                amount: &req.amount,
+                currency: &req.currency,
+                destination: None,
+                idempotency_key: None,
+            },
+        )
+    }
+
+    /// Handles `POST /v1/payouts`. A known idempotency key (or a reference seen
+    /// before) is answered with the recorded payout, without consuming a script.
+    pub fn submit_payout(&self, idempotency_key: &str, req: &PayoutRequest) -> Submission {
+        let mut state = self.lock();
+        state.count_call(Operation::Payout, &req.reference);
+        if idempotency_key.trim().is_empty() {
+            return declined(400, "missing_idempotency_key");
+        }
+        let known = state
+            .payout_keys
+            .get(idempotency_key)
+            .cloned()
+            .unwrap_or_else(|| req.reference.clone());
+        if let Some(tx) = state.payouts.get(&known) {
+            return Submission::Accepted(tx.to_psp());
+        }
+        self.accept(
+            &mut state,
+            NewTransaction {
+                op: Operation::Payout,
+                reference: &req.reference,
+                amount: &req.amount,
+                currency: &req.currency,
+                destination: Some(&req.destination),
+                idempotency_key: Some(idempotency_key),
+            },
+        )
+    }
+
+    /// The deposit with this reference.
+    pub fn deposit(&self, reference: &str) -> Option<PspTransaction> {
+        self.lock().deposits.get(reference).map(|tx| tx.to_psp())
+    }
+
+    /// The payout with this reference.
+    pub fn payout(&self, reference: &str) -> Option<PspTransaction> {
+        self.lock().payouts.get(reference).map(|tx| tx.to_psp())
+    }
+
+    /// Recorded and injected transactions whose `updated_at` is in `[from, to)`,
+    /// oldest first.
+    pub fn report(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<ReportItem> {
+        self.lock().report(from, to)
+    }
+
+    /// Queues `script` for the next create call of `op` not yet scripted.
+    pub fn push_script(&self, op: Operation, script: Script) {
+        self.lock().scripts(op).push_back(script);
+    }
+
+    /// Forgets transactions, scripts, injected items, counts and deliveries; keeps the
+    /// webhook URL. Outcomes still pending from before the reset are dropped.
+    pub fn reset(&self) {
+        self.lock().reset();
+    }
+
+    /// Reverses a succeeded payout and sends `payout.reversed`.
+    pub fn reverse_payout(&self, reference: &str) -> Result<(), MockError> {
+        let event = {
+            let mut state = self.lock();
+            let tx = state
+                .payouts
+                .get_mut(reference)
+                .ok_or_else(|| MockError::NotFound(reference.to_owned()))?;
+            if tx.status != MockStatus::Succeeded {
+                return Err(MockError::NotReversible {
+                    reference: reference.to_owned(),
+                    status: tx.status,
+                });
+            }
+            tx.status = MockStatus::Reversed;
+            tx.updated_at = Utc::now();
+            webhook::new_event(EventType::PayoutReversed, tx)
+        };
+        self.spawn_delivery(event, false);
+        Ok(())
+    }
+
+    /// Adds a transaction only the PSP knows of; it shows up in reports only.
+    pub fn inject_report_item(&self, item: ReportItem) {
+        self.lock().report_items.push(item);
+    }
+
+    /// Sets where webhooks go (Kasa learns its own address only once bound).
+    pub fn set_webhook_url(&self, url: impl Into<String>) {
+        self.lock().webhook_url = Some(url.into());
+    }
+
+    /// Where webhooks go.
+    pub fn webhook_url(&self) -> Option<String> {
+        self.lock().webhook_url.clone()
+    }
+
+    /// A copy of everything the mock holds.
+    pub fn snapshot(&self) -> MockSnapshot {
+        self.lock().snapshot()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // The state stays consistent across a panic in a test thread; keep going.
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(task);
+            }
+            Err(_) => {
+                tracing::error!("mock PSP used outside a tokio runtime; outcome left pending")
+            }
+        }
+    }
+
+    fn accept(&self, state: &mut State, new: NewTransaction<'_>) -> Submission {
+        if let Err(code) = validate(&new) {
+            return declined(400, code);
+        }
+        let script = state.scripts(new.op).pop_front().unwrap_or_default();
+        let failure_code = script.failure_code.clone();
+        let (status, answer): (MockStatus, fn(PspTransaction) -> Submission) = match script.outcome
+        {
+            Outcome::Decline => {
+                return declined(
+                    DECLINE_STATUS,
+                    failure_code.as_deref().unwrap_or(DEFAULT_DECLINE_CODE),
+                );
+            }
+            Outcome::Succeed | Outcome::Fail => (MockStatus::Pending, Submission::Accepted),
+            Outcome::Timeout if failure_code.is_some() => {
+                (MockStatus::Failed, Submission::TimedOut)
+            }
+            Outcome::Timeout => (MockStatus::Succeeded, Submission::TimedOut),
+        };
+        let now = Utc::now();
+        let seq = state.next_seq();
+        let tx = MockTransaction {
+            r#type: match new.op {
+                Operation::Deposit => TransactionType::Deposit,
+                Operation::Payout => TransactionType::Payout,
+            },
+            id: format!("psp_{}", uuid::Uuid::new_v4().simple()),
+            reference: new.reference.to_owned(),
+            amount: new.amount.to_owned(),
+            currency: new.currency.to_owned(),
+            destination: new.destination.cloned(),
+            idempotency_key: new.idempotency_key.map(str::to_owned),
+            status,
+            failure_code: if status == MockStatus::Failed {
+                failure_code
+            } else {
+                None
+            },
+            created_at: now,
+            updated_at: now,
+            seq,
+        };
+        let view = tx.to_psp();
+        if let Some(key) = new.idempotency_key {
+            state
+                .payout_keys
+                .insert(key.to_owned(), new.reference.to_owned());
+        }
+        if status == MockStatus::Pending {
+            self.settle_later(state.generation, new.op, &tx, script);
+        }
+        state.transactions(new.op).insert(tx.reference.clone(), tx);
+        answer(view)
+    }
+
+    /// After the delay, moves a pending transaction to its scripted outcome and
+    /// announces it by webhook.
+    fn settle_later(&self, generation: u64, op: Operation, tx: &MockTransaction, script: Script) {
+        let duplicate = script.duplicate;
+        let delay = script
+            .delay_ms
+            .map_or(self.inner.delay, Duration::from_millis);
+        let (status, event_type, failure_code) = match (script.outcome, op) {
+            (Outcome::Fail, Operation::Deposit) => (
+                MockStatus::Failed,
+                EventType::DepositFailed,
+                script.failure_code,
+            ),
+            (Outcome::Fail, Operation::Payout) => (
+                MockStatus::Failed,
+                EventType::PayoutFailed,
+                script.failure_code,
+            ),
+            (_, Operation::Deposit) => (MockStatus::Succeeded, EventType::DepositSucceeded, None),
+            (_, Operation::Payout) => (MockStatus::Succeeded, EventType::PayoutSucceeded, None),
+        };
+        let failure_code = match status {
+            MockStatus::Failed => {
+                Some(failure_code.unwrap_or_else(|| DEFAULT_FAILURE_CODE.to_owned()))
+            }
+            _ => None,
+        };
+        let psp = self.clone();
+        let (reference, id) = (tx.reference.clone(), tx.id.clone());
+        self.spawn(async move {
+            tokio::time::sleep(delay).await;
+            let event = {
+                let mut state = psp.lock();
+                if state.generation != generation {
+                    return;
+                }
+                let Some(tx) = state.transactions(op).get_mut(&reference) else {
+                    return;
+                };
+                if tx.id != id || tx.status != MockStatus::Pending {
+                    return;
+                }
+                tx.status = status;
+                tx.failure_code = failure_code;
+                tx.updated_at = Utc::now();
+                webhook::new_event(event_type, tx)
+            };
+            psp.deliver_webhook(&event).await;
+            if duplicate {
+                psp.deliver_webhook(&event).await;
+            }
+        });
+    }
+}
+
+fn declined(status: u16, code: &str) -> Submission {
+    Submission::Declined {
+        status,
+        code: code.to_owned(),
+    }
+}
+
+/// Rejects what a real PSP would reject before doing anything.
+fn validate(new: &NewTransaction<'_>) -> Result<(), &'static str> {
+    if new.reference.trim().is_empty() {
+        return Err("invalid_reference");
+    }
+    if !is_plain_decimal(new.amount) {
+        return Err("invalid_amount");
+    }
+    match Decimal::from_str(new.amount) {
+        Ok(amount) if amount > Decimal::ZERO => {}
+        _ => return Err("invalid_amount"),
+    }
+    if new.currency.len() != 3 || !new.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err("invalid_currency");
+    }
+    Ok(())
+}
+
+/// `123` or `123.45`: `Decimal::from_str` would also take `1e3`, which no PSP sends.
+fn is_plain_decimal(amount: &str) -> bool {
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction)
+}
+
+#[async_trait]
+impl PaymentProvider for MockPsp {
+    fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    async fn create_deposit(&self, req: &DepositRequest) -> Result<PspTransaction, PspError> {
+        into_result(self.submit_deposit(req))
+    }
+
+    async fn create_payout(
+        &self,
+        idempotency_key: &str,
+        req: &PayoutRequest,
+    ) -> Result<PspTransaction, PspError> {
+        into_result(self.submit_payout(idempotency_key, req))
+    }
+
+    async fn get_deposit(&self, reference: &str) -> Result<Option<PspTransaction>, PspError> {
+        Ok(self.deposit(reference))
+    }
+
+    async fn get_payout(&self, reference: &str) -> Result<Option<PspTransaction>, PspError> {
+        Ok(self.payout(reference))
+    }
+
+    async fn report(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ReportItem>, PspError> {
+        // Same answer as the HTTP server gives.
+        if from > to {
+            return Err(PspError::Declined {
+                status: 400,
+                code: "invalid_window".to_owned(),
+            });
+        }
+        Ok(MockPsp::report(self, from, to))
+    }
+}
+
+fn into_result(submission: Submission) -> Result<PspTransaction, PspError> {
+    match submission {
+        Submission::Accepted(tx) => Ok(tx),
+        Submission::Declined { status, code } => Err(PspError::Declined { status, code }),
+        Submission::TimedOut(_) => Err(PspError::Unavailable("timeout".to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,27 @@
+//! Kasa's database schema, as sea-orm migrations.
+//!
+//! Money is stored as `BIGINT` minor units (cents) on every backend: exact on
+//! PostgreSQL and SQLite alike, and never a float. Every tenant-owned table
+//! carries `tenant_id` so the schema can later be distributed by tenant.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_foundation;
+mod m20261124_000002_withdrawals;
+mod m20261124_000003_jobs_reconciliation;
+mod m20261124_000004_audit;
+
+/// The ordered list of Kasa's migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_foundation::Migration),
+            Box::new(m20261124_000002_withdrawals::Migration),
+            Box::new(m20261124_000003_jobs_reconciliation::Migration),
+            Box::new(m20261124_000004_audit::Migration),
+        ]
+    }
+}

@@ -1,0 +1,49 @@
+//! Kasa's developer and ops tasks, run as `cargo xtask <task>`.
+//!
+//! - `cargo xtask migrate [up|down|status|fresh]` applies, rolls back or lists the
+//!   schema migrations against `KASA__DATABASE__URL`, `DATABASE_URL` or the embedded
+//!   SQLite file.
+//! - `cargo xtask smoke` builds `kasa` and `mock-psp`, starts both as real processes
+//!   and walks the money path end to end, failing on any broken invariant.
+
+mod migrate;
+mod process;
+mod smoke;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Command line of `cargo xtask`.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "Kasa developer and ops tasks")]
+struct Cli {
+    /// The task to run.
+    #[command(subcommand)]
+    task: Task,
+}
+
+/// The tasks `cargo xtask` knows.
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Apply, roll back, list or reset the database migrations.
+    Migrate(migrate::MigrateArgs),
+    /// Run the end-to-end money path against real `kasa` and `mock-psp` processes.
+    Smoke(smoke::SmokeArgs),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (label, outcome) = match cli.task {
+        Task::Migrate(args) => ("migrate", migrate::run(args).await),
+        Task::Smoke(args) => ("smoke", smoke::run(args).await),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{label}: FAILED: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
