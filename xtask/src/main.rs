@@ -5,7 +5,11 @@
 //!   SQLite file.
 //! - `cargo xtask smoke` builds `kasa` and `mock-psp`, starts both as real processes
 //!   and walks the money path end to end, failing on any broken invariant.
+//! - `cargo xtask bench [--baseline] [--json FILE] [--quick]` drives HTTP load against a
+//!   release `kasa serve` on PostgreSQL; `cargo xtask bench history` measures history
+//!   pages at 100 thousand and 5 million ledger rows.
 
+mod bench;
 mod migrate;
 mod process;
 mod smoke;
@@ -30,6 +34,8 @@ enum Task {
     Migrate(migrate::MigrateArgs),
     /// Run the end-to-end money path against real `kasa` and `mock-psp` processes.
     Smoke(smoke::SmokeArgs),
+    /// Measure throughput and latency under load, optionally against raw SQL.
+    Bench(bench::BenchArgs),
 }
 
 #[tokio::main]
@@ -38,6 +44,7 @@ async fn main() -> ExitCode {
     let (label, outcome) = match cli.task {
         Task::Migrate(args) => ("migrate", migrate::run(args).await),
         Task::Smoke(args) => ("smoke", smoke::run(args).await),
+        Task::Bench(args) => ("bench", bench::run(args).await),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

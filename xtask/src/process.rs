@@ -60,7 +60,7 @@ pub async fn build_binaries(release: bool) -> Result<PathBuf> {
     if release {
         args.push("--release");
     }
-    println!("smoke: cargo {}", args.join(" "));
+    println!("xtask: cargo {}", args.join(" "));
     let status = tokio::process::Command::new(cargo())
         .args(&args)
         .current_dir(workspace_root())
@@ -117,7 +117,7 @@ impl ChildGuard {
             .spawn()
             .with_context(|| format!("starting {name} ({:?})", command.get_program()))?;
         println!(
-            "smoke: started {name} (pid {}), log {}",
+            "xtask: started {name} (pid {}), log {}",
             child.id(),
             log.display()
         );
@@ -126,6 +126,11 @@ impl ChildGuard {
             child,
             log: log.to_path_buf(),
         })
+    }
+
+    /// The operating system's id of the process.
+    pub fn id(&self) -> u32 {
+        self.child.id()
     }
 
     /// The process's name for messages.

@@ -1,0 +1,123 @@
+//! The raw-SQL baseline: pgbench runs the model of a money movement (from
+//! `../shared/bench/`) at the bench's concurrency on a scratch database of the same
+//! server, so Kasa's figure and the database's own limit come from one run.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use anyhow::{Context, Result, bail};
+use sea_orm_migration::sea_orm::{ConnectionTrait, Database};
+
+use super::Shape;
+
+/// The raw-SQL model: its schema and the directory of its pgbench scripts.
+#[derive(Debug)]
+pub struct Model {
+    dir: PathBuf,
+    schema: String,
+    pgbench: PathBuf,
+}
+
+impl Model {
+    /// Reads the model in `dir` (relative paths are taken from the workspace root)
+    /// and finds pgbench.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let dir = if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            crate::process::workspace_root().join(dir)
+        };
+        let schema_path = dir.join("schema.sql");
+        let schema = std::fs::read_to_string(&schema_path)
+            .with_context(|| format!("reading the raw-SQL model {}", schema_path.display()))?;
+        Ok(Self {
+            dir,
+            schema,
+            pgbench: find_pgbench()?,
+        })
+    }
+
+    /// Loads the schema into the empty database `url` and runs `script` there with
+    /// pgbench for the shape's duration and concurrency; returns transactions/s.
+    pub async fn run(&self, script: &str, url: &str, shape: Shape) -> Result<f64> {
+        let script_path = self.dir.join(script);
+        if !script_path.is_file() {
+            bail!("the raw-SQL script {} is missing", script_path.display());
+        }
+        let db = Database::connect(url)
+            .await
+            .context("connecting to the baseline database")?;
+        db.execute_unprepared(&self.schema)
+            .await
+            .context("loading the raw-SQL schema")?;
+        db.close().await.ok();
+
+        let clients = shape.concurrency.to_string();
+        let threads = shape.concurrency.min(2).to_string();
+        let seconds = shape.duration.as_secs().max(1).to_string();
+        println!("bench: pgbench {script} with {clients} clients for {seconds} s");
+        let output = tokio::process::Command::new(&self.pgbench)
+            .args(["-n", "-M", "prepared", "-c", &clients, "-j", &threads])
+            .args(["-T", &seconds, "-f"])
+            .arg(&script_path)
+            .arg(url)
+            .stdin(Stdio::null())
+            .output()
+            .await
+            .with_context(|| format!("running {}", self.pgbench.display()))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        if !output.status.success() {
+            bail!(
+                "pgbench failed with {}: {}{}",
+                output.status,
+                stdout,
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        parse_tps(&stdout).with_context(|| format!("no tps in pgbench's output:\n{stdout}"))
+    }
+}
+
+/// `tps = 3444.97 (without initial connection time)` → 3444.97.
+fn parse_tps(output: &str) -> Option<f64> {
+    output
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("tps = "))
+        .find_map(|rest| rest.split_whitespace().next()?.parse().ok())
+}
+
+/// pgbench on `PATH`, else in a PostgreSQL installation's bin directory.
+fn find_pgbench() -> Result<PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let installed = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path().join("bin"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    on_path
+        .into_iter()
+        .chain(installed)
+        .map(|dir| dir.join("pgbench"))
+        .find(|candidate| candidate.is_file())
+        .context("pgbench not found (install PostgreSQL's client tools, e.g. postgresql-contrib)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_tps;
+
+    #[test]
+    fn reads_the_tps_line_of_pgbench() {
+        let output = "number of failed transactions: 0 (0.000%)\n\
+                      latency average = 18.578 ms\n\
+                      initial connection time = 35.1 ms\n\
+                      tps = 3444.965722 (without initial connection time)\n";
+        assert_eq!(parse_tps(output), Some(3444.965722));
+        assert_eq!(parse_tps("pgbench: error"), None);
+    }
+}
