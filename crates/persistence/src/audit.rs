@@ -6,9 +6,14 @@
 //! of every field plus that previous hash. Editing, deleting or reordering any
 //! stored event breaks the chain, and [`Db::verify_audit`] names the first
 //! broken link. Appends to one chain serialize on its head row (held until the
-//! action commits); chains of different tenants never wait for each other.
+//! action commits), so a tenant's chain is split into lanes: admin and system
+//! actions go to the tenant's main chain (`<tenant>`), a player's own actions to
+//! one of [`PLAYER_LANES`] lanes (`<tenant>/<lane>`, chosen by the player), so
+//! players' withdrawals do not queue behind each other's commits. Chains of
+//! different tenants never wait for each other.
 
 use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -19,13 +24,15 @@ use uuid::Uuid;
 
 use crate::db::Db;
 use crate::entities::{audit_chain_head as head, audit_event as event};
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::pagination::{Page, PageRequest, fetch_page};
 
 /// `prev_hash` of the first event of a chain.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// Chain of events that concern no tenant.
 pub const PLATFORM_CHAIN: &str = "platform";
+/// Lanes of a tenant's chain that carry players' own actions.
+pub const PLAYER_LANES: u32 = 16;
 /// Events read per query while verifying.
 const VERIFY_BATCH: u64 = 1000;
 
@@ -81,8 +88,33 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
-fn chain_of(tenant: Option<Uuid>) -> String {
-    tenant.map_or_else(|| PLATFORM_CHAIN.to_owned(), |t| t.to_string())
+/// The chain an event of `actor` about `tenant` is appended to.
+fn chain_of(tenant: Option<Uuid>, actor: &str) -> String {
+    let Some(tenant) = tenant else {
+        return PLATFORM_CHAIN.to_owned();
+    };
+    match actor.strip_prefix("player:") {
+        Some(player) => format!("{tenant}/{}", lane_of(player)),
+        None => tenant.to_string(),
+    }
+}
+
+/// A stable lane (FNV-1a of the player id) in `0..PLAYER_LANES`.
+fn lane_of(player: &str) -> u32 {
+    let hash = player.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash % PLAYER_LANES
+}
+
+/// Whether `chain_id` is one of `tenant`'s chains (its main chain or a lane).
+fn belongs_to(chain_id: &str, tenant: Uuid) -> bool {
+    let tenant = tenant.to_string();
+    chain_id == tenant
+        || chain_id
+            .strip_prefix(tenant.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|lane| lane.parse::<u32>().is_ok())
 }
 
 /// SHA-256 over the canonical encoding of the event's fields and `prev_hash`.
@@ -120,20 +152,21 @@ pub async fn append(
     ctx: &AuditContext,
     record: AuditRecord,
 ) -> StoreResult<()> {
-    let chain_id = chain_of(record.tenant_id);
-    head::Entity::insert(head::ActiveModel {
+    let chain_id = chain_of(record.tenant_id, &ctx.actor);
+    // One statement creates the head if needed and, through the no-op update,
+    // locks it until the action commits and returns it.
+    let current = head::Entity::insert(head::ActiveModel {
         chain_id: Set(chain_id.clone()),
         last_seq: Set(0),
         last_hash: Set(GENESIS_HASH.to_owned()),
     })
-    .on_conflict_do_nothing()
-    .exec_without_returning(txn)
+    .on_conflict(
+        OnConflict::column(head::Column::ChainId)
+            .update_column(head::Column::ChainId)
+            .to_owned(),
+    )
+    .exec_with_returning(txn)
     .await?;
-    let current = head::Entity::find_by_id(chain_id.clone())
-        .lock_exclusive()
-        .one(txn)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("audit chain head {chain_id} vanished")))?;
     let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
     let mut row = event::Model {
         id: Uuid::now_v7(),
@@ -179,7 +212,7 @@ impl Db {
     ) -> StoreResult<Page<event::Model>> {
         let mut select = event::Entity::find();
         if let Some(tenant) = tenant {
-            select = select.filter(event::Column::ChainId.eq(tenant.to_string()));
+            select = select.filter(event::Column::TenantId.eq(tenant));
         }
         Ok(fetch_page(select, event::Column::Id, page, |e| e.id, self.conn()).await?)
     }
@@ -188,11 +221,14 @@ impl Db {
     /// first broken link.
     pub async fn verify_audit(&self, tenant: Option<Uuid>) -> StoreResult<AuditReport> {
         let heads = match tenant {
-            Some(t) => {
-                head::Entity::find_by_id(t.to_string())
-                    .all(self.conn())
-                    .await?
-            }
+            Some(t) => head::Entity::find()
+                .filter(head::Column::ChainId.starts_with(t.to_string()))
+                .order_by_asc(head::Column::ChainId)
+                .all(self.conn())
+                .await?
+                .into_iter()
+                .filter(|chain| belongs_to(&chain.chain_id, t))
+                .collect(),
             None => {
                 head::Entity::find()
                     .order_by_asc(head::Column::ChainId)
@@ -279,4 +315,31 @@ async fn verify_chain<C: ConnectionTrait>(
         ));
     }
     Ok((count, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn players_actions_go_to_stable_lanes_of_their_tenant() {
+        let tenant = Uuid::now_v7();
+        let player = "player:0193a1b2-0000-7000-8000-000000000001";
+        let chain = chain_of(Some(tenant), player);
+        assert_eq!(chain, chain_of(Some(tenant), player));
+        assert!(chain.starts_with(&format!("{tenant}/")));
+        assert!(belongs_to(&chain, tenant));
+        assert_eq!(chain_of(Some(tenant), "admin:x"), tenant.to_string());
+        assert_eq!(chain_of(None, player), PLATFORM_CHAIN);
+        assert!(!belongs_to(&format!("{tenant}x/1"), tenant));
+        assert!(!belongs_to(&Uuid::now_v7().to_string(), tenant));
+    }
+
+    #[test]
+    fn lanes_spread_players() {
+        let lanes: std::collections::HashSet<u32> = (0..200)
+            .map(|n| lane_of(&Uuid::from_u128(n).to_string()))
+            .collect();
+        assert_eq!(lanes.len(), PLAYER_LANES as usize);
+    }
 }

@@ -50,6 +50,17 @@ pub(crate) async fn insert(
     txn: &DatabaseTransaction,
     entry: InboxEntry<'_>,
 ) -> StoreResult<Option<Uuid>> {
+    insert_with_outcome(txn, entry, EventOutcome::Processed).await
+}
+
+/// Inserts the event with the outcome already decided (one statement instead of an
+/// insert and an update, for callers that lock what the event is about first);
+/// `None` when this event id was seen before, and the caller must roll back.
+pub(crate) async fn insert_with_outcome(
+    txn: &DatabaseTransaction,
+    entry: InboxEntry<'_>,
+    outcome: EventOutcome,
+) -> StoreResult<Option<Uuid>> {
     let id = Uuid::now_v7();
     let row = psp_event::ActiveModel {
         id: Set(id),
@@ -58,7 +69,7 @@ pub(crate) async fn insert(
         event_type: Set(entry.event_type.to_owned()),
         reference: Set(entry.reference),
         payload: Set(entry.raw.to_owned()),
-        outcome: Set(EventOutcome::Processed.as_str().to_owned()),
+        outcome: Set(outcome.as_str().to_owned()),
         received_at: Set(Utc::now()),
     };
     let inserted = psp_event::Entity::insert(row)

@@ -65,7 +65,7 @@ pub(crate) async fn post(
     let after = wallet.balance.apply(wallet.player, tx)?;
     let now = Utc::now();
     let transaction_id = Uuid::now_v7();
-    ledger_transaction::ActiveModel {
+    let transaction = ledger_transaction::ActiveModel {
         id: Set(transaction_id),
         tenant_id: Set(wallet.tenant_id),
         kind: Set(tx.kind().as_str().to_owned()),
@@ -77,9 +77,10 @@ pub(crate) async fn post(
         reference_type: Set(cause.reference_type.to_owned()),
         reference_id: Set(cause.reference_id),
         created_at: Set(now),
-    }
-    .insert(txn)
-    .await?;
+    };
+    ledger_transaction::Entity::insert(transaction)
+        .exec_without_returning(txn)
+        .await?;
     insert_postings(txn, wallet.tenant_id, transaction_id, tx, now).await?;
     wallet::ActiveModel {
         player_id: Set(wallet.player.0),

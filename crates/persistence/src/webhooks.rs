@@ -1,9 +1,10 @@
 //! Deposit settlement by PSP events.
 //!
-//! One database transaction per event: insert the event into the inbox keyed
-//! by (provider, event id) — a second delivery of the same id finds the row and
-//! is a duplicate — then lock the deposit, decide with the pure rules, and
-//! credit the wallet through the ledger writer. If the referenced deposit does
+//! One database transaction per event: lock the deposit, decide with the pure
+//! rules, credit the wallet through the ledger writer, and insert the event with
+//! its outcome into the inbox keyed by (provider, event id). A second delivery of
+//! the same id waits on the deposit lock, conflicts on the inbox and rolls back
+//! as a duplicate, so its effects never commit. If the referenced deposit does
 //! not exist the whole transaction rolls back, so the PSP's retry is processed.
 
 use chrono::Utc;
@@ -49,16 +50,6 @@ impl Db {
     /// Applies a deposit event exactly once.
     pub async fn apply_deposit_event(&self, event: &DepositEvent) -> StoreResult<EventOutcome> {
         let txn = self.conn().begin().await?;
-        let entry = InboxEntry {
-            provider: &event.provider,
-            event_id: &event.event_id,
-            event_type: &event.event_type,
-            reference: event.deposit_id.to_string(),
-            raw: &event.raw,
-        };
-        let Some(inbox_id) = inbox::insert(&txn, entry).await? else {
-            return Ok(EventOutcome::Duplicate);
-        };
         let row = deposit::Entity::find_by_id(event.deposit_id)
             .filter(deposit::Column::Provider.eq(event.provider.as_str()))
             .lock_exclusive()
@@ -66,7 +57,21 @@ impl Db {
             .await?
             .ok_or(StoreError::NotFound("deposit"))?;
         let outcome = settle(&txn, &row, event).await?;
-        inbox::set_outcome(&txn, inbox_id, outcome).await?;
+        let entry = InboxEntry {
+            provider: &event.provider,
+            event_id: &event.event_id,
+            event_type: &event.event_type,
+            reference: event.deposit_id.to_string(),
+            raw: &event.raw,
+        };
+        if inbox::insert_with_outcome(&txn, entry, outcome)
+            .await?
+            .is_none()
+        {
+            // Seen before: drop whatever this delivery did.
+            txn.rollback().await?;
+            return Ok(EventOutcome::Duplicate);
+        }
         txn.commit().await?;
         Ok(outcome)
     }

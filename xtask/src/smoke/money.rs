@@ -58,7 +58,7 @@ pub struct CreatedDeposit {
     pub response: Response,
 }
 
-/// `POST /me/deposits` for `amount` EUR with a fresh key, checked to be `201 pending`.
+/// `POST /me/deposits` for `amount` EUR with a fresh key, checked to be `201` with a known status.
 pub async fn create_deposit(
     s: &Smoke,
     what: &str,
@@ -78,7 +78,13 @@ pub async fn create_deposit(
         )
         .await?;
     let body = s.expect_status(what, &response, 201)?;
-    s.expect_field(what, &body, "/status", "pending")?;
+    // The PSP's webhook can overtake the answer on a slow machine: the deposit may
+    // already be settled when Kasa replies (it never reverts a settled status).
+    let status = s.require_str(what, &body, "/status")?;
+    s.check(
+        ["pending", "succeeded", "failed"].contains(&status.as_str()),
+        || format!("{what}: new deposit has status {status:?}"),
+    )?;
     s.expect_field(what, &body, "/amount", amount)?;
     s.expect_field(what, &body, "/currency", "EUR")?;
     s.expect_field(what, &body, "/provider", "mock")?;
