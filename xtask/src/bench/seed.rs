@@ -11,6 +11,7 @@ use super::Shape;
 use super::load::Outcome;
 use super::stack::Stack;
 use super::webhook::Webhooks;
+use crate::smoke::client::Client;
 use crate::smoke::{random_hex, random_password};
 
 /// Concurrent registrations and logins (each hashes a password with argon2, so a
@@ -32,7 +33,7 @@ pub struct Population {
     /// Players of the spread scenarios (the first one is also the hot wallet).
     pub players: Arc<Vec<Player>>,
     /// The API client used for seeding.
-    pub api: Api,
+    pub api: Client,
 }
 
 /// A deposit waiting for its PSP webhook.
@@ -46,70 +47,40 @@ pub struct PendingDeposit {
     pub amount: String,
 }
 
-/// A minimal JSON client for seeding.
-#[derive(Debug, Clone)]
-pub struct Api {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Api {
-    /// A client for the API under `base`.
-    pub fn new(base: &str) -> Result<Self> {
-        Ok(Self {
-            http: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(60))
-                .build()
-                .context("building the seeding HTTP client")?,
-            base: base.to_owned(),
-        })
+/// `POST path` with a JSON body through the smoke's client; fails unless the status is
+/// `expect`, and returns the body as JSON.
+pub async fn post(
+    api: &Client,
+    path: &str,
+    token: Option<&str>,
+    key: Option<&str>,
+    body: &Value,
+    expect: u16,
+) -> Result<Value> {
+    let response = api.post_json(path, token, key, body).await?;
+    if response.status != expect {
+        bail!("expected {expect}: {}", response.summary());
     }
-
-    /// `POST path` with a JSON body; fails unless the status is `expect`.
-    pub async fn post(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        key: Option<&str>,
-        body: &Value,
-        expect: u16,
-    ) -> Result<Value> {
-        let mut request = self.http.post(format!("{}{path}", self.base)).json(body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        let response = request
-            .send()
-            .await
-            .with_context(|| format!("POST {path}"))?;
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        if status != expect {
-            bail!("POST {path} answered {status} (expected {expect}): {text}");
-        }
-        serde_json::from_str(&text).with_context(|| format!("POST {path}: body is not JSON"))
-    }
+    response.json()
 }
 
 /// Logs in as the bootstrap admin, creates a tenant and `shape.players` players.
 pub async fn population(stack: &Stack, shape: Shape) -> Result<Population> {
     println!("bench: seeding a tenant and {} players", shape.players);
-    let api = Api::new(&stack.api_base)?;
-    let login = api
-        .post(
-            "/auth/admin/login",
-            None,
-            None,
-            &json!({"email": stack.admin_email, "password": stack.admin_password}),
-            200,
-        )
-        .await?;
+    let api = Client::new(&stack.api_base)?;
+    let login = post(
+        &api,
+        "/auth/admin/login",
+        None,
+        None,
+        &json!({"email": stack.admin_email, "password": stack.admin_password}),
+        200,
+    )
+    .await?;
     let admin = text(&login, "/access_token")?;
     let tenant = format!("bench-{}", random_hex(8));
-    api.post(
+    post(
+        &api,
         "/admin/tenants",
         Some(&admin),
         None,
@@ -132,10 +103,11 @@ pub async fn population(stack: &Stack, shape: Shape) -> Result<Population> {
 }
 
 /// Registers player `n` of `tenant` and logs them in.
-async fn register(api: &Api, tenant: &str, n: usize) -> Result<Player> {
+async fn register(api: &Client, tenant: &str, n: usize) -> Result<Player> {
     let email = format!("player-{n}-{}@bench.kasa.test", random_hex(6));
     let password = random_password();
-    api.post(
+    post(
+        api,
         "/auth/player/register",
         None,
         None,
@@ -143,15 +115,15 @@ async fn register(api: &Api, tenant: &str, n: usize) -> Result<Player> {
         201,
     )
     .await?;
-    let login = api
-        .post(
-            "/auth/player/login",
-            None,
-            None,
-            &json!({"tenant": tenant, "email": email, "password": password}),
-            200,
-        )
-        .await?;
+    let login = post(
+        api,
+        "/auth/player/login",
+        None,
+        None,
+        &json!({"tenant": tenant, "email": email, "password": password}),
+        200,
+    )
+    .await?;
     Ok(Player {
         token: text(&login, "/access_token")?,
     })
@@ -188,16 +160,15 @@ pub async fn pending_deposits(
     stream::iter(owners.iter().copied())
         .map(|owner| async move {
             let player = population.players.get(owner).context("no such player")?;
-            let created = population
-                .api
-                .post(
-                    "/me/deposits",
-                    Some(&player.token),
-                    Some(&format!("bench-{}", uuid::Uuid::new_v4())),
-                    &json!({"amount": amount, "currency": "EUR"}),
-                    201,
-                )
-                .await?;
+            let created = post(
+                &population.api,
+                "/me/deposits",
+                Some(&player.token),
+                Some(&format!("bench-{}", uuid::Uuid::new_v4())),
+                &json!({"amount": amount, "currency": "EUR"}),
+                201,
+            )
+            .await?;
             Ok::<_, anyhow::Error>(PendingDeposit {
                 id: text(&created, "/id")?,
                 provider_ref: text(&created, "/provider_ref")?,

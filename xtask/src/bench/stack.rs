@@ -3,14 +3,14 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::process::{self, ChildGuard};
 use crate::smoke::{random_hex, random_password};
 
-/// How long a process may take to come up.
+/// How long `mock-psp` may take to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What the load generator needs to know about the running stack.
@@ -80,7 +80,7 @@ pub async fn start(
         .env("NO_COLOR", "1");
     let mut kasa = ChildGuard::spawn("kasa", kasa, &work.join("kasa.log"))?;
     let kasa_pid = kasa.id();
-    wait_ready(&mut kasa, api_port).await?;
+    crate::smoke::stack::wait_ready(&mut kasa, api_port).await?;
     children.push(kasa);
 
     Ok(Stack {
@@ -90,23 +90,4 @@ pub async fn start(
         admin_password,
         kasa_pid,
     })
-}
-
-/// Polls `GET /readyz` until it answers 200.
-async fn wait_ready(kasa: &mut ChildGuard, port: u16) -> Result<()> {
-    let http = reqwest::Client::new();
-    let url = format!("http://127.0.0.1:{port}/readyz");
-    let started = Instant::now();
-    loop {
-        kasa.ensure_running()?;
-        if let Ok(response) = http.get(&url).send().await
-            && response.status().as_u16() == 200
-        {
-            return Ok(());
-        }
-        if started.elapsed() >= START_TIMEOUT {
-            bail!("kasa did not become ready within {START_TIMEOUT:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }

@@ -5,7 +5,7 @@
 
 mod accounts;
 mod audit;
-mod client;
+pub(crate) mod client;
 mod context;
 mod deposits;
 mod idempotency;
@@ -14,7 +14,7 @@ mod ledger;
 mod mock_psp;
 mod money;
 mod reconciliation;
-mod stack;
+pub(crate) mod stack;
 mod validation;
 mod webhooks;
 mod withdrawals;

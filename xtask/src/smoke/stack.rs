@@ -171,7 +171,7 @@ pub async fn start(
 }
 
 /// Polls `GET /readyz` until it answers 200, failing if `kasa` exits or time runs out.
-async fn wait_ready(kasa: &mut ChildGuard, port: u16) -> Result<()> {
+pub(crate) async fn wait_ready(kasa: &mut ChildGuard, port: u16) -> Result<()> {
     let http = http_client()?;
     let url = format!("http://127.0.0.1:{port}/readyz");
     let started = Instant::now();
@@ -180,7 +180,7 @@ async fn wait_ready(kasa: &mut ChildGuard, port: u16) -> Result<()> {
         let last = match http.get(&url).send().await {
             Ok(response) if response.status().as_u16() == 200 => {
                 println!(
-                    "smoke: kasa ready on 127.0.0.1:{port} after {:.1}s",
+                    "xtask: kasa ready on 127.0.0.1:{port} after {:.1}s",
                     started.elapsed().as_secs_f64()
                 );
                 return Ok(());
