@@ -282,15 +282,31 @@ pub fn check_password_policy(password: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// At most this many password hashes run at once (one per core). Each Argon2id
+/// run holds about 19 MiB, so a login storm costs bounded memory and queues
+/// instead of starving the request workers.
+static PASSWORD_WORK: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        tokio::sync::Semaphore::new(cores)
+    });
+
+/// Runs `work` on the blocking pool under a [`PASSWORD_WORK`] permit; `None` if
+/// the pool is gone (shutdown).
+async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _permit = PASSWORD_WORK.acquire().await.ok()?;
+    web::block(work).await.ok()
+}
+
 /// Hashes a password with Argon2id (random salt) on the blocking pool.
 pub async fn hash_password(password: SecretString) -> Result<String, ApiError> {
-    web::block(move || {
+    password_work(move || {
         Argon2::default()
             .hash_password(password.expose_secret().as_bytes())
             .map(|h| h.to_string())
     })
     .await
-    .map_err(|_| ApiError::Internal)?
+    .ok_or(ApiError::Internal)?
     .map_err(|e| {
         tracing::error!(error = %e, "password hashing failed");
         ApiError::Internal
@@ -301,7 +317,7 @@ pub async fn hash_password(password: SecretString) -> Result<String, ApiError> {
 /// stored hash it still spends the same work against a fixed hash, so a
 /// missing account does not answer faster than a wrong password.
 pub async fn verify_password(password: SecretString, stored: Option<String>) -> bool {
-    web::block(move || {
+    password_work(move || {
         let matches = |hash: &str| {
             Argon2::default()
                 .verify_password(password.expose_secret().as_bytes(), hash)

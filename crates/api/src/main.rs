@@ -8,6 +8,11 @@ use kasa_api::server::{ServeOptions, run_worker, start, verify};
 use kasa_api::settings::Settings;
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc returns freed memory to the system and keeps per-thread heaps small;
+/// glibc malloc kept hundreds of MiB of arenas after bursts (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kasa",

@@ -1,6 +1,7 @@
 //! `/metrics` in Prometheus text format (`metrics` + its Prometheus exporter).
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
@@ -9,17 +10,52 @@ use crate::state::AppState;
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
-/// Installs the process-wide recorder once; later calls reuse it.
+/// How often recorded histogram samples are folded into their buckets. Without
+/// this every observation stays in memory until the next scrape, and a server
+/// nobody scrapes grows without bound.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// Buckets (seconds) of the latency histograms: aggregable across instances,
+/// unlike client-side quantiles.
+const LATENCY_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// Installs the process-wide recorder once (with a thread that runs its
+/// upkeep); later calls reuse it.
 pub fn install() -> Option<PrometheusHandle> {
     HANDLE
-        .get_or_init(|| match PrometheusBuilder::new().install_recorder() {
-            Ok(handle) => Some(handle),
-            Err(e) => {
-                tracing::warn!(error = %e, "metrics recorder not installed");
-                None
+        .get_or_init(|| {
+            let installed = PrometheusBuilder::new()
+                .set_buckets(LATENCY_BUCKETS)
+                .and_then(PrometheusBuilder::install_recorder);
+            match installed {
+                Ok(handle) => {
+                    spawn_upkeep(handle.clone());
+                    Some(handle)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "metrics recorder not installed");
+                    None
+                }
             }
         })
         .clone()
+}
+
+/// Folds pending histogram samples every [`UPKEEP_EVERY`] for the life of the process.
+fn spawn_upkeep(handle: PrometheusHandle) {
+    let spawned = std::thread::Builder::new()
+        .name("metrics-upkeep".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                handle.run_upkeep();
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "metrics upkeep thread not started");
+    }
 }
 
 /// Refreshes the queue gauges from the database and renders every metric.

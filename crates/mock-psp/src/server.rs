@@ -46,6 +46,8 @@ pub async fn start(
         App::new().configure(move |cfg| configure(cfg, engine, hang))
     })
     .workers(workers)
+    // Longer than Kasa's idle-connection limit, as real PSPs' are: Kasa closes first.
+    .keep_alive(Duration::from_secs(75))
     .disable_signals()
     .shutdown_timeout(SHUTDOWN_TIMEOUT_S)
     .bind(bind)?;

@@ -13,9 +13,9 @@
 //! different tenants never wait for each other.
 
 use chrono::Utc;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::Serialize;
@@ -26,6 +26,7 @@ use crate::db::Db;
 use crate::entities::{audit_chain_head as head, audit_event as event};
 use crate::error::StoreResult;
 use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::write_batch::WriteBatch;
 
 /// `prev_hash` of the first event of a chain.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -152,6 +153,20 @@ pub async fn append(
     ctx: &AuditContext,
     record: AuditRecord,
 ) -> StoreResult<()> {
+    let mut batch = WriteBatch::new();
+    stage(txn, &mut batch, ctx, record).await?;
+    batch.run(txn).await?;
+    Ok(())
+}
+
+/// Locks the chain's head now (one statement) and adds the event and the new
+/// head to `batch`, which the caller must run before it commits.
+pub(crate) async fn stage(
+    txn: &DatabaseTransaction,
+    batch: &mut WriteBatch,
+    ctx: &AuditContext,
+    record: AuditRecord,
+) -> StoreResult<()> {
     let chain_id = chain_of(record.tenant_id, &ctx.actor);
     // One statement creates the head if needed and, through the no-op update,
     // locks it until the action commits and returns it.
@@ -170,7 +185,7 @@ pub async fn append(
     let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
     let mut row = event::Model {
         id: Uuid::now_v7(),
-        chain_id: chain_id.clone(),
+        chain_id,
         seq: current.last_seq + 1,
         tenant_id: record.tenant_id,
         actor: ctx.actor.chars().take(300).collect(),
@@ -182,15 +197,17 @@ pub async fn append(
         after: json(record.after),
         request_id: ctx.request_id.chars().take(64).collect(),
         created_at: Utc::now().timestamp_micros(),
-        prev_hash: current.last_hash.clone(),
+        prev_hash: current.last_hash,
         hash: String::new(),
     };
     row.hash = event_hash(&row);
-    let mut update: head::ActiveModel = current.into();
-    update.last_seq = Set(row.seq);
-    update.last_hash = Set(row.hash.clone());
-    update.update(txn).await?;
-    event::ActiveModel::from(row).insert(txn).await?;
+    batch.update(
+        head::Entity::update_many()
+            .col_expr(head::Column::LastSeq, Expr::value(row.seq))
+            .col_expr(head::Column::LastHash, Expr::value(row.hash.clone()))
+            .filter(head::Column::ChainId.eq(row.chain_id.as_str())),
+    );
+    batch.insert(event::Entity::insert(event::ActiveModel::from(row)));
     Ok(())
 }
 

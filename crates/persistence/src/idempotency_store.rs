@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::entities::idempotency_record::{self, Column, Entity};
 use crate::error::{StoreError, StoreResult};
+use crate::write_batch::{Step, Touched, WriteBatch};
 
 const IN_FLIGHT: &str = "in_flight";
 const COMPLETED: &str = "completed";
@@ -110,7 +111,36 @@ pub async fn complete<C: ConnectionTrait>(
     lease: &Lease,
     response: &StoredResponse,
 ) -> StoreResult<()> {
-    let result = Entity::update_many()
+    let result = completion(lease, response).exec(db).await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::LeaseLost)
+    }
+}
+
+/// Adds [`complete`] to a batch; after the batch ran, pass its step to
+/// [`check_completed`].
+pub(crate) fn stage_complete(
+    batch: &mut WriteBatch,
+    lease: &Lease,
+    response: &StoredResponse,
+) -> Step {
+    batch.update(completion(lease, response))
+}
+
+/// [`StoreError::LeaseLost`] unless the staged completion updated the record.
+pub(crate) fn check_completed(touched: &Touched, step: Step) -> StoreResult<()> {
+    if touched.rows(step) == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::LeaseLost)
+    }
+}
+
+/// The update that completes the lease's record, if the lease still holds it.
+fn completion(lease: &Lease, response: &StoredResponse) -> sea_orm::UpdateMany<Entity> {
+    Entity::update_many()
         .col_expr(Column::State, Expr::value(COMPLETED))
         .col_expr(
             Column::ResponseStatus,
@@ -120,13 +150,6 @@ pub async fn complete<C: ConnectionTrait>(
         .filter(scope_filter(&lease.scope))
         .filter(Column::LeaseToken.eq(lease.token))
         .filter(Column::State.eq(IN_FLIGHT))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::LeaseLost)
-    }
 }
 
 /// Drops the in-flight record of a request that committed nothing.

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::entities::psp_event;
 use crate::error::StoreResult;
+use crate::write_batch::{Step, WriteBatch};
 
 /// How an event was handled; the webhook answers it as `status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,18 +51,30 @@ pub(crate) async fn insert(
     txn: &DatabaseTransaction,
     entry: InboxEntry<'_>,
 ) -> StoreResult<Option<Uuid>> {
-    insert_with_outcome(txn, entry, EventOutcome::Processed).await
+    let id = Uuid::now_v7();
+    let inserted = new_row(id, entry, EventOutcome::Processed)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0).then_some(id))
 }
 
-/// Inserts the event with the outcome already decided (one statement instead of an
-/// insert and an update, for callers that lock what the event is about first);
-/// `None` when this event id was seen before, and the caller must roll back.
-pub(crate) async fn insert_with_outcome(
-    txn: &DatabaseTransaction,
+/// Adds the event, with the outcome already decided, to `batch` (for callers
+/// that lock what the event is about first). If the step inserts no row, this
+/// event id was seen before and the caller must roll back.
+pub(crate) fn stage_with_outcome(
+    batch: &mut WriteBatch,
     entry: InboxEntry<'_>,
     outcome: EventOutcome,
-) -> StoreResult<Option<Uuid>> {
-    let id = Uuid::now_v7();
+) -> Step {
+    batch.insert(new_row(Uuid::now_v7(), entry, outcome))
+}
+
+/// The inbox row of `entry`, inserted only if its (provider, event id) is new.
+fn new_row(
+    id: Uuid,
+    entry: InboxEntry<'_>,
+    outcome: EventOutcome,
+) -> sea_orm::TryInsert<psp_event::ActiveModel> {
     let row = psp_event::ActiveModel {
         id: Set(id),
         provider: Set(entry.provider.to_owned()),
@@ -72,11 +85,8 @@ pub(crate) async fn insert_with_outcome(
         outcome: Set(outcome.as_str().to_owned()),
         received_at: Set(Utc::now()),
     };
-    let inserted = psp_event::Entity::insert(row)
+    psp_event::Entity::insert(row)
         .on_conflict_do_nothing_on([psp_event::Column::Provider, psp_event::Column::EventId])
-        .exec_without_returning(txn)
-        .await?;
-    Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0).then_some(id))
 }
 
 /// Stores what processing concluded.

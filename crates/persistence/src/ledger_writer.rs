@@ -3,13 +3,17 @@
 //! postings, and update the wallet projection — all inside the caller's
 //! database transaction, so either everything is committed or nothing is.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use ledger::{Currency, LedgerTransaction, Money, PlayerId, WalletBalance};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::entities::{ledger_posting, ledger_transaction, wallet};
 use crate::error::{StoreError, StoreResult};
+use crate::write_batch::WriteBatch;
 
 /// What caused a movement; stored on the ledger transaction.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +29,27 @@ pub(crate) struct LockedWallet {
     pub tenant_id: Uuid,
     pub player: PlayerId,
     pub balance: WalletBalance,
+}
+
+impl LockedWallet {
+    /// A wallet locked by a caller's own query, from its columns.
+    pub(crate) fn from_columns(
+        player: PlayerId,
+        tenant_id: Uuid,
+        currency: &str,
+        available_minor: i64,
+        held_minor: i64,
+    ) -> StoreResult<Self> {
+        let currency = Currency::parse(currency)?;
+        Ok(Self {
+            tenant_id,
+            player,
+            balance: WalletBalance::new(
+                Money::from_minor_units(available_minor, currency),
+                Money::from_minor_units(held_minor, currency),
+            )?,
+        })
+    }
 }
 
 /// Locks the player's wallet row until the transaction ends.
@@ -53,10 +78,13 @@ pub(crate) fn balance_of(row: &wallet::Model) -> StoreResult<WalletBalance> {
     )?)
 }
 
-/// Applies `tx` to the locked wallet and writes transaction, postings and the
-/// new projection. `amount` is the size of the movement shown in history.
-pub(crate) async fn post(
-    txn: &DatabaseTransaction,
+/// Applies `tx` to the locked wallet and adds transaction, postings and the
+/// new projection to `batch`, for the caller to send with the rest of its
+/// use-case (see `write_batch`). `amount` is the size of the movement shown in
+/// history. The wallet's balance in memory is updated now; the caller must run
+/// the batch before it commits.
+pub(crate) fn stage(
+    batch: &mut WriteBatch,
     wallet: &mut LockedWallet,
     tx: &LedgerTransaction,
     amount: Money,
@@ -65,49 +93,27 @@ pub(crate) async fn post(
     let after = wallet.balance.apply(wallet.player, tx)?;
     let now = Utc::now();
     let transaction_id = Uuid::now_v7();
-    let transaction = ledger_transaction::ActiveModel {
-        id: Set(transaction_id),
-        tenant_id: Set(wallet.tenant_id),
-        kind: Set(tx.kind().as_str().to_owned()),
-        player_id: Set(Some(wallet.player.0)),
-        currency: Set(amount.currency().code().to_owned()),
-        amount_minor: Set(amount.to_minor_units()?),
-        available_after_minor: Set(Some(after.available().to_minor_units()?)),
-        held_after_minor: Set(Some(after.held().to_minor_units()?)),
-        reference_type: Set(cause.reference_type.to_owned()),
-        reference_id: Set(cause.reference_id),
-        created_at: Set(now),
-    };
-    ledger_transaction::Entity::insert(transaction)
-        .exec_without_returning(txn)
-        .await?;
-    insert_postings(txn, wallet.tenant_id, transaction_id, tx, now).await?;
-    wallet::ActiveModel {
-        player_id: Set(wallet.player.0),
-        available_minor: Set(after.available().to_minor_units()?),
-        held_minor: Set(after.held().to_minor_units()?),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(txn)
-    .await?;
-    wallet.balance = after;
-    Ok(after)
-}
-
-async fn insert_postings(
-    txn: &DatabaseTransaction,
-    tenant_id: Uuid,
-    transaction_id: Uuid,
-    tx: &LedgerTransaction,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let mut rows = Vec::with_capacity(tx.postings().len());
+    batch.insert(ledger_transaction::Entity::insert(
+        ledger_transaction::ActiveModel {
+            id: Set(transaction_id),
+            tenant_id: Set(wallet.tenant_id),
+            kind: Set(tx.kind().as_str().to_owned()),
+            player_id: Set(Some(wallet.player.0)),
+            currency: Set(amount.currency().code().to_owned()),
+            amount_minor: Set(amount.to_minor_units()?),
+            available_after_minor: Set(Some(after.available().to_minor_units()?)),
+            held_after_minor: Set(Some(after.held().to_minor_units()?)),
+            reference_type: Set(cause.reference_type.to_owned()),
+            reference_id: Set(cause.reference_id),
+            created_at: Set(now),
+        },
+    ));
+    let mut postings = Vec::with_capacity(tx.postings().len());
     for posting in tx.postings() {
-        rows.push(ledger_posting::ActiveModel {
+        postings.push(ledger_posting::ActiveModel {
             id: Set(Uuid::now_v7()),
             transaction_id: Set(transaction_id),
-            tenant_id: Set(tenant_id),
+            tenant_id: Set(wallet.tenant_id),
             account: Set(posting.account.code()),
             player_id: Set(posting.account.player().map(|p| p.0)),
             currency: Set(posting.amount.currency().code().to_owned()),
@@ -115,8 +121,20 @@ async fn insert_postings(
             created_at: Set(now),
         });
     }
-    ledger_posting::Entity::insert_many(rows)
-        .exec_without_returning(txn)
-        .await?;
-    Ok(())
+    batch.insert(ledger_posting::Entity::insert_many(postings));
+    batch.update(
+        wallet::Entity::update_many()
+            .col_expr(
+                wallet::Column::AvailableMinor,
+                Expr::value(after.available().to_minor_units()?),
+            )
+            .col_expr(
+                wallet::Column::HeldMinor,
+                Expr::value(after.held().to_minor_units()?),
+            )
+            .col_expr(wallet::Column::UpdatedAt, Expr::value(now))
+            .filter(wallet::Column::PlayerId.eq(wallet.player.0)),
+    );
+    wallet.balance = after;
+    Ok(after)
 }

@@ -27,6 +27,7 @@ mod verify;
 mod wallets;
 mod webhooks;
 mod withdrawals;
+mod write_batch;
 
 pub use accounts::{NewAdmin, NewPlayer};
 pub use db::{Db, DbSettings};

@@ -1,27 +1,30 @@
 //! Deposit settlement by PSP events.
 //!
-//! One database transaction per event: lock the deposit, decide with the pure
-//! rules, credit the wallet through the ledger writer, and insert the event with
-//! its outcome into the inbox keyed by (provider, event id). A second delivery of
+//! One database transaction per event: lock the deposit and its wallet, decide
+//! with the pure rules, stage the credit through the ledger writer and the event
+//! with its outcome for the inbox keyed by (provider, event id), and send those
+//! writes as one batch. A second delivery of
 //! the same id waits on the deposit lock, conflicts on the inbox and rolls back
 //! as a duplicate, so its effects never commit. If the referenced deposit does
 //! not exist the whole transaction rolls back, so the PSP's retry is processed.
 
 use chrono::Utc;
 use ledger::{Money, PlayerId};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, QueryTrait, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::anomalies::{self, NewAnomaly};
 use crate::db::Db;
 use crate::deposit_rules::{DepositDecision, DepositSignal, DepositStatus, decide};
-use crate::entities::deposit;
+use crate::entities::{deposit, wallet};
 use crate::error::{StoreError, StoreResult};
 use crate::inbox::{self, EventOutcome, InboxEntry};
-use crate::ledger_writer::{self, MovementCause};
+use crate::ledger_writer::{self, LockedWallet, MovementCause};
+use crate::write_batch::WriteBatch;
 
 /// A verified, parsed deposit event from a PSP.
 #[derive(Debug, Clone)]
@@ -47,16 +50,13 @@ pub struct DepositEvent {
 }
 
 impl Db {
-    /// Applies a deposit event exactly once.
+    /// Applies a deposit event exactly once: one statement locks the deposit and
+    /// its wallet, one sends every write (ledger, wallet, deposit, inbox).
     pub async fn apply_deposit_event(&self, event: &DepositEvent) -> StoreResult<EventOutcome> {
         let txn = self.conn().begin().await?;
-        let row = deposit::Entity::find_by_id(event.deposit_id)
-            .filter(deposit::Column::Provider.eq(event.provider.as_str()))
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound("deposit"))?;
-        let outcome = settle(&txn, &row, event).await?;
+        let (row, mut wallet) = lock_deposit_and_wallet(&txn, event).await?;
+        let mut batch = WriteBatch::new();
+        let outcome = settle(&txn, &mut batch, &row, &mut wallet, event).await?;
         let entry = InboxEntry {
             provider: &event.provider,
             event_id: &event.event_id,
@@ -64,10 +64,8 @@ impl Db {
             reference: event.deposit_id.to_string(),
             raw: &event.raw,
         };
-        if inbox::insert_with_outcome(&txn, entry, outcome)
-            .await?
-            .is_none()
-        {
+        let inbox = inbox::stage_with_outcome(&mut batch, entry, outcome);
+        if batch.run(&txn).await?.rows(inbox) == 0 {
             // Seen before: drop whatever this delivery did.
             txn.rollback().await?;
             return Ok(EventOutcome::Duplicate);
@@ -77,9 +75,56 @@ impl Db {
     }
 }
 
+/// Locks the event's deposit and its player's wallet (in one statement) until
+/// the transaction ends.
+async fn lock_deposit_and_wallet(
+    txn: &DatabaseTransaction,
+    event: &DepositEvent,
+) -> StoreResult<(deposit::Model, LockedWallet)> {
+    let wallet_column = |column: wallet::Column, alias: &str| {
+        (
+            Expr::col((wallet::Entity, column)),
+            Alias::new(format!("w_{alias}")),
+        )
+    };
+    let mut select = deposit::Entity::find_by_id(event.deposit_id)
+        .filter(deposit::Column::Provider.eq(event.provider.as_str()))
+        .lock_exclusive()
+        .into_query();
+    select.inner_join(
+        wallet::Entity,
+        Expr::col((wallet::Entity, wallet::Column::PlayerId))
+            .equals((deposit::Entity, deposit::Column::PlayerId)),
+    );
+    for (expr, alias) in [
+        wallet_column(wallet::Column::TenantId, "tenant_id"),
+        wallet_column(wallet::Column::Currency, "currency"),
+        wallet_column(wallet::Column::AvailableMinor, "available_minor"),
+        wallet_column(wallet::Column::HeldMinor, "held_minor"),
+    ] {
+        select.expr_as(expr, alias);
+    }
+    let found = txn
+        .query_one(&select)
+        .await?
+        .ok_or(StoreError::NotFound("deposit"))?;
+    let row = deposit::Model::from_query_result(&found, "")?;
+    let wallet = LockedWallet::from_columns(
+        PlayerId(row.player_id),
+        found.try_get("", "w_tenant_id")?,
+        &found.try_get::<String>("", "w_currency")?,
+        found.try_get("", "w_available_minor")?,
+        found.try_get("", "w_held_minor")?,
+    )?;
+    Ok((row, wallet))
+}
+
+/// Decides what the event does to the locked deposit and stages its writes.
 async fn settle(
     txn: &DatabaseTransaction,
+    batch: &mut WriteBatch,
     row: &deposit::Model,
+    wallet: &mut LockedWallet,
     event: &DepositEvent,
 ) -> StoreResult<EventOutcome> {
     let status = DepositStatus::parse(&row.status)
@@ -87,19 +132,17 @@ async fn settle(
     let amount = Money::from_minor_units(row.amount_minor, ledger::Currency::parse(&row.currency)?);
     match decide(status, event.signal, amount == event.amount) {
         DepositDecision::Credit => {
-            let player = PlayerId(row.player_id);
-            let mut wallet = ledger_writer::lock_wallet(txn, player).await?;
-            let tx = ledger::deposit(player, &row.provider, amount)?;
+            let tx = ledger::deposit(wallet.player, &row.provider, amount)?;
             let cause = MovementCause {
                 reference_type: "deposit",
                 reference_id: row.id,
             };
-            ledger_writer::post(txn, &mut wallet, &tx, amount, cause).await?;
-            mark(txn, row, DepositStatus::Succeeded, event).await?;
+            ledger_writer::stage(batch, wallet, &tx, amount, cause)?;
+            mark(batch, row, DepositStatus::Succeeded, event);
             Ok(EventOutcome::Processed)
         }
         DepositDecision::MarkFailed => {
-            mark(txn, row, DepositStatus::Failed, event).await?;
+            mark(batch, row, DepositStatus::Failed, event);
             Ok(EventOutcome::Processed)
         }
         DepositDecision::AlreadyDone => Ok(EventOutcome::Duplicate),
@@ -124,23 +167,24 @@ async fn settle(
     }
 }
 
-async fn mark(
-    txn: &DatabaseTransaction,
-    row: &deposit::Model,
-    status: DepositStatus,
-    event: &DepositEvent,
-) -> StoreResult<()> {
-    let mut update: deposit::ActiveModel = row.clone().into();
-    update.status = Set(status.as_str().to_owned());
+/// Stages the deposit's new status (and the PSP's reference, failure code).
+fn mark(batch: &mut WriteBatch, row: &deposit::Model, status: DepositStatus, event: &DepositEvent) {
+    let mut update = deposit::Entity::update_many()
+        .col_expr(deposit::Column::Status, Expr::value(status.as_str()))
+        .col_expr(deposit::Column::UpdatedAt, Expr::value(Utc::now()));
     if row.provider_ref.is_none() {
-        update.provider_ref = Set(event.provider_ref.clone());
+        update = update.col_expr(
+            deposit::Column::ProviderRef,
+            Expr::value(event.provider_ref.clone()),
+        );
     }
     if status == DepositStatus::Failed {
-        update.failure_code = Set(event.failure_code.clone());
+        update = update.col_expr(
+            deposit::Column::FailureCode,
+            Expr::value(event.failure_code.clone()),
+        );
     }
-    update.updated_at = Set(Utc::now());
-    update.update(txn).await?;
-    Ok(())
+    batch.update(update.filter(deposit::Column::Id.eq(row.id)));
 }
 
 async fn record_anomaly(

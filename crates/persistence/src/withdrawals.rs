@@ -4,7 +4,7 @@
 //! (`withdrawal::transition`) what happens, and writes the new state together
 //! with the ledger movements it names and the idempotent response.
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use ledger::{Currency, LedgerError, Money, PlayerId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -20,6 +20,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, Lease, StoredResponse};
 use crate::ledger_writer::{self, MovementCause};
 use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::write_batch::WriteBatch;
 
 /// A withdrawal with its payout attempts, newest attempt first.
 #[derive(Debug, Clone)]
@@ -105,36 +106,38 @@ impl Db {
             .into());
         }
         let step = transition(None, Command::Request)?;
-        let now = Utc::now();
-        let created = row::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            tenant_id: Set(new.tenant_id),
-            player_id: Set(new.player.0),
-            amount_minor: Set(new.amount.to_minor_units()?),
-            currency: Set(new.amount.currency().code().to_owned()),
-            state: Set(step.to.as_str().to_owned()),
-            destination_type: Set(new.destination_type),
-            destination_account: Set(new.destination_account),
-            reject_reason: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        apply_effects(
-            &txn,
+        // Microseconds: what the database keeps, so the answer equals a later read.
+        let now = Utc::now().trunc_subsecs(6);
+        let created = row::Model {
+            id: Uuid::now_v7(),
+            tenant_id: new.tenant_id,
+            player_id: new.player.0,
+            amount_minor: new.amount.to_minor_units()?,
+            currency: new.amount.currency().code().to_owned(),
+            state: step.to.as_str().to_owned(),
+            destination_type: new.destination_type,
+            destination_account: new.destination_account,
+            reject_reason: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut batch = WriteBatch::new();
+        batch.insert(row::Entity::insert(row::ActiveModel::from(
+            created.clone(),
+        )));
+        stage_effects(
+            &mut batch,
             &created,
             step.effect.as_slice(),
             "",
-            Some(&mut wallet),
-        )
-        .await?;
-        audit_change(&txn, audit, "withdrawal.request", None, &created).await?;
+            &mut wallet,
+        )?;
+        stage_audit_change(&txn, &mut batch, audit, "withdrawal.request", None, &created).await?;
         let view = WithdrawalView {
             withdrawal: created,
             attempts: Vec::new(),
         };
-        finish(txn, lease, &view, render).await
+        finish_batch(txn, batch, lease, &view, render).await
     }
 
     /// Applies `approve`, `reject` or `cancel` to a withdrawal the caller may see.
@@ -291,20 +294,33 @@ pub(crate) async fn apply_effects(
     if effects.is_empty() {
         return Ok(());
     }
-    let player = PlayerId(withdrawal.player_id);
     let mut own = None;
     let wallet = match locked {
         Some(wallet) => wallet,
-        None => own.insert(ledger_writer::lock_wallet(txn, player).await?),
+        None => own.insert(ledger_writer::lock_wallet(txn, PlayerId(withdrawal.player_id)).await?),
     };
+    let mut batch = WriteBatch::new();
+    stage_effects(&mut batch, withdrawal, effects, provider, wallet)?;
+    batch.run(txn).await?;
+    Ok(())
+}
+
+/// Adds the ledger movements a transition names to `batch`; `wallet` is locked.
+fn stage_effects(
+    batch: &mut WriteBatch,
+    withdrawal: &row::Model,
+    effects: &[Effect],
+    provider: &str,
+    wallet: &mut ledger_writer::LockedWallet,
+) -> StoreResult<()> {
     let amount = amount_of(withdrawal)?;
     let cause = MovementCause {
         reference_type: "withdrawal",
         reference_id: withdrawal.id,
     };
     for effect in effects {
-        let tx = effect.ledger_transaction(player, provider, amount)?;
-        ledger_writer::post(txn, wallet, &tx, amount, cause).await?;
+        let tx = effect.ledger_transaction(wallet.player, provider, amount)?;
+        ledger_writer::stage(batch, wallet, &tx, amount, cause)?;
     }
     Ok(())
 }
@@ -322,6 +338,21 @@ pub(crate) async fn audit_change(
     before: Option<&row::Model>,
     after: &row::Model,
 ) -> StoreResult<()> {
+    let mut batch = WriteBatch::new();
+    stage_audit_change(txn, &mut batch, audit, action, before, after).await?;
+    batch.run(txn).await?;
+    Ok(())
+}
+
+/// Locks the audit chain's head and adds the event of a withdrawal change to `batch`.
+async fn stage_audit_change(
+    txn: &DatabaseTransaction,
+    batch: &mut WriteBatch,
+    audit: &AuditContext,
+    action: &'static str,
+    before: Option<&row::Model>,
+    after: &row::Model,
+) -> StoreResult<()> {
     tracing::info!(withdrawal_id = %after.id, action, state = %after.state, "withdrawal changed");
     let record = AuditRecord {
         tenant_id: Some(after.tenant_id),
@@ -331,7 +362,7 @@ pub(crate) async fn audit_change(
         before: before.map(audit_state),
         after: Some(audit_state(after)),
     };
-    audit::append(txn, audit, record).await
+    audit::stage(txn, batch, audit, record).await
 }
 
 /// Completes the idempotent request inside the transaction, then commits.
@@ -341,8 +372,21 @@ pub(crate) async fn finish(
     view: &WithdrawalView,
     render: Render<'_>,
 ) -> StoreResult<StoredResponse> {
+    finish_batch(txn, WriteBatch::new(), lease, view, render).await
+}
+
+/// Sends `batch` with the idempotent request's completion, then commits.
+async fn finish_batch(
+    txn: DatabaseTransaction,
+    mut batch: WriteBatch,
+    lease: &Lease,
+    view: &WithdrawalView,
+    render: Render<'_>,
+) -> StoreResult<StoredResponse> {
     let response = render(view).map_err(StoreError::Corrupt)?;
-    idempotency_store::complete(&txn, lease, &response).await?;
+    let completion = idempotency_store::stage_complete(&mut batch, lease, &response);
+    let touched = batch.run(&txn).await?;
+    idempotency_store::check_completed(&touched, completion)?;
     txn.commit().await?;
     Ok(response)
 }

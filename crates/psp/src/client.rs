@@ -13,6 +13,9 @@ use crate::event::{
 };
 use crate::provider::PaymentProvider;
 
+/// How long an idle connection to the PSP is kept for reuse.
+const IDLE_CONNECTION_TTL: Duration = Duration::from_secs(4);
+
 /// Header carrying the payout attempt id on `POST /v1/payouts`.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
@@ -48,6 +51,11 @@ impl HttpProvider {
         let http = Client::builder()
             .connect_timeout(timeout)
             .timeout(timeout)
+            // Drop idle connections before common server keep-alive limits
+            // (5 s and up): a request written to a connection the PSP is
+            // closing fails with an unknown outcome, which must not happen
+            // for lack of a fresh connection.
+            .pool_idle_timeout(IDLE_CONNECTION_TTL)
             // A redirected POST would be sent a second time, somewhere else.
             .redirect(redirect::Policy::none())
             .build()

@@ -169,9 +169,14 @@ pub async fn pending_deposits(
                 201,
             )
             .await?;
+            let id = text(&created, "/id")?;
+            // A PSP answer lost on the way leaves the deposit pending without
+            // the PSP's reference; the webhook then brings one.
+            let provider_ref =
+                text(&created, "/provider_ref").unwrap_or_else(|_| format!("bench-{id}"));
             Ok::<_, anyhow::Error>(PendingDeposit {
-                id: text(&created, "/id")?,
-                provider_ref: text(&created, "/provider_ref")?,
+                id,
+                provider_ref,
                 amount: amount.to_owned(),
             })
         })
