@@ -32,6 +32,15 @@ pub(crate) struct LockedWallet {
 }
 
 impl LockedWallet {
+    /// A wallet row the caller read under its lock.
+    pub(crate) fn from_row(row: &wallet::Model) -> StoreResult<Self> {
+        Ok(Self {
+            tenant_id: row.tenant_id,
+            player: PlayerId(row.player_id),
+            balance: balance_of(row)?,
+        })
+    }
+
     /// A wallet locked by a caller's own query, from its columns.
     pub(crate) fn from_columns(
         player: PlayerId,
@@ -62,11 +71,7 @@ pub(crate) async fn lock_wallet(
         .one(txn)
         .await?
         .ok_or(StoreError::NotFound("wallet"))?;
-    Ok(LockedWallet {
-        tenant_id: row.tenant_id,
-        player,
-        balance: balance_of(&row)?,
-    })
+    LockedWallet::from_row(&row)
 }
 
 /// Reads a wallet row's balances as money.

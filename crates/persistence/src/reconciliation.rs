@@ -211,6 +211,8 @@ impl Db {
             .select_only()
             .column(ledger_posting::Column::Currency)
             .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "sum_minor")
+            // Repeats the predicate of the partial index on house postings' time.
+            .filter(ledger_posting::Column::Account.like("house:%"))
             .filter(ledger_posting::Column::Account.like(prefix))
             .filter(ledger_posting::Column::CreatedAt.gte(scope.window_from))
             .filter(ledger_posting::Column::CreatedAt.lt(scope.window_to))

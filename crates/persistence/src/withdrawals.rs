@@ -6,16 +6,18 @@
 
 use chrono::{SubsecRound, Utc};
 use ledger::{Currency, LedgerError, Money, PlayerId};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    TransactionTrait,
 };
 use uuid::Uuid;
 use withdrawal::{Command, Effect, WithdrawalState, transition};
 
 use crate::audit::{self, AuditContext, AuditRecord};
 use crate::db::Db;
-use crate::entities::{payout_attempt, withdrawal as row};
+use crate::entities::{audit_chain_head as audit_head, payout_attempt, wallet, withdrawal as row};
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, Lease, StoredResponse};
 use crate::ledger_writer::{self, MovementCause};
@@ -94,7 +96,8 @@ impl Db {
         audit: &AuditContext,
     ) -> StoreResult<StoredResponse> {
         let txn = self.conn().begin().await?;
-        let mut wallet = ledger_writer::lock_wallet(&txn, new.player).await?;
+        let chain = audit::chain_for(new.tenant_id, audit);
+        let (mut wallet, chain_head) = lock_wallet_and_chain_head(&txn, new.player, chain).await?;
         if wallet.tenant_id != new.tenant_id {
             return Err(StoreError::NotFound("wallet"));
         }
@@ -122,9 +125,7 @@ impl Db {
             updated_at: now,
         };
         let mut batch = WriteBatch::new();
-        batch.insert(row::Entity::insert(row::ActiveModel::from(
-            created.clone(),
-        )));
+        batch.insert(row::Entity::insert(row::ActiveModel::from(created.clone())));
         stage_effects(
             &mut batch,
             &created,
@@ -132,7 +133,8 @@ impl Db {
             "",
             &mut wallet,
         )?;
-        stage_audit_change(&txn, &mut batch, audit, "withdrawal.request", None, &created).await?;
+        let record = audit_record("withdrawal.request", None, &created);
+        audit::stage_on(&mut batch, audit, record, chain_head)?;
         let view = WithdrawalView {
             withdrawal: created,
             attempts: Vec::new(),
@@ -338,31 +340,62 @@ pub(crate) async fn audit_change(
     before: Option<&row::Model>,
     after: &row::Model,
 ) -> StoreResult<()> {
-    let mut batch = WriteBatch::new();
-    stage_audit_change(txn, &mut batch, audit, action, before, after).await?;
-    batch.run(txn).await?;
-    Ok(())
+    audit::append(txn, audit, audit_record(action, before, after)).await
 }
 
-/// Locks the audit chain's head and adds the event of a withdrawal change to `batch`.
-async fn stage_audit_change(
-    txn: &DatabaseTransaction,
-    batch: &mut WriteBatch,
-    audit: &AuditContext,
+/// The audit record of a withdrawal change.
+fn audit_record(
     action: &'static str,
     before: Option<&row::Model>,
     after: &row::Model,
-) -> StoreResult<()> {
+) -> AuditRecord {
     tracing::info!(withdrawal_id = %after.id, action, state = %after.state, "withdrawal changed");
-    let record = AuditRecord {
+    AuditRecord {
         tenant_id: Some(after.tenant_id),
         action,
         target_type: "withdrawal",
         target_id: after.id.to_string(),
         before: before.map(audit_state),
         after: Some(audit_state(after)),
-    };
-    audit::stage(txn, batch, audit, record).await
+    }
+}
+
+/// Locks the player's wallet and the head of the audit chain the request's
+/// event goes to, in one statement (wallet first, as everywhere). A chain with
+/// no event yet has no head to join: then they are locked one after the other.
+async fn lock_wallet_and_chain_head(
+    txn: &DatabaseTransaction,
+    player: PlayerId,
+    chain: String,
+) -> StoreResult<(ledger_writer::LockedWallet, audit_head::Model)> {
+    let mut select = wallet::Entity::find_by_id(player.0)
+        .lock_exclusive()
+        .into_query();
+    select
+        .inner_join(
+            audit_head::Entity,
+            Expr::col((audit_head::Entity, audit_head::Column::ChainId)).eq(chain.as_str()),
+        )
+        .expr_as(
+            Expr::col((audit_head::Entity, audit_head::Column::LastSeq)),
+            Alias::new("head_last_seq"),
+        )
+        .expr_as(
+            Expr::col((audit_head::Entity, audit_head::Column::LastHash)),
+            Alias::new("head_last_hash"),
+        );
+    if let Some(found) = txn.query_one(&select).await? {
+        let wallet =
+            ledger_writer::LockedWallet::from_row(&wallet::Model::from_query_result(&found, "")?)?;
+        let head = audit_head::Model {
+            chain_id: chain,
+            last_seq: found.try_get("", "head_last_seq")?,
+            last_hash: found.try_get("", "head_last_hash")?,
+        };
+        return Ok((wallet, head));
+    }
+    let wallet = ledger_writer::lock_wallet(txn, player).await?;
+    Ok((wallet, audit::lock_head(txn, chain).await?))
 }
 
 /// Completes the idempotent request inside the transaction, then commits.

@@ -8,7 +8,7 @@ use std::process::Stdio;
 use anyhow::{Context, Result, bail};
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database};
 
-use super::Shape;
+use super::{Shape, scratch};
 
 /// The raw-SQL model: its schema and the directory of its pgbench scripts.
 #[derive(Debug)]
@@ -51,6 +51,7 @@ impl Model {
             .await
             .context("loading the raw-SQL schema")?;
         db.close().await.ok();
+        scratch::settle(url).await?;
 
         let clients = shape.concurrency.to_string();
         let threads = shape.concurrency.min(2).to_string();

@@ -213,6 +213,7 @@ async fn measure(
         let mut report = Report::default();
         for &scenario in scenarios {
             let work = scenarios::prepare(scenario, &stack, &population, shape).await?;
+            scratch::settle(&kasa_db).await?;
             rss.measuring(true);
             let run = load::drive(scenario.name(), shape, work).await;
             rss.measuring(false);
