@@ -1,14 +1,17 @@
 //! The contract's idempotency protocol around one handler.
 //!
-//! The use-case receives the [`Lease`] and stores its response inside the
-//! transaction that commits its effects. A 4xx answer (nothing committed) is
-//! stored here so a retry gets the same answer; a 5xx releases the key.
+//! [`run`]: the use-case receives the [`Lease`] of a committed in-flight record
+//! and stores its response inside the transaction that commits its effects (for
+//! use-cases that call the PSP between the two). [`run_once`]: a use-case that
+//! is one database transaction claims the key inside it and stores its answer
+//! there too. Either way a 4xx answer (nothing committed) is stored here so a
+//! retry gets the same answer; a 5xx leaves the key free for a retry.
 
 use std::future::Future;
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, http::StatusCode, http::header};
 use idempotency::{IdempotencyKey, fingerprint};
-use persistence::idempotency_store::{self, Begin, IdempotencyScope, Lease, StoredResponse};
+use persistence::idempotency_store::{self, Begin, IdempotencyScope, Lease, Once, StoredResponse};
 use serde::Serialize;
 
 use crate::problem::{ApiError, PROBLEM_JSON};
@@ -105,6 +108,45 @@ where
             }
             err.error_response()
         }
+    }
+}
+
+/// Runs a use-case that is one database transaction and stores its answer in
+/// that transaction (`idempotency_store::claim_in`): `work` gets the scope and
+/// fingerprint. A 4xx answer (nothing committed) is stored afterwards so a
+/// retry gets the same answer; a 5xx leaves the key unused.
+pub async fn run_once<F, Fut>(state: &AppState, request: IdempotentRequest, work: F) -> HttpResponse
+where
+    F: FnOnce(IdempotencyScope, idempotency::Fingerprint) -> Fut,
+    Fut: Future<Output = Result<Once, ApiError>>,
+{
+    let IdempotentRequest { scope, fingerprint } = request;
+    match work(scope.clone(), fingerprint.clone()).await {
+        Ok(Once::Done(stored)) => respond(&stored, false),
+        Ok(Once::Earlier(earlier)) => answer_earlier(earlier),
+        Err(err) if err.status_code().is_client_error() => {
+            let stored = StoredResponse {
+                status: err.status_code().as_u16(),
+                body: err.body(),
+            };
+            let db = state.db.conn();
+            if let Err(e) =
+                idempotency_store::record_completed(db, &scope, &fingerprint, &stored).await
+            {
+                tracing::warn!(error = %e, "could not store a 4xx idempotent result");
+            }
+            err.error_response()
+        }
+        Err(err) => err.error_response(),
+    }
+}
+
+/// The answer to a request whose key an earlier request holds or has used.
+fn answer_earlier(earlier: Begin) -> HttpResponse {
+    match earlier {
+        Begin::Replay(stored) => respond(&stored, true),
+        Begin::Reused => ApiError::IdempotencyKeyReused.error_response(),
+        Begin::InFlight | Begin::Start(_) => ApiError::IdempotencyKeyInFlight.error_response(),
     }
 }
 

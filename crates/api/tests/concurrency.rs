@@ -1,4 +1,5 @@
-//! Many clients at once on PostgreSQL: every deposit credited exactly once.
+//! Many clients at once on PostgreSQL: every deposit credited exactly once,
+//! one withdrawal per idempotency key.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -91,4 +92,35 @@ async fn concurrent_requests_with_one_key_create_one_deposit() {
     }
     let deposits = kasa.get("/me/deposits", &token).await.json();
     assert_eq!(deposits["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+async fn concurrent_requests_with_one_key_create_one_withdrawal() {
+    let Some(db) = testkit::postgres("concurrency::one_key_one_withdrawal").await else {
+        return;
+    };
+    let kasa = spawn(&db).await;
+    let (_, token, admin) = kasa.funded_player("acme", "100.00").await;
+    let body = json!({"amount": "10.00", "currency": "EUR", "destination": {"type": "bank_account", "account": "X1"}});
+    let answers = join_all(
+        (0..24).map(|_| kasa.post_keyed("/me/withdrawals", &token, "race-key", body.clone())),
+    )
+    .await;
+    let created: Vec<_> = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::CREATED)
+        .collect();
+    let in_flight = answers
+        .iter()
+        .filter(|a| a.code() == "idempotency_key_in_flight")
+        .count();
+    assert!(!created.is_empty());
+    assert_eq!(created.len() + in_flight, 24, "only 201 or 409 in flight");
+    for a in &created {
+        assert_eq!(a.bytes, created[0].bytes, "every 201 is the same answer");
+    }
+    let list = kasa.get("/me/withdrawals", &token).await.json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(kasa.wallet(&token).await, ("90.00".into(), "10.00".into()));
+    assert_eq!(kasa.verify(&admin).await["ok"], true);
 }

@@ -188,6 +188,47 @@ async fn bad_withdrawals_are_refused(db: &TestDb) {
 }
 backend_tests!(bad_withdrawals, bad_withdrawals_are_refused);
 
+async fn a_withdrawal_key_replays_its_first_answer(db: &TestDb) {
+    let kasa = spawn(db).await;
+    let (_, token, _) = kasa.funded_player("acme", "10.00").await;
+    let body = |amount: &str| json!({"amount": amount, "currency": "EUR", "destination": {"type": "bank_account", "account": "X1"}});
+    let first = kasa
+        .post_keyed("/me/withdrawals", &token, "k1", body("4.00"))
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    assert!(first.headers.get("Idempotent-Replayed").is_none());
+    let again = kasa
+        .post_keyed("/me/withdrawals", &token, "k1", body("4.00"))
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(again.bytes, first.bytes);
+    assert_eq!(again.headers.get("Idempotent-Replayed").unwrap(), "true");
+    let other = kasa
+        .post_keyed("/me/withdrawals", &token, "k1", body("5.00"))
+        .await;
+    assert_eq!(other.code(), "idempotency_key_reused");
+    assert_eq!(kasa.wallet(&token).await, ("6.00".into(), "4.00".into()));
+
+    // A refusal is the key's answer too, even once the money is there.
+    let refused = kasa
+        .post_keyed("/me/withdrawals", &token, "k2", body("7.00"))
+        .await;
+    assert_eq!(refused.code(), "insufficient_funds");
+    let deposit = kasa.pending_deposit(&token, "5.00").await;
+    let event = deposit_event("evt_more", "deposit.succeeded", &deposit, "5.00");
+    assert_eq!(kasa.webhook(&event).await.json()["status"], "processed");
+    let retried = kasa
+        .post_keyed("/me/withdrawals", &token, "k2", body("7.00"))
+        .await;
+    assert_eq!(
+        (retried.status, &retried.bytes),
+        (refused.status, &refused.bytes)
+    );
+    assert_eq!(retried.headers.get("Idempotent-Replayed").unwrap(), "true");
+    assert_eq!(kasa.wallet(&token).await, ("11.00".into(), "4.00".into()));
+}
+backend_tests!(key_replay, a_withdrawal_key_replays_its_first_answer);
+
 async fn roles_and_tenants_are_enforced_on_withdrawals(db: &TestDb) {
     let kasa = spawn(db).await;
     let (_, token, admin) = kasa.funded_player("acme", "10.00").await;

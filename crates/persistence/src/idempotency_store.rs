@@ -1,22 +1,26 @@
 //! Storage of idempotent requests.
 //!
-//! `begin` commits an `in_flight` record in its own short transaction, so a
-//! second request with the same key can see it and answer 409. The use-case
-//! then calls [`complete`] inside the transaction that commits its effects:
-//! result and effects land together or not at all. [`release`] removes the
-//! record of a request that failed before committing, so the key may be retried.
+//! Two ways, one contract. For use-cases that call the PSP mid-way, `begin`
+//! commits an `in_flight` record in its own short transaction, so a second
+//! request with the same key can see it and answer 409; the use-case then calls
+//! [`complete`] inside the transaction that commits its effects: result and
+//! effects land together or not at all. [`release`] removes the record of a
+//! request that failed before committing, so the key may be retried. Use-cases
+//! that are one database transaction use [`claim_in`] instead: the key is held
+//! by that transaction and its completed record is written with its effects.
 
 use chrono::{Duration as ChronoDuration, Utc};
 use idempotency::{Decision, ExistingRecord, Fingerprint, IdempotencyKey, RecordState, decide};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
+    EntityTrait, QueryFilter, Statement, sea_query::Expr,
 };
 use std::time::Duration;
 use uuid::Uuid;
 
 use crate::entities::idempotency_record::{self, Column, Entity};
 use crate::error::{StoreError, StoreResult};
-use crate::write_batch::{Step, Touched, WriteBatch};
+use crate::write_batch::{Step, WriteBatch};
 
 const IN_FLIGHT: &str = "in_flight";
 const COMPLETED: &str = "completed";
@@ -113,25 +117,6 @@ pub async fn complete<C: ConnectionTrait>(
 ) -> StoreResult<()> {
     let result = completion(lease, response).exec(db).await?;
     if result.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::LeaseLost)
-    }
-}
-
-/// Adds [`complete`] to a batch; after the batch ran, pass its step to
-/// [`check_completed`].
-pub(crate) fn stage_complete(
-    batch: &mut WriteBatch,
-    lease: &Lease,
-    response: &StoredResponse,
-) -> Step {
-    batch.update(completion(lease, response))
-}
-
-/// [`StoreError::LeaseLost`] unless the staged completion updated the record.
-pub(crate) fn check_completed(touched: &Touched, step: Step) -> StoreResult<()> {
-    if touched.rows(step) == 1 {
         Ok(())
     } else {
         Err(StoreError::LeaseLost)
@@ -256,4 +241,137 @@ fn stored_response(row: &idempotency_record::Model) -> StoreResult<StoredRespons
         status,
         body: row.response_body.clone().unwrap_or_default(),
     })
+}
+
+/// How a one-transaction idempotent request (see [`claim_in`]) ended.
+#[derive(Debug)]
+pub enum Once {
+    /// It ran and committed; this is its answer, stored with its effects.
+    Done(StoredResponse),
+    /// It did not run: answer as an earlier request with the key dictates
+    /// (never [`Begin::Start`]).
+    Earlier(Begin),
+}
+
+/// For use-cases that are one database transaction (no PSP call in between):
+/// instead of committing an in-flight record first, the transaction claims the
+/// key with a transaction-level advisory lock (PostgreSQL; no write, released
+/// at commit or rollback) and reads any earlier record in the same statement.
+/// Another request with the key while this one runs gets `InFlight` (409);
+/// one after it finds the completed record. The completed record is inserted
+/// with the effects ([`stage_completed`]), so the key costs one write and one
+/// commit instead of two. Returns `None` when the request may go ahead, else
+/// what to answer (the caller rolls back).
+pub(crate) async fn claim_in(
+    txn: &DatabaseTransaction,
+    scope: &IdempotencyScope,
+    fingerprint: &Fingerprint,
+) -> StoreResult<Option<Begin>> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        let claim = Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed",
+            [claim_key(scope).into()],
+        );
+        let claimed = match txn.query_one_raw(claim).await? {
+            Some(row) => row.try_get::<bool>("", "claimed")?,
+            None => false,
+        };
+        if !claimed {
+            return Ok(Some(Begin::InFlight));
+        }
+    }
+    match find(txn, scope).await? {
+        None => Ok(None),
+        Some(row) => Ok(Some(answer_for(&row, fingerprint)?)),
+    }
+}
+
+/// Adds the completed record of a one-transaction request to `batch`; if the
+/// step inserts nothing, a request with the key finished meanwhile: roll back
+/// and answer [`earlier`].
+pub(crate) fn stage_completed(
+    batch: &mut WriteBatch,
+    scope: &IdempotencyScope,
+    fingerprint: &Fingerprint,
+    response: &StoredResponse,
+) -> Step {
+    batch.insert(completed_record(scope, fingerprint, response))
+}
+
+/// Stores the answer (a 4xx) of a one-transaction request whose transaction
+/// rolled back, so a retry with the key gets the same answer. If a request with
+/// the key completed meanwhile, its record stays.
+pub async fn record_completed<C: ConnectionTrait>(
+    db: &C,
+    scope: &IdempotencyScope,
+    fingerprint: &Fingerprint,
+    response: &StoredResponse,
+) -> StoreResult<()> {
+    completed_record(scope, fingerprint, response)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// What an earlier request with the key means for this one.
+pub async fn earlier<C: ConnectionTrait>(
+    db: &C,
+    scope: &IdempotencyScope,
+    fingerprint: &Fingerprint,
+) -> StoreResult<Begin> {
+    match find(db, scope).await? {
+        Some(row) => answer_for(&row, fingerprint),
+        None => Ok(Begin::InFlight),
+    }
+}
+
+/// The answer an existing record dictates. An expired in-flight record (left by
+/// a crashed two-step request) is reported in flight until it is purged.
+fn answer_for(row: &idempotency_record::Model, fingerprint: &Fingerprint) -> StoreResult<Begin> {
+    let existing = existing_record(row)?;
+    Ok(
+        match decide(Some(&existing), fingerprint, Utc::now().timestamp_millis()) {
+            Decision::Replay => Begin::Replay(stored_response(row)?),
+            Decision::Reused => Begin::Reused,
+            Decision::InFlight | Decision::TakeOver | Decision::Start => Begin::InFlight,
+        },
+    )
+}
+
+/// The advisory-lock key of a scope (hashed to 64 bits by PostgreSQL).
+fn claim_key(scope: &IdempotencyScope) -> String {
+    format!(
+        "kasa-idempotency\u{1f}{}\u{1f}{}\u{1f}{}",
+        scope.tenant,
+        scope.principal,
+        scope.key.as_str()
+    )
+}
+
+/// A completed record, inserted unless the key has one.
+fn completed_record(
+    scope: &IdempotencyScope,
+    fingerprint: &Fingerprint,
+    response: &StoredResponse,
+) -> sea_orm::TryInsert<idempotency_record::ActiveModel> {
+    let now = Utc::now();
+    let row = idempotency_record::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        scope: Set(scope.tenant.clone()),
+        principal: Set(scope.principal.clone()),
+        idem_key: Set(scope.key.as_str().to_owned()),
+        fingerprint: Set(fingerprint.as_str().to_owned()),
+        state: Set(COMPLETED.to_owned()),
+        lease_token: Set(Uuid::new_v4()),
+        lease_expires_at_ms: Set(now.timestamp_millis()),
+        response_status: Set(Some(i32::from(response.status))),
+        response_body: Set(Some(response.body.clone())),
+        created_at: Set(now),
+    };
+    Entity::insert(row).on_conflict_do_nothing_on([
+        Column::Scope,
+        Column::Principal,
+        Column::IdemKey,
+    ])
 }

@@ -5,6 +5,7 @@
 //! with the ledger movements it names and the idempotent response.
 
 use chrono::{SubsecRound, Utc};
+use idempotency::Fingerprint;
 use ledger::{Currency, LedgerError, Money, PlayerId};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{
@@ -19,7 +20,7 @@ use crate::audit::{self, AuditContext, AuditRecord};
 use crate::db::Db;
 use crate::entities::{audit_chain_head as audit_head, payout_attempt, wallet, withdrawal as row};
 use crate::error::{StoreError, StoreResult};
-use crate::idempotency_store::{self, Lease, StoredResponse};
+use crate::idempotency_store::{self, IdempotencyScope, Lease, Once, StoredResponse};
 use crate::ledger_writer::{self, MovementCause};
 use crate::pagination::{Page, PageRequest, fetch_page};
 use crate::write_batch::WriteBatch;
@@ -87,15 +88,22 @@ pub struct WithdrawalFilter {
 
 impl Db {
     /// Requests a withdrawal: moves the amount from available to held in the
-    /// same transaction as the withdrawal row and the idempotent response.
+    /// same transaction as the withdrawal row, the audit event and the
+    /// idempotent response (the key claimed by this transaction, see
+    /// `idempotency_store::claim_in`).
     pub async fn request_withdrawal(
         &self,
         new: NewWithdrawal,
-        lease: &Lease,
+        key: (&IdempotencyScope, &Fingerprint),
         render: Render<'_>,
         audit: &AuditContext,
-    ) -> StoreResult<StoredResponse> {
+    ) -> StoreResult<Once> {
+        let (scope, fingerprint) = key;
         let txn = self.conn().begin().await?;
+        if let Some(answer) = idempotency_store::claim_in(&txn, scope, fingerprint).await? {
+            txn.rollback().await?;
+            return Ok(Once::Earlier(answer));
+        }
         let chain = audit::chain_for(new.tenant_id, audit);
         let (mut wallet, chain_head) = lock_wallet_and_chain_head(&txn, new.player, chain).await?;
         if wallet.tenant_id != new.tenant_id {
@@ -139,7 +147,17 @@ impl Db {
             withdrawal: created,
             attempts: Vec::new(),
         };
-        finish_batch(txn, batch, lease, &view, render).await
+        let response = render(&view).map_err(StoreError::Corrupt)?;
+        let completion =
+            idempotency_store::stage_completed(&mut batch, scope, fingerprint, &response);
+        if batch.run(&txn).await?.rows(completion) == 0 {
+            // A request with this key finished while this one ran.
+            txn.rollback().await?;
+            let answer = idempotency_store::earlier(self.conn(), scope, fingerprint).await?;
+            return Ok(Once::Earlier(answer));
+        }
+        txn.commit().await?;
+        Ok(Once::Done(response))
     }
 
     /// Applies `approve`, `reject` or `cancel` to a withdrawal the caller may see.
@@ -405,21 +423,8 @@ pub(crate) async fn finish(
     view: &WithdrawalView,
     render: Render<'_>,
 ) -> StoreResult<StoredResponse> {
-    finish_batch(txn, WriteBatch::new(), lease, view, render).await
-}
-
-/// Sends `batch` with the idempotent request's completion, then commits.
-async fn finish_batch(
-    txn: DatabaseTransaction,
-    mut batch: WriteBatch,
-    lease: &Lease,
-    view: &WithdrawalView,
-    render: Render<'_>,
-) -> StoreResult<StoredResponse> {
     let response = render(view).map_err(StoreError::Corrupt)?;
-    let completion = idempotency_store::stage_complete(&mut batch, lease, &response);
-    let touched = batch.run(&txn).await?;
-    idempotency_store::check_completed(&touched, completion)?;
+    idempotency_store::complete(&txn, lease, &response).await?;
     txn.commit().await?;
     Ok(response)
 }

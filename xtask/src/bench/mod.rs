@@ -84,6 +84,9 @@ pub struct LoadArgs {
     /// Log level of the server under load (`RUST_LOG`).
     #[arg(long, default_value = "warn")]
     pub server_log: String,
+    /// The server's database pool size (`KASA__DATABASE__MAX_CONNECTIONS`; default: Kasa's own).
+    #[arg(long)]
+    pub db_pool: Option<u32>,
 }
 
 /// How a scenario's run is shaped, after `--quick` is applied.
@@ -206,7 +209,7 @@ async fn measure(
 ) -> Result<Report> {
     let kasa_db = scratch.create("kasa").await?;
     let mut children = Vec::new();
-    let stack = stack::start(bin_dir, work, &kasa_db, &args.server_log, &mut children).await?;
+    let stack = stack::start(bin_dir, work, &kasa_db, args, &mut children).await?;
     let rss = rss::Sampler::start(stack.kasa_pid);
     let result = async {
         let population = seed::population(&stack, shape).await?;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use super::LoadArgs;
 use crate::process::{self, ChildGuard};
 use crate::smoke::{random_hex, random_password};
 
@@ -34,7 +35,7 @@ pub async fn start(
     bin_dir: &Path,
     work: &Path,
     database_url: &str,
-    server_log: &str,
+    args: &LoadArgs,
     children: &mut Vec<ChildGuard>,
 ) -> Result<Stack> {
     let ports = process::free_ports(2)?;
@@ -76,8 +77,11 @@ pub async fn start(
         .env("KASA__PSP__MOCK__WEBHOOK_SECRET", &webhook_secret)
         // The bench registers its players from one address.
         .env("KASA__LIMITS__REGISTRATIONS_PER_MINUTE", "1000000")
-        .env("RUST_LOG", server_log)
+        .env("RUST_LOG", &args.server_log)
         .env("NO_COLOR", "1");
+    if let Some(pool) = args.db_pool {
+        kasa.env("KASA__DATABASE__MAX_CONNECTIONS", pool.to_string());
+    }
     let mut kasa = ChildGuard::spawn("kasa", kasa, &work.join("kasa.log"))?;
     let kasa_pid = kasa.id();
     crate::smoke::stack::wait_ready(&mut kasa, api_port).await?;

@@ -67,7 +67,7 @@ pub async fn create(
         Err(e) => return e.error_response(),
     };
     let state = state.get_ref();
-    idempotent::run(state, request, |lease| async move {
+    idempotent::run_once(state, request, |scope, fingerprint| async move {
         let form: CreateWithdrawal = parse_json(&body.0)?;
         let money = amount(&form.amount, &form.currency, state.amount_max)?;
         let (destination_type, destination_account) =
@@ -83,7 +83,7 @@ pub async fn create(
             .db
             .request_withdrawal(
                 new,
-                &lease,
+                (&scope, &fingerprint),
                 Box::new(withdrawal_response(StatusCode::CREATED)),
                 &rid.player(&player),
             )
