@@ -226,6 +226,26 @@ async fn a_withdrawal_key_replays_its_first_answer(db: &TestDb) {
     );
     assert_eq!(retried.headers.get("Idempotent-Replayed").unwrap(), "true");
     assert_eq!(kasa.wallet(&token).await, ("11.00".into(), "4.00".into()));
+
+    // Rows that will be distributed by tenant know their tenant.
+    use persistence::entities::{audit_chain_head, psp_event};
+    use sea_orm::EntityTrait;
+    let db = kasa.state.db.conn();
+    let events = psp_event::Entity::find().all(db).await.unwrap();
+    assert!(!events.is_empty());
+    assert!(events.iter().all(|e| e.tenant_id.is_some()), "{events:?}");
+    let heads = audit_chain_head::Entity::find().all(db).await.unwrap();
+    assert!(
+        heads.iter().any(|h| h.chain_id.contains('/')),
+        "a player lane"
+    );
+    for head in heads {
+        assert_eq!(
+            head.tenant_id.is_none(),
+            head.chain_id == "platform",
+            "{head:?}"
+        );
+    }
 }
 backend_tests!(key_replay, a_withdrawal_key_replays_its_first_answer);
 

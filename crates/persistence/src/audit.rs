@@ -168,7 +168,8 @@ pub(crate) async fn stage(
     ctx: &AuditContext,
     record: AuditRecord,
 ) -> StoreResult<()> {
-    let current = lock_head(txn, chain_of(record.tenant_id, &ctx.actor)).await?;
+    let chain_id = chain_of(record.tenant_id, &ctx.actor);
+    let current = lock_head(txn, chain_id, record.tenant_id).await?;
     stage_on(batch, ctx, record, current)
 }
 
@@ -184,6 +185,7 @@ pub(crate) fn chain_for(tenant: Uuid, ctx: &AuditContext) -> String {
 pub(crate) async fn lock_head(
     txn: &DatabaseTransaction,
     chain_id: String,
+    tenant_id: Option<Uuid>,
 ) -> StoreResult<head::Model> {
     let locked = |chain_id: String| head::Entity::find_by_id(chain_id).lock_exclusive().one(txn);
     if let Some(current) = locked(chain_id.clone()).await? {
@@ -195,6 +197,7 @@ pub(crate) async fn lock_head(
         chain_id: Set(chain_id.clone()),
         last_seq: Set(0),
         last_hash: Set(GENESIS_HASH.to_owned()),
+        tenant_id: Set(tenant_id),
     })
     .on_conflict(
         OnConflict::column(head::Column::ChainId)

@@ -44,6 +44,8 @@ pub(crate) struct InboxEntry<'a> {
     pub event_type: &'a str,
     pub reference: String,
     pub raw: &'a str,
+    /// The referenced record's tenant, when known before the insert.
+    pub tenant_id: Option<Uuid>,
 }
 
 /// Inserts the event; `None` when this event id was seen before.
@@ -84,19 +86,22 @@ fn new_row(
         payload: Set(entry.raw.to_owned()),
         outcome: Set(outcome.as_str().to_owned()),
         received_at: Set(Utc::now()),
+        tenant_id: Set(entry.tenant_id),
     };
     psp_event::Entity::insert(row)
         .on_conflict_do_nothing_on([psp_event::Column::Provider, psp_event::Column::EventId])
 }
 
-/// Stores what processing concluded.
+/// Stores what processing concluded, and the tenant it concerned.
 pub(crate) async fn set_outcome(
     txn: &DatabaseTransaction,
     id: Uuid,
     outcome: EventOutcome,
+    tenant_id: Uuid,
 ) -> StoreResult<()> {
     psp_event::Entity::update_many()
         .col_expr(psp_event::Column::Outcome, Expr::value(outcome.as_str()))
+        .col_expr(psp_event::Column::TenantId, Expr::value(tenant_id))
         .filter(psp_event::Column::Id.eq(id))
         .exec(txn)
         .await?;

@@ -264,6 +264,8 @@ impl Db {
             event_type: &event.event_type,
             reference: event.attempt_id.to_string(),
             raw: &event.raw,
+            // Known once the attempt is locked (after the dedupe): see `set_outcome`.
+            tenant_id: None,
         };
         let Some(inbox_id) = inbox::insert(&txn, entry).await? else {
             return Ok(EventOutcome::Duplicate);
@@ -272,6 +274,7 @@ impl Db {
         if current.provider != event.provider {
             return Err(StoreError::NotFound("payout attempt"));
         }
+        let tenant = withdrawal.tenant_id;
         let source = Source {
             provider: &event.provider,
             event_id: &event.event_id,
@@ -307,7 +310,7 @@ impl Db {
             .await?
             .1
         };
-        inbox::set_outcome(&txn, inbox_id, outcome).await?;
+        inbox::set_outcome(&txn, inbox_id, outcome, tenant).await?;
         txn.commit().await?;
         Ok(outcome)
     }

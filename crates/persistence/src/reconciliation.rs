@@ -239,7 +239,10 @@ impl Db {
             .filter(finding::Column::RunId.eq(scope.id))
             .exec(&txn)
             .await?;
-        let rows: Vec<finding::ActiveModel> = report.rows(scope.id);
+        let mut rows: Vec<finding::ActiveModel> = report.rows(scope.id);
+        for row in &mut rows {
+            row.tenant_id = Set(scope.tenant_id);
+        }
         for chunk in rows.chunks(500) {
             finding::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(&txn)
@@ -394,6 +397,7 @@ fn new_finding(
         psp_amount: Set(f.psp.map(|p| p.1)),
         currency: Set(f.currency.chars().take(3).collect()),
         detail: Set(f.detail),
+        tenant_id: Set(None),
     }
 }
 

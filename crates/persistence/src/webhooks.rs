@@ -63,6 +63,7 @@ impl Db {
             event_type: &event.event_type,
             reference: event.deposit_id.to_string(),
             raw: &event.raw,
+            tenant_id: Some(row.tenant_id),
         };
         let inbox = inbox::stage_with_outcome(&mut batch, entry, outcome);
         if batch.run(&txn).await?.rows(inbox) == 0 {

@@ -105,7 +105,8 @@ impl Db {
             return Ok(Once::Earlier(answer));
         }
         let chain = audit::chain_for(new.tenant_id, audit);
-        let (mut wallet, chain_head) = lock_wallet_and_chain_head(&txn, new.player, chain).await?;
+        let (mut wallet, chain_head) =
+            lock_wallet_and_chain_head(&txn, new.player, chain, new.tenant_id).await?;
         if wallet.tenant_id != new.tenant_id {
             return Err(StoreError::NotFound("wallet"));
         }
@@ -385,6 +386,7 @@ async fn lock_wallet_and_chain_head(
     txn: &DatabaseTransaction,
     player: PlayerId,
     chain: String,
+    tenant: Uuid,
 ) -> StoreResult<(ledger_writer::LockedWallet, audit_head::Model)> {
     let mut select = wallet::Entity::find_by_id(player.0)
         .lock_exclusive()
@@ -409,11 +411,12 @@ async fn lock_wallet_and_chain_head(
             chain_id: chain,
             last_seq: found.try_get("", "head_last_seq")?,
             last_hash: found.try_get("", "head_last_hash")?,
+            tenant_id: Some(tenant),
         };
         return Ok((wallet, head));
     }
     let wallet = ledger_writer::lock_wallet(txn, player).await?;
-    Ok((wallet, audit::lock_head(txn, chain).await?))
+    Ok((wallet, audit::lock_head(txn, chain, Some(tenant)).await?))
 }
 
 /// Completes the idempotent request inside the transaction, then commits.

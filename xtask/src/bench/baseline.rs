@@ -38,8 +38,8 @@ impl Model {
     }
 
     /// Loads the schema into the empty database `url` and runs `script` there with
-    /// pgbench for the shape's duration and concurrency; returns transactions/s.
-    pub async fn run(&self, script: &str, url: &str, shape: Shape) -> Result<f64> {
+    /// pgbench for the shape's duration and concurrency.
+    pub async fn run(&self, script: &str, url: &str, shape: Shape) -> Result<Raw> {
         let script_path = self.dir.join(script);
         if !script_path.is_file() {
             bail!("the raw-SQL script {} is missing", script_path.display());
@@ -75,8 +75,29 @@ impl Model {
                 String::from_utf8_lossy(&output.stderr)
             );
         }
-        parse_tps(&stdout).with_context(|| format!("no tps in pgbench's output:\n{stdout}"))
+        Ok(Raw {
+            tps: parse_tps(&stdout)
+                .with_context(|| format!("no tps in pgbench's output:\n{stdout}"))?,
+            latency_avg_ms: parse_latency_avg(&stdout),
+        })
     }
+}
+
+/// What pgbench measured.
+#[derive(Debug, Clone, Copy)]
+pub struct Raw {
+    /// Transactions per second.
+    pub tps: f64,
+    /// Average latency, ms.
+    pub latency_avg_ms: Option<f64>,
+}
+
+/// `latency average = 18.578 ms` → 18.578.
+fn parse_latency_avg(output: &str) -> Option<f64> {
+    output
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("latency average = "))
+        .find_map(|rest| rest.split_whitespace().next()?.parse().ok())
 }
 
 /// `tps = 3444.97 (without initial connection time)` → 3444.97.
@@ -110,15 +131,17 @@ fn find_pgbench() -> Result<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_tps;
+    use super::{parse_latency_avg, parse_tps};
 
     #[test]
-    fn reads_the_tps_line_of_pgbench() {
+    fn reads_the_tps_and_latency_lines_of_pgbench() {
         let output = "number of failed transactions: 0 (0.000%)\n\
                       latency average = 18.578 ms\n\
                       initial connection time = 35.1 ms\n\
                       tps = 3444.965722 (without initial connection time)\n";
         assert_eq!(parse_tps(output), Some(3444.965722));
+        assert_eq!(parse_latency_avg(output), Some(18.578));
         assert_eq!(parse_tps("pgbench: error"), None);
+        assert_eq!(parse_latency_avg("pgbench: error"), None);
     }
 }

@@ -136,7 +136,7 @@ async fn grow_history(db: &DatabaseConnection, from: u64, target: u64) -> Result
                   LATERAL (SELECT g, \
                                   (extract(epoch FROM now()) * 1000)::bigint - 1000 - g AS ms, \
                                   md5(g::text || random()::text) AS r \
-                           FROM generate_series({done}, {last}) AS g) s",
+                           FROM generate_series({done}::bigint, {last}::bigint) AS g) s",
             last = upto - 1
         );
         db.execute_unprepared(&statement)

@@ -223,7 +223,9 @@ async fn measure(
             let mut figures = ScenarioFigures::from_run(&run?);
             if let (Some(model), Some(script)) = (model, scenario.baseline_script()) {
                 let raw_db = scratch.create("raw").await?;
-                figures.baseline_tps = Some(model.run(script, &raw_db, shape).await?);
+                let raw = model.run(script, &raw_db, shape).await?;
+                figures.baseline_tps = Some(raw.tps);
+                figures.baseline_latency_avg_ms = raw.latency_avg_ms;
                 scratch.drop(&raw_db).await;
             }
             report.add(scenario.name(), figures);

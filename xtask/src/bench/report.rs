@@ -27,6 +27,8 @@ pub struct ScenarioFigures {
     pub exhausted: bool,
     /// pgbench's transactions/s for the raw-SQL model, with `--baseline`.
     pub baseline_tps: Option<f64>,
+    /// pgbench's average latency, ms (the raw model's floor for Kasa's latencies).
+    pub baseline_latency_avg_ms: Option<f64>,
 }
 
 impl ScenarioFigures {
@@ -43,6 +45,7 @@ impl ScenarioFigures {
             first_error: run.first_error.clone(),
             exhausted: run.exhausted,
             baseline_tps: None,
+            baseline_latency_avg_ms: None,
         }
     }
 
@@ -82,8 +85,16 @@ impl Report {
             shape.duration.as_secs()
         );
         println!(
-            "{:<18} {:>9} {:>9} {:>9} {:>9} {:>7} {:>12} {:>7}",
-            "scenario", "requests", "rps", "p50 ms", "p99 ms", "errors", "raw SQL tps", "ratio"
+            "{:<18} {:>9} {:>9} {:>9} {:>9} {:>7} {:>12} {:>11} {:>7}",
+            "scenario",
+            "requests",
+            "rps",
+            "p50 ms",
+            "p99 ms",
+            "errors",
+            "raw SQL tps",
+            "raw avg ms",
+            "ratio"
         );
         for (name, f) in &self.scenarios {
             let baseline = f
@@ -92,8 +103,11 @@ impl Report {
             let ratio = f
                 .ratio()
                 .map_or_else(|| "-".to_owned(), |ratio| format!("{ratio:.2}"));
+            let raw_ms = f
+                .baseline_latency_avg_ms
+                .map_or_else(|| "-".to_owned(), |ms| format!("{ms:.2}"));
             println!(
-                "{name:<18} {:>9} {:>9.0} {:>9.2} {:>9.2} {:>7} {baseline:>12} {ratio:>7}",
+                "{name:<18} {:>9} {:>9.0} {:>9.2} {:>9.2} {:>7} {baseline:>12} {raw_ms:>11} {ratio:>7}",
                 f.requests, f.rps, f.p50_ms, f.p99_ms, f.errors
             );
         }
@@ -124,6 +138,7 @@ impl Report {
                         "p99_ms": round(f.p99_ms),
                         "errors": f.errors,
                         "baseline_tps": f.baseline_tps.map(round),
+                        "baseline_latency_avg_ms": f.baseline_latency_avg_ms.map(round),
                         "requests": f.requests,
                         "ratio": f.ratio().map(round),
                     }),

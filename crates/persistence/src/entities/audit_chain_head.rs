@@ -13,6 +13,8 @@ pub struct Model {
     pub last_seq: i64,
     /// Hash of the last event.
     pub last_hash: String,
+    /// The chain's tenant (`None`: the platform chain).
+    pub tenant_id: Option<Uuid>,
 }
 
 /// `audit_chain_heads` has no relations that Kasa navigates through the ORM.

@@ -23,6 +23,8 @@ pub struct Model {
     pub outcome: String,
     /// Receive time.
     pub received_at: DateTimeUtc,
+    /// Tenant of the referenced deposit or attempt (`None` until known).
+    pub tenant_id: Option<Uuid>,
 }
 
 /// `psp_events` has no relations that Kasa navigates through the ORM.

@@ -29,6 +29,8 @@ pub struct Model {
     pub currency: String,
     /// Human-readable detail.
     pub detail: String,
+    /// The run's tenant (`None`: a platform-wide run).
+    pub tenant_id: Option<Uuid>,
 }
 
 /// `reconciliation_findings` has no relations that Kasa navigates through the ORM.
