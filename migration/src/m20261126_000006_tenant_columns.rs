@@ -9,23 +9,22 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
-enum PspEvents {
-    Table,
-    TenantId,
+/// The tables that get the column.
+#[derive(DeriveIden, Clone, Copy)]
+enum Tables {
+    PspEvents,
+    AuditChainHeads,
+    ReconciliationFindings,
 }
 
 #[derive(DeriveIden)]
-enum AuditChainHeads {
-    Table,
-    TenantId,
-}
+struct TenantId;
 
-#[derive(DeriveIden)]
-enum ReconciliationFindings {
-    Table,
-    TenantId,
-}
+const TABLES: [Tables; 3] = [
+    Tables::PspEvents,
+    Tables::AuditChainHeads,
+    Tables::ReconciliationFindings,
+];
 
 /// Fills existing rows in from the rows they belong to (plain SQL both backends run).
 const BACKFILL: [&str; 2] = [
@@ -43,31 +42,15 @@ const BACKFILL_EVENTS: &str = "UPDATE psp_events SET tenant_id = COALESCE(\
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(
-            Table::alter()
-                .table(PspEvents::Table)
-                .add_column(ColumnDef::new(PspEvents::TenantId).uuid().null())
-                .to_owned(),
-        )
-        .await?;
-        m.alter_table(
-            Table::alter()
-                .table(AuditChainHeads::Table)
-                .add_column(ColumnDef::new(AuditChainHeads::TenantId).uuid().null())
-                .to_owned(),
-        )
-        .await?;
-        m.alter_table(
-            Table::alter()
-                .table(ReconciliationFindings::Table)
-                .add_column(
-                    ColumnDef::new(ReconciliationFindings::TenantId)
-                        .uuid()
-                        .null(),
-                )
-                .to_owned(),
-        )
-        .await?;
+        for table in TABLES {
+            m.alter_table(
+                Table::alter()
+                    .table(table)
+                    .add_column(ColumnDef::new(TenantId).uuid().null())
+                    .to_owned(),
+            )
+            .await?;
+        }
         let db = m.get_connection();
         for statement in BACKFILL {
             db.execute_unprepared(statement).await?;
@@ -79,26 +62,10 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(
-            Table::alter()
-                .table(PspEvents::Table)
-                .drop_column(PspEvents::TenantId)
-                .to_owned(),
-        )
-        .await?;
-        m.alter_table(
-            Table::alter()
-                .table(AuditChainHeads::Table)
-                .drop_column(AuditChainHeads::TenantId)
-                .to_owned(),
-        )
-        .await?;
-        m.alter_table(
-            Table::alter()
-                .table(ReconciliationFindings::Table)
-                .drop_column(ReconciliationFindings::TenantId)
-                .to_owned(),
-        )
-        .await
+        for table in TABLES {
+            m.alter_table(Table::alter().table(table).drop_column(TenantId).to_owned())
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -167,23 +167,8 @@ async fn try_insert<C: ConnectionTrait>(
     token: Uuid,
     lease_until_ms: i64,
 ) -> StoreResult<bool> {
-    let row = idempotency_record::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        scope: Set(scope.tenant.clone()),
-        principal: Set(scope.principal.clone()),
-        idem_key: Set(scope.key.as_str().to_owned()),
-        fingerprint: Set(fingerprint.as_str().to_owned()),
-        state: Set(IN_FLIGHT.to_owned()),
-        lease_token: Set(token),
-        lease_expires_at_ms: Set(lease_until_ms),
-        response_status: Set(None),
-        response_body: Set(None),
-        created_at: Set(Utc::now()),
-    };
-    let result = Entity::insert(row)
-        .on_conflict_do_nothing_on([Column::Scope, Column::Principal, Column::IdemKey])
-        .exec_without_returning(db)
-        .await?;
+    let row = new_record(scope, fingerprint, IN_FLIGHT, (token, lease_until_ms), None);
+    let result = row.exec_without_returning(db).await?;
     Ok(matches!(result, sea_orm::TryInsertResult::Inserted(n) if n > 0))
 }
 
@@ -355,19 +340,31 @@ fn completed_record(
     fingerprint: &Fingerprint,
     response: &StoredResponse,
 ) -> sea_orm::TryInsert<idempotency_record::ActiveModel> {
-    let now = Utc::now();
+    let lease = (Uuid::new_v4(), Utc::now().timestamp_millis());
+    new_record(scope, fingerprint, COMPLETED, lease, Some(response))
+}
+
+/// A record of `scope` in `state` with a lease (token, expiry in ms) and, once
+/// completed, its response; inserted unless the key has one.
+fn new_record(
+    scope: &IdempotencyScope,
+    fingerprint: &Fingerprint,
+    state: &str,
+    (lease_token, lease_expires_at_ms): (Uuid, i64),
+    response: Option<&StoredResponse>,
+) -> sea_orm::TryInsert<idempotency_record::ActiveModel> {
     let row = idempotency_record::ActiveModel {
         id: Set(Uuid::now_v7()),
         scope: Set(scope.tenant.clone()),
         principal: Set(scope.principal.clone()),
         idem_key: Set(scope.key.as_str().to_owned()),
         fingerprint: Set(fingerprint.as_str().to_owned()),
-        state: Set(COMPLETED.to_owned()),
-        lease_token: Set(Uuid::new_v4()),
-        lease_expires_at_ms: Set(now.timestamp_millis()),
-        response_status: Set(Some(i32::from(response.status))),
-        response_body: Set(Some(response.body.clone())),
-        created_at: Set(now),
+        state: Set(state.to_owned()),
+        lease_token: Set(lease_token),
+        lease_expires_at_ms: Set(lease_expires_at_ms),
+        response_status: Set(response.map(|r| i32::from(r.status))),
+        response_body: Set(response.map(|r| r.body.clone())),
+        created_at: Set(Utc::now()),
     };
     Entity::insert(row).on_conflict_do_nothing_on([
         Column::Scope,
