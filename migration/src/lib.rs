@@ -10,7 +10,7 @@ mod m20261124_000001_foundation;
 mod m20261124_000002_withdrawals;
 mod m20261124_000003_jobs_reconciliation;
 mod m20261124_000004_audit;
-mod m20261126_000005_posting_indexes;
+mod m20261126_000005_write_path_indexes;
 mod m20261126_000006_tenant_columns;
 
 /// The ordered list of Kasa's migrations.
@@ -24,7 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_withdrawals::Migration),
             Box::new(m20261124_000003_jobs_reconciliation::Migration),
             Box::new(m20261124_000004_audit::Migration),
-            Box::new(m20261126_000005_posting_indexes::Migration),
+            Box::new(m20261126_000005_write_path_indexes::Migration),
             Box::new(m20261126_000006_tenant_columns::Migration),
         ]
     }

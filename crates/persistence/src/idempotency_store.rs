@@ -152,9 +152,14 @@ pub async fn release<C: ConnectionTrait>(db: &C, lease: &Lease) -> StoreResult<(
 pub async fn purge<C: ConnectionTrait>(db: &C, retention: Duration) -> StoreResult<u64> {
     let retention = ChronoDuration::from_std(retention)
         .map_err(|e| StoreError::Corrupt(format!("retention out of range: {e}")))?;
-    let cutoff = Utc::now() - retention;
+    let cutoff_ms = u64::try_from((Utc::now() - retention).timestamp_millis()).unwrap_or(0);
+    // Ids are UUIDv7: their leading 48 bits are the creation time in ms, so every
+    // record older than the cutoff sorts below the smallest id of the cutoff's
+    // millisecond, and the primary key serves the purge (no index on
+    // `created_at` to maintain on every request).
+    let oldest_kept = uuid::Builder::from_unix_timestamp_millis(cutoff_ms, &[0; 10]).into_uuid();
     let result = Entity::delete_many()
-        .filter(Column::CreatedAt.lt(cutoff))
+        .filter(Column::Id.lt(oldest_kept))
         .exec(db)
         .await?;
     Ok(result.rows_affected)

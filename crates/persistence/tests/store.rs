@@ -240,6 +240,30 @@ backend_tests!(
     an_expired_lease_is_taken_over_and_the_old_holder_cannot_complete
 );
 
+async fn purge_removes_only_records_older_than_the_retention(test_db: &TestDb) {
+    let db = open(test_db).await;
+    let conn = db.conn();
+    let fp = fingerprint("POST", "/me/deposits", b"{}");
+    let lease = Duration::from_secs(60);
+    let started = idempotency_store::begin(conn, &scope("old"), &fp, lease).await;
+    assert!(matches!(started, Ok(Begin::Start(_))));
+    let hour = Duration::from_secs(3600);
+    assert_eq!(idempotency_store::purge(conn, hour).await.unwrap(), 0);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(
+        idempotency_store::purge(conn, Duration::ZERO)
+            .await
+            .unwrap(),
+        1
+    );
+    let again = idempotency_store::begin(conn, &scope("old"), &fp, lease).await;
+    assert!(
+        matches!(again, Ok(Begin::Start(_))),
+        "the key is free again"
+    );
+}
+backend_tests!(purge, purge_removes_only_records_older_than_the_retention);
+
 async fn unknown_deposit_events_leave_no_inbox_entry(test_db: &TestDb) {
     let db = open(test_db).await;
     let event = DepositEvent {

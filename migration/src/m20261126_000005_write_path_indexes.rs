@@ -1,4 +1,4 @@
-//! Leaner ledger indexes for the write path.
+//! Leaner indexes for the write path.
 //!
 //! `ix_ledger_postings_account` indexed every posting's account code (two
 //! random text keys per movement) but served no query: reconciliation filters
@@ -6,6 +6,10 @@
 //! btree on the code cannot answer. A partial index on the time of house
 //! postings only serves that query and costs one append-only entry per deposit
 //! and nothing for player-only movements (holds, releases).
+//!
+//! `ix_idempotency_created_at` served only the purge of old idempotency
+//! records; their ids are UUIDv7 (time first), so the purge now uses the
+//! primary key and every idempotent request writes one index entry less.
 
 use sea_orm_migration::prelude::*;
 
@@ -15,6 +19,8 @@ pub struct Migration;
 const HOUSE_INDEX: &str = "CREATE INDEX ix_ledger_postings_house_created \
      ON ledger_postings (created_at) WHERE account LIKE 'house:%'";
 const ACCOUNT_INDEX: &str = "CREATE INDEX ix_ledger_postings_account ON ledger_postings (account)";
+const IDEMPOTENCY_INDEX: &str =
+    "CREATE INDEX ix_idempotency_created_at ON idempotency_records (created_at)";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -23,6 +29,8 @@ impl MigrationTrait for Migration {
         db.execute_unprepared("DROP INDEX ix_ledger_postings_account")
             .await?;
         db.execute_unprepared(HOUSE_INDEX).await?;
+        db.execute_unprepared("DROP INDEX ix_idempotency_created_at")
+            .await?;
         Ok(())
     }
 
@@ -31,6 +39,7 @@ impl MigrationTrait for Migration {
         db.execute_unprepared("DROP INDEX ix_ledger_postings_house_created")
             .await?;
         db.execute_unprepared(ACCOUNT_INDEX).await?;
+        db.execute_unprepared(IDEMPOTENCY_INDEX).await?;
         Ok(())
     }
 }
