@@ -13,7 +13,7 @@ use chrono::{Duration as ChronoDuration, Utc};
 use idempotency::{Decision, ExistingRecord, Fingerprint, IdempotencyKey, RecordState, decide};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
-    EntityTrait, QueryFilter, Statement, sea_query::Expr,
+    EntityTrait, FromQueryResult, QueryFilter, Statement, sea_query::Expr,
 };
 use std::time::Duration;
 use uuid::Uuid;
@@ -257,25 +257,49 @@ pub(crate) async fn claim_in(
     scope: &IdempotencyScope,
     fingerprint: &Fingerprint,
 ) -> StoreResult<Option<Begin>> {
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
+    let earlier = if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // One round trip: try the claim and read the key's record. If a request
+        // with the key committed between this statement's snapshot and the claim,
+        // the record is not seen here; the completed record's insert then
+        // conflicts and the caller answers from it.
         let claim = Statement::from_sql_and_values(
             DatabaseBackend::Postgres,
-            "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed",
-            [claim_key(scope).into()],
+            CLAIM_SQL,
+            [
+                claim_key(scope).into(),
+                scope.tenant.clone().into(),
+                scope.principal.clone().into(),
+                scope.key.as_str().into(),
+            ],
         );
-        let claimed = match txn.query_one_raw(claim).await? {
-            Some(row) => row.try_get::<bool>("", "claimed")?,
-            None => false,
-        };
-        if !claimed {
+        let row = txn
+            .query_one_raw(claim)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("the key claim returned no row".to_owned()))?;
+        if !row.try_get::<bool>("", "claimed")? {
             return Ok(Some(Begin::InFlight));
         }
-    }
-    match find(txn, scope).await? {
+        match row.try_get::<Option<Uuid>>("", "r_id")? {
+            Some(_) => Some(idempotency_record::Model::from_query_result(&row, "r_")?),
+            None => None,
+        }
+    } else {
+        find(txn, scope).await?
+    };
+    match earlier {
         None => Ok(None),
         Some(row) => Ok(Some(answer_for(&row, fingerprint)?)),
     }
 }
+
+/// The claim of [`claim_in`] and the key's record, columns prefixed `r_`.
+const CLAIM_SQL: &str = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed, \
+     r.id AS r_id, r.scope AS r_scope, r.principal AS r_principal, r.idem_key AS r_idem_key, \
+     r.fingerprint AS r_fingerprint, r.state AS r_state, r.lease_token AS r_lease_token, \
+     r.lease_expires_at_ms AS r_lease_expires_at_ms, r.response_status AS r_response_status, \
+     r.response_body AS r_response_body, r.created_at AS r_created_at \
+     FROM (SELECT 1) AS one LEFT JOIN idempotency_records r \
+     ON r.scope = $2 AND r.principal = $3 AND r.idem_key = $4";
 
 /// Adds the completed record of a one-transaction request to `batch`; if the
 /// step inserts nothing, a request with the key finished meanwhile: roll back
