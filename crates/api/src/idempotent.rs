@@ -82,21 +82,12 @@ where
     .await;
     let lease = match begun {
         Ok(Begin::Start(lease)) => lease,
-        Ok(Begin::Replay(stored)) => return respond(&stored, true),
-        Ok(Begin::Reused) => return ApiError::IdempotencyKeyReused.error_response(),
-        Ok(Begin::InFlight) => return ApiError::IdempotencyKeyInFlight.error_response(),
+        Ok(earlier) => return answer_earlier(earlier),
         Err(e) => return ApiError::from(e).error_response(),
     };
     match work(lease.clone()).await {
         Ok(stored) => respond(&stored, false),
-        Err(err)
-            if err.status_code().is_client_error()
-                && !matches!(err, ApiError::IdempotencyKeyInFlight) =>
-        {
-            let stored = StoredResponse {
-                status: err.status_code().as_u16(),
-                body: err.body(),
-            };
+        Err(err) if let Some(stored) = stored_refusal(&err) => {
             if let Err(e) = idempotency_store::complete(db, &lease, &stored).await {
                 tracing::warn!(error = %e, "could not store a 4xx idempotent result");
             }
@@ -124,11 +115,7 @@ where
     match work(scope.clone(), fingerprint.clone()).await {
         Ok(Once::Done(stored)) => respond(&stored, false),
         Ok(Once::Earlier(earlier)) => answer_earlier(earlier),
-        Err(err) if err.status_code().is_client_error() => {
-            let stored = StoredResponse {
-                status: err.status_code().as_u16(),
-                body: err.body(),
-            };
+        Err(err) if let Some(stored) = stored_refusal(&err) => {
             let db = state.db.conn();
             if let Err(e) =
                 idempotency_store::record_completed(db, &scope, &fingerprint, &stored).await
@@ -139,6 +126,17 @@ where
         }
         Err(err) => err.error_response(),
     }
+}
+
+/// A 4xx answer to store as the key's answer (nothing was committed). Not a
+/// 409 in flight: that answer belongs to another request holding the key.
+fn stored_refusal(err: &ApiError) -> Option<StoredResponse> {
+    (err.status_code().is_client_error() && !matches!(err, ApiError::IdempotencyKeyInFlight)).then(
+        || StoredResponse {
+            status: err.status_code().as_u16(),
+            body: err.body(),
+        },
+    )
 }
 
 /// The answer to a request whose key an earlier request holds or has used.

@@ -11,15 +11,17 @@
 
 use chrono::{Duration as ChronoDuration, Utc};
 use idempotency::{Decision, ExistingRecord, Fingerprint, IdempotencyKey, RecordState, decide};
+use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
-    EntityTrait, FromQueryResult, QueryFilter, Statement, sea_query::Expr,
+    EntityTrait, FromQueryResult, QueryFilter,
 };
 use std::time::Duration;
 use uuid::Uuid;
 
 use crate::entities::idempotency_record::{self, Column, Entity};
 use crate::error::{StoreError, StoreResult};
+use crate::joined;
 use crate::write_batch::{Step, WriteBatch};
 
 const IN_FLIGHT: &str = "in_flight";
@@ -262,18 +264,8 @@ pub(crate) async fn claim_in(
         // with the key committed between this statement's snapshot and the claim,
         // the record is not seen here; the completed record's insert then
         // conflicts and the caller answers from it.
-        let claim = Statement::from_sql_and_values(
-            DatabaseBackend::Postgres,
-            CLAIM_SQL,
-            [
-                claim_key(scope).into(),
-                scope.tenant.clone().into(),
-                scope.principal.clone().into(),
-                scope.key.as_str().into(),
-            ],
-        );
         let row = txn
-            .query_one_raw(claim)
+            .query_one(&claim_statement(scope))
             .await?
             .ok_or_else(|| StoreError::Corrupt("the key claim returned no row".to_owned()))?;
         if !row.try_get::<bool>("", "claimed")? {
@@ -292,14 +284,27 @@ pub(crate) async fn claim_in(
     }
 }
 
-/// The claim of [`claim_in`] and the key's record, columns prefixed `r_`.
-const CLAIM_SQL: &str = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed, \
-     r.id AS r_id, r.scope AS r_scope, r.principal AS r_principal, r.idem_key AS r_idem_key, \
-     r.fingerprint AS r_fingerprint, r.state AS r_state, r.lease_token AS r_lease_token, \
-     r.lease_expires_at_ms AS r_lease_expires_at_ms, r.response_status AS r_response_status, \
-     r.response_body AS r_response_body, r.created_at AS r_created_at \
-     FROM (SELECT 1) AS one LEFT JOIN idempotency_records r \
-     ON r.scope = $2 AND r.principal = $3 AND r.idem_key = $4";
+/// The claim of [`claim_in`] and the key's record (columns prefixed `r_`, all
+/// null when there is none):
+/// `SELECT pg_try_advisory_xact_lock(hashtextextended(<key>, 0)) AS claimed, r.*
+/// FROM (SELECT 1) one LEFT JOIN idempotency_records r ON <scope>`.
+fn claim_statement(scope: &IdempotencyScope) -> SelectStatement {
+    let try_lock = Func::cust(Alias::new("pg_try_advisory_xact_lock")).arg(
+        Func::cust(Alias::new("hashtextextended"))
+            .arg(claim_key(scope))
+            .arg(0),
+    );
+    let mut claim = Query::select();
+    claim
+        .expr_as(try_lock, Alias::new("claimed"))
+        .from_subquery(
+            Query::select().expr(Expr::val(1)).to_owned(),
+            Alias::new("one"),
+        )
+        .left_join(Entity, scope_filter(scope));
+    joined::select_prefixed::<Entity>(&mut claim, "r_");
+    claim
+}
 
 /// Adds the completed record of a one-transaction request to `batch`; if the
 /// step inserts nothing, a request with the key finished meanwhile: roll back

@@ -40,25 +40,6 @@ impl LockedWallet {
             balance: balance_of(row)?,
         })
     }
-
-    /// A wallet locked by a caller's own query, from its columns.
-    pub(crate) fn from_columns(
-        player: PlayerId,
-        tenant_id: Uuid,
-        currency: &str,
-        available_minor: i64,
-        held_minor: i64,
-    ) -> StoreResult<Self> {
-        let currency = Currency::parse(currency)?;
-        Ok(Self {
-            tenant_id,
-            player,
-            balance: WalletBalance::new(
-                Money::from_minor_units(available_minor, currency),
-                Money::from_minor_units(held_minor, currency),
-            )?,
-        })
-    }
 }
 
 /// Locks the player's wallet row until the transaction ends.

@@ -18,6 +18,7 @@ mod error;
 pub mod idempotency_store;
 mod inbox;
 pub mod jobs;
+mod joined;
 mod ledger_writer;
 mod pagination;
 mod payouts;

@@ -239,10 +239,7 @@ impl Db {
             .filter(finding::Column::RunId.eq(scope.id))
             .exec(&txn)
             .await?;
-        let mut rows: Vec<finding::ActiveModel> = report.rows(scope.id);
-        for row in &mut rows {
-            row.tenant_id = Set(scope.tenant_id);
-        }
+        let rows: Vec<finding::ActiveModel> = report.rows(scope);
         for chunk in rows.chunks(500) {
             finding::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(&txn)
@@ -293,14 +290,14 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    fn rows(&self, run_id: Uuid) -> Vec<finding::ActiveModel> {
+    fn rows(&self, run: &run::Model) -> Vec<finding::ActiveModel> {
         let mut rows: Vec<finding::ActiveModel> = self
             .findings
             .iter()
             .map(|f| {
                 let any = f.kasa.as_ref().or(f.psp.as_ref());
                 new_finding(
-                    run_id,
+                    run,
                     f.kind.as_str(),
                     any.map_or("deposit", |r| r.record_type.as_str()),
                     NewFinding {
@@ -321,7 +318,7 @@ impl RunReport {
                 ledger_minor,
             } = m
             {
-                rows.push(new_finding(run_id, "wallet_mismatch", "wallet", NewFinding {
+                rows.push(new_finding(run, "wallet_mismatch", "wallet", NewFinding {
                     reference: player_id.to_string(),
                     kasa: Some(((*balance).to_owned(), *projection_minor)),
                     psp: None,
@@ -332,7 +329,7 @@ impl RunReport {
         }
         for (currency, kasa, psp) in &self.clearing {
             rows.push(new_finding(
-                run_id,
+                run,
                 "clearing_mismatch",
                 "clearing",
                 NewFinding {
@@ -380,14 +377,14 @@ struct NewFinding {
 }
 
 fn new_finding(
-    run_id: Uuid,
+    run: &run::Model,
     kind: &str,
     reference_type: &str,
     f: NewFinding,
 ) -> finding::ActiveModel {
     finding::ActiveModel {
         id: Set(Uuid::now_v7()),
-        run_id: Set(run_id),
+        run_id: Set(run.id),
         kind: Set(kind.to_owned()),
         reference_type: Set(reference_type.to_owned()),
         reference: Set(f.reference.chars().take(128).collect()),
@@ -397,7 +394,7 @@ fn new_finding(
         psp_amount: Set(f.psp.map(|p| p.1)),
         currency: Set(f.currency.chars().take(3).collect()),
         detail: Set(f.detail),
-        tenant_id: Set(None),
+        tenant_id: Set(run.tenant_id),
     }
 }
 

@@ -9,8 +9,8 @@
 //! not exist the whole transaction rolls back, so the PSP's retry is processed.
 
 use chrono::Utc;
-use ledger::{Money, PlayerId};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use ledger::Money;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
     QuerySelect, QueryTrait, TransactionTrait,
@@ -23,6 +23,7 @@ use crate::deposit_rules::{DepositDecision, DepositSignal, DepositStatus, decide
 use crate::entities::{deposit, wallet};
 use crate::error::{StoreError, StoreResult};
 use crate::inbox::{self, EventOutcome, InboxEntry};
+use crate::joined;
 use crate::ledger_writer::{self, LockedWallet, MovementCause};
 use crate::write_batch::WriteBatch;
 
@@ -82,12 +83,6 @@ async fn lock_deposit_and_wallet(
     txn: &DatabaseTransaction,
     event: &DepositEvent,
 ) -> StoreResult<(deposit::Model, LockedWallet)> {
-    let wallet_column = |column: wallet::Column, alias: &str| {
-        (
-            Expr::col((wallet::Entity, column)),
-            Alias::new(format!("w_{alias}")),
-        )
-    };
     let mut select = deposit::Entity::find_by_id(event.deposit_id)
         .filter(deposit::Column::Provider.eq(event.provider.as_str()))
         .lock_exclusive()
@@ -97,26 +92,13 @@ async fn lock_deposit_and_wallet(
         Expr::col((wallet::Entity, wallet::Column::PlayerId))
             .equals((deposit::Entity, deposit::Column::PlayerId)),
     );
-    for (expr, alias) in [
-        wallet_column(wallet::Column::TenantId, "tenant_id"),
-        wallet_column(wallet::Column::Currency, "currency"),
-        wallet_column(wallet::Column::AvailableMinor, "available_minor"),
-        wallet_column(wallet::Column::HeldMinor, "held_minor"),
-    ] {
-        select.expr_as(expr, alias);
-    }
+    joined::select_prefixed::<wallet::Entity>(&mut select, "w_");
     let found = txn
         .query_one(&select)
         .await?
         .ok_or(StoreError::NotFound("deposit"))?;
     let row = deposit::Model::from_query_result(&found, "")?;
-    let wallet = LockedWallet::from_columns(
-        PlayerId(row.player_id),
-        found.try_get("", "w_tenant_id")?,
-        &found.try_get::<String>("", "w_currency")?,
-        found.try_get("", "w_available_minor")?,
-        found.try_get("", "w_held_minor")?,
-    )?;
+    let wallet = LockedWallet::from_row(&wallet::Model::from_query_result(&found, "w_")?)?;
     Ok((row, wallet))
 }
 

@@ -7,7 +7,7 @@
 use chrono::{SubsecRound, Utc};
 use idempotency::Fingerprint;
 use ledger::{Currency, LedgerError, Money, PlayerId};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
@@ -21,6 +21,7 @@ use crate::db::Db;
 use crate::entities::{audit_chain_head as audit_head, payout_attempt, wallet, withdrawal as row};
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, IdempotencyScope, Lease, Once, StoredResponse};
+use crate::joined;
 use crate::ledger_writer::{self, MovementCause};
 use crate::pagination::{Page, PageRequest, fetch_page};
 use crate::write_batch::WriteBatch;
@@ -391,28 +392,15 @@ async fn lock_wallet_and_chain_head(
     let mut select = wallet::Entity::find_by_id(player.0)
         .lock_exclusive()
         .into_query();
-    select
-        .inner_join(
-            audit_head::Entity,
-            Expr::col((audit_head::Entity, audit_head::Column::ChainId)).eq(chain.as_str()),
-        )
-        .expr_as(
-            Expr::col((audit_head::Entity, audit_head::Column::LastSeq)),
-            Alias::new("head_last_seq"),
-        )
-        .expr_as(
-            Expr::col((audit_head::Entity, audit_head::Column::LastHash)),
-            Alias::new("head_last_hash"),
-        );
+    select.inner_join(
+        audit_head::Entity,
+        Expr::col((audit_head::Entity, audit_head::Column::ChainId)).eq(chain.as_str()),
+    );
+    joined::select_prefixed::<audit_head::Entity>(&mut select, "head_");
     if let Some(found) = txn.query_one(&select).await? {
         let wallet =
             ledger_writer::LockedWallet::from_row(&wallet::Model::from_query_result(&found, "")?)?;
-        let head = audit_head::Model {
-            chain_id: chain,
-            last_seq: found.try_get("", "head_last_seq")?,
-            last_hash: found.try_get("", "head_last_hash")?,
-            tenant_id: Some(tenant),
-        };
+        let head = audit_head::Model::from_query_result(&found, "head_")?;
         return Ok((wallet, head));
     }
     let wallet = ledger_writer::lock_wallet(txn, player).await?;

@@ -94,17 +94,19 @@ pub struct Raw {
 
 /// `latency average = 18.578 ms` → 18.578.
 fn parse_latency_avg(output: &str) -> Option<f64> {
-    output
-        .lines()
-        .filter_map(|line| line.trim().strip_prefix("latency average = "))
-        .find_map(|rest| rest.split_whitespace().next()?.parse().ok())
+    parse_figure(output, "latency average = ")
 }
 
 /// `tps = 3444.97 (without initial connection time)` → 3444.97.
 fn parse_tps(output: &str) -> Option<f64> {
+    parse_figure(output, "tps = ")
+}
+
+/// The number after `label` on the first line of pgbench's output that starts with it.
+fn parse_figure(output: &str, label: &str) -> Option<f64> {
     output
         .lines()
-        .filter_map(|line| line.trim().strip_prefix("tps = "))
+        .filter_map(|line| line.trim().strip_prefix(label))
         .find_map(|rest| rest.split_whitespace().next()?.parse().ok())
 }
 

@@ -97,15 +97,9 @@ impl Report {
             "ratio"
         );
         for (name, f) in &self.scenarios {
-            let baseline = f
-                .baseline_tps
-                .map_or_else(|| "-".to_owned(), |tps| format!("{tps:.0}"));
-            let ratio = f
-                .ratio()
-                .map_or_else(|| "-".to_owned(), |ratio| format!("{ratio:.2}"));
-            let raw_ms = f
-                .baseline_latency_avg_ms
-                .map_or_else(|| "-".to_owned(), |ms| format!("{ms:.2}"));
+            let baseline = or_dash(f.baseline_tps, 0);
+            let raw_ms = or_dash(f.baseline_latency_avg_ms, 2);
+            let ratio = or_dash(f.ratio(), 2);
             println!(
                 "{name:<18} {:>9} {:>9.0} {:>9.2} {:>9.2} {:>7} {baseline:>12} {raw_ms:>11} {ratio:>7}",
                 f.requests, f.rps, f.p50_ms, f.p99_ms, f.errors
@@ -156,6 +150,11 @@ impl Report {
         let text = serde_json::to_string_pretty(&self.to_json()).context("encoding figures")?;
         std::fs::write(path, text + "\n").with_context(|| format!("writing {}", path.display()))
     }
+}
+
+/// `value` with `decimals` decimals, or `-` when there is none.
+fn or_dash(value: Option<f64>, decimals: usize) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| format!("{v:.decimals$}"))
 }
 
 /// Two decimals are enough for every figure.
