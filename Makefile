@@ -27,6 +27,10 @@ test:
 		echo "+ cargo test --workspace (cargo-nextest not installed)"; \
 		$(CARGO) test --workspace --no-fail-fast; \
 	fi
+	@# nextest hides the "SKIPPED … on PostgreSQL" lines of passing tests; say it here.
+	@if [ -z "$$TEST_DATABASE_URL$$DATABASE_URL" ] && [ "$$CI" != "true" ]; then \
+		echo "NOTE: the PostgreSQL tests were SKIPPED (passed without running): set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres to run them"; \
+	fi
 
 run:
 	$(CARGO) run --release --bin kasa -- serve --dev
