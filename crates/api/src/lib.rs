@@ -7,6 +7,7 @@
 pub mod auth;
 mod body;
 mod bootstrap;
+pub mod deposit_settler;
 pub mod idempotent;
 pub mod metrics;
 pub mod openapi;

@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -21,6 +21,9 @@ const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// Buckets of `kasa_deposit_round_events` (events settled per round).
+const ROUND_SIZE_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
+
 /// Installs the process-wide recorder once (with a thread that runs its
 /// upkeep); later calls reuse it.
 pub fn install() -> Option<PrometheusHandle> {
@@ -28,6 +31,12 @@ pub fn install() -> Option<PrometheusHandle> {
         .get_or_init(|| {
             let installed = PrometheusBuilder::new()
                 .set_buckets(LATENCY_BUCKETS)
+                .and_then(|builder| {
+                    builder.set_buckets_for_metric(
+                        Matcher::Full("kasa_deposit_round_events".to_owned()),
+                        ROUND_SIZE_BUCKETS,
+                    )
+                })
                 .and_then(PrometheusBuilder::install_recorder);
             match installed {
                 Ok(handle) => {

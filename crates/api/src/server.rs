@@ -15,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::TokenKeys;
 use crate::bootstrap;
+use crate::deposit_settler::DepositSettler;
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::throttle::Throttle;
@@ -162,6 +163,7 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
         .context("limits.amount_max is not a decimal")?;
     let state = web::Data::new(AppState {
         db: db.clone(),
+        deposits: DepositSettler::start(&db),
         psp,
         tokens,
         throttle: Throttle::new(

@@ -9,12 +9,15 @@ use rust_decimal::Decimal;
 use secrecy::SecretString;
 
 use crate::auth::TokenKeys;
+use crate::deposit_settler::DepositSettler;
 use crate::throttle::Throttle;
 
 /// Shared application state (one per server, cloned into each worker as `web::Data`).
 pub struct AppState {
     /// The database.
     pub db: Db,
+    /// Settles deposit webhooks in rounds.
+    pub deposits: DepositSettler,
     /// The PSP (`mock`).
     pub psp: Arc<dyn PaymentProvider>,
     /// Token keys.

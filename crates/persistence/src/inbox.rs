@@ -60,15 +60,28 @@ pub(crate) async fn insert(
     Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0).then_some(id))
 }
 
-/// Adds the event, with the outcome already decided, to `batch` (for callers
-/// that lock what the event is about first). If the step inserts no row, this
-/// event id was seen before and the caller must roll back.
-pub(crate) fn stage_with_outcome(
+/// Adds the events, each with the outcome already decided, to `batch` as one
+/// insert (for callers that lock what the events are about first); `None` when
+/// there are none. If the step inserts fewer rows than events, one of these
+/// event ids was seen before and the caller must roll back.
+pub(crate) fn stage_all(
     batch: &mut WriteBatch,
-    entry: InboxEntry<'_>,
-    outcome: EventOutcome,
-) -> Step {
-    batch.insert(new_row(Uuid::now_v7(), entry, outcome))
+    entries: Vec<(InboxEntry<'_>, EventOutcome)>,
+) -> Option<Step> {
+    if entries.is_empty() {
+        return None;
+    }
+    let rows = entries
+        .into_iter()
+        .map(|(entry, outcome)| row(Uuid::now_v7(), entry, outcome));
+    Some(
+        batch.insert(
+            psp_event::Entity::insert_many(rows).on_conflict_do_nothing_on([
+                psp_event::Column::Provider,
+                psp_event::Column::EventId,
+            ]),
+        ),
+    )
 }
 
 /// The inbox row of `entry`, inserted only if its (provider, event id) is new.
@@ -77,7 +90,13 @@ fn new_row(
     entry: InboxEntry<'_>,
     outcome: EventOutcome,
 ) -> sea_orm::TryInsert<psp_event::ActiveModel> {
-    let row = psp_event::ActiveModel {
+    psp_event::Entity::insert(row(id, entry, outcome))
+        .on_conflict_do_nothing_on([psp_event::Column::Provider, psp_event::Column::EventId])
+}
+
+/// The inbox row of `entry`.
+fn row(id: Uuid, entry: InboxEntry<'_>, outcome: EventOutcome) -> psp_event::ActiveModel {
+    psp_event::ActiveModel {
         id: Set(id),
         provider: Set(entry.provider.to_owned()),
         event_id: Set(entry.event_id.to_owned()),
@@ -87,9 +106,7 @@ fn new_row(
         outcome: Set(outcome.as_str().to_owned()),
         received_at: Set(Utc::now()),
         tenant_id: Set(entry.tenant_id),
-    };
-    psp_event::Entity::insert(row)
-        .on_conflict_do_nothing_on([psp_event::Column::Provider, psp_event::Column::EventId])
+    }
 }
 
 /// Stores what processing concluded, and the tenant it concerned.

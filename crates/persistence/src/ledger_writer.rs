@@ -29,6 +29,8 @@ pub(crate) struct LockedWallet {
     pub tenant_id: Uuid,
     pub player: PlayerId,
     pub balance: WalletBalance,
+    /// Whether a movement changed `balance` since the row was read.
+    moved: bool,
 }
 
 impl LockedWallet {
@@ -38,7 +40,13 @@ impl LockedWallet {
             tenant_id: row.tenant_id,
             player: PlayerId(row.player_id),
             balance: balance_of(row)?,
+            moved: false,
         })
+    }
+
+    /// Whether a staged movement changed the balance read under the lock.
+    pub(crate) fn moved(&self) -> bool {
+        self.moved
     }
 }
 
@@ -70,6 +78,21 @@ pub(crate) fn balance_of(row: &wallet::Model) -> StoreResult<WalletBalance> {
 /// history. The wallet's balance in memory is updated now; the caller must run
 /// the batch before it commits.
 pub(crate) fn stage(
+    batch: &mut WriteBatch,
+    wallet: &mut LockedWallet,
+    tx: &LedgerTransaction,
+    amount: Money,
+    cause: MovementCause,
+) -> StoreResult<WalletBalance> {
+    let after = stage_movement(batch, wallet, tx, amount, cause)?;
+    stage_projection(batch, wallet)?;
+    Ok(after)
+}
+
+/// Like [`stage`] without the projection: for use-cases that move one wallet
+/// several times in one transaction and write its row once at the end with
+/// [`stage_projection`] (one statement must not update a row twice).
+pub(crate) fn stage_movement(
     batch: &mut WriteBatch,
     wallet: &mut LockedWallet,
     tx: &LedgerTransaction,
@@ -108,19 +131,25 @@ pub(crate) fn stage(
         });
     }
     batch.insert(ledger_posting::Entity::insert_many(postings));
+    wallet.balance = after;
+    wallet.moved = true;
+    Ok(after)
+}
+
+/// Adds the wallet row's update to its balance in memory to `batch`.
+pub(crate) fn stage_projection(batch: &mut WriteBatch, wallet: &LockedWallet) -> StoreResult<()> {
     batch.update(
         wallet::Entity::update_many()
             .col_expr(
                 wallet::Column::AvailableMinor,
-                Expr::value(after.available().to_minor_units()?),
+                Expr::value(wallet.balance.available().to_minor_units()?),
             )
             .col_expr(
                 wallet::Column::HeldMinor,
-                Expr::value(after.held().to_minor_units()?),
+                Expr::value(wallet.balance.held().to_minor_units()?),
             )
-            .col_expr(wallet::Column::UpdatedAt, Expr::value(now))
+            .col_expr(wallet::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(wallet::Column::PlayerId.eq(wallet.player.0)),
     );
-    wallet.balance = after;
-    Ok(after)
+    Ok(())
 }

@@ -1,26 +1,37 @@
 //! Deposit settlement by PSP events.
 //!
-//! One database transaction per event: lock the deposit and its wallet, decide
-//! with the pure rules, stage the credit through the ledger writer and the event
-//! with its outcome for the inbox keyed by (provider, event id), and send those
-//! writes as one batch. A second delivery of
-//! the same id waits on the deposit lock, conflicts on the inbox and rolls back
-//! as a duplicate, so its effects never commit. If the referenced deposit does
-//! not exist the whole transaction rolls back, so the PSP's retry is processed.
+//! Events are settled in rounds: one database transaction locks the wallets
+//! and deposits of a round's events (in one statement, wallets in id order, so
+//! rounds never deadlock each other), reads which events the inbox has seen,
+//! decides each event with the pure rules, stages the credits through the ledger
+//! writer, the events with their outcomes for the inbox keyed by (provider,
+//! event id), and each moved wallet's projection once, and sends those writes as
+//! one batch. A round holds at most one event per deposit and per event id.
+//!
+//! A single event is a round of one. When a round of several meets an inbox
+//! conflict (a concurrent delivery of one of its events committed first) or
+//! fails, it is rolled back and its events are settled one by one, so no event
+//! waits on another's failure. A second delivery of an id rolls back as a
+//! duplicate, so its effects never commit. If the referenced deposit does not
+//! exist the event's answer is `NotFound` and nothing is stored for it, so the
+//! PSP's retry is processed.
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Utc;
 use ledger::Money;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, QueryTrait, TransactionTrait,
+    QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::anomalies::{self, NewAnomaly};
 use crate::db::Db;
 use crate::deposit_rules::{DepositDecision, DepositSignal, DepositStatus, decide};
-use crate::entities::{deposit, wallet};
+use crate::entities::{deposit, psp_event, wallet};
 use crate::error::{StoreError, StoreResult};
 use crate::inbox::{self, EventOutcome, InboxEntry};
 use crate::joined;
@@ -51,55 +62,210 @@ pub struct DepositEvent {
 }
 
 impl Db {
-    /// Applies a deposit event exactly once: one statement locks the deposit and
-    /// its wallet, one sends every write (ledger, wallet, deposit, inbox).
+    /// Applies a deposit event exactly once (a round of one).
     pub async fn apply_deposit_event(&self, event: &DepositEvent) -> StoreResult<EventOutcome> {
+        match self.settle_round(&[event]).await? {
+            Round::Settled(mut outcomes) => outcomes
+                .pop()
+                .unwrap_or(Err(StoreError::NotFound("deposit"))),
+            // This event id committed first elsewhere: the effects are dropped.
+            Round::InboxConflict => Ok(EventOutcome::Duplicate),
+        }
+    }
+
+    /// Applies deposit events, each exactly once, in as few transactions as
+    /// their deposits and event ids allow; answers in the order given, each as
+    /// [`Db::apply_deposit_event`] would have.
+    pub async fn apply_deposit_events(
+        &self,
+        events: &[DepositEvent],
+    ) -> Vec<StoreResult<EventOutcome>> {
+        let mut answers: Vec<Option<StoreResult<EventOutcome>>> =
+            events.iter().map(|_| None).collect();
+        let mut pending: Vec<usize> = (0..events.len()).collect();
+        while !pending.is_empty() {
+            let (round, later) = next_round(events, pending);
+            pending = later;
+            let members: Vec<&DepositEvent> = round.iter().map(|&i| &events[i]).collect();
+            let settled = if members.len() > 1 {
+                match self.settle_round(&members).await {
+                    Ok(Round::Settled(outcomes)) => Some(outcomes),
+                    Ok(Round::InboxConflict) => None,
+                    Err(error) => {
+                        tracing::warn!(%error, events = members.len(), "deposit round failed; settling its events one by one");
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            match settled {
+                Some(outcomes) => {
+                    for (&index, outcome) in round.iter().zip(outcomes) {
+                        answers[index] = Some(outcome);
+                    }
+                }
+                None => {
+                    for &index in &round {
+                        answers[index] = Some(self.apply_deposit_event(&events[index]).await);
+                    }
+                }
+            }
+        }
+        answers
+            .into_iter()
+            .map(|answer| answer.unwrap_or(Err(StoreError::NotFound("deposit"))))
+            .collect()
+    }
+
+    /// Settles `events` (distinct deposits and event ids) in one transaction.
+    async fn settle_round(&self, events: &[&DepositEvent]) -> StoreResult<Round> {
         let txn = self.conn().begin().await?;
-        let (row, mut wallet) = lock_deposit_and_wallet(&txn, event).await?;
+        let (deposits, mut wallets) = lock_deposits_and_wallets(&txn, events).await?;
+        let seen = seen_events(&txn, events).await?;
         let mut batch = WriteBatch::new();
-        let outcome = settle(&txn, &mut batch, &row, &mut wallet, event).await?;
-        let entry = InboxEntry {
-            provider: &event.provider,
-            event_id: &event.event_id,
-            event_type: &event.event_type,
-            reference: event.deposit_id.to_string(),
-            raw: &event.raw,
-            tenant_id: Some(row.tenant_id),
-        };
-        let inbox = inbox::stage_with_outcome(&mut batch, entry, outcome);
-        if batch.run(&txn).await?.rows(inbox) == 0 {
-            // Seen before: drop whatever this delivery did.
+        let mut outcomes = Vec::with_capacity(events.len());
+        let mut entries = Vec::with_capacity(events.len());
+        for &event in events {
+            if seen.contains(&(event.provider.clone(), event.event_id.clone())) {
+                outcomes.push(Ok(EventOutcome::Duplicate));
+                continue;
+            }
+            let Some(row) = deposits
+                .get(&event.deposit_id)
+                .filter(|row| row.provider == event.provider)
+            else {
+                outcomes.push(Err(StoreError::NotFound("deposit")));
+                continue;
+            };
+            let wallet = wallets
+                .get_mut(&row.player_id)
+                .ok_or(StoreError::NotFound("wallet"))?;
+            let outcome = settle(&txn, &mut batch, row, wallet, event).await?;
+            let entry = InboxEntry {
+                provider: &event.provider,
+                event_id: &event.event_id,
+                event_type: &event.event_type,
+                reference: event.deposit_id.to_string(),
+                raw: &event.raw,
+                tenant_id: Some(row.tenant_id),
+            };
+            entries.push((entry, outcome));
+            outcomes.push(Ok(outcome));
+        }
+        for wallet in wallets.values().filter(|w| w.moved()) {
+            ledger_writer::stage_projection(&mut batch, wallet)?;
+        }
+        let expected = entries.len() as u64;
+        let inbox = inbox::stage_all(&mut batch, entries);
+        let touched = batch.run(&txn).await?;
+        if inbox.is_some_and(|step| touched.rows(step) < expected) {
             txn.rollback().await?;
-            return Ok(EventOutcome::Duplicate);
+            return Ok(Round::InboxConflict);
         }
         txn.commit().await?;
-        Ok(outcome)
+        Ok(Round::Settled(outcomes))
     }
 }
 
-/// Locks the event's deposit and its player's wallet (in one statement) until
-/// the transaction ends.
-async fn lock_deposit_and_wallet(
+/// How a round ended.
+enum Round {
+    /// Committed; one answer per event, in order.
+    Settled(Vec<StoreResult<EventOutcome>>),
+    /// Rolled back: an event id of the round was stored meanwhile.
+    InboxConflict,
+}
+
+/// Bytes a round's write statement may take: sqlx 0.9.0 leaves Nagle's
+/// algorithm on, and a message larger than the socket's initial send buffer
+/// (16 KiB on Linux) waits up to ~100 ms for PostgreSQL's delayed ACK. A round
+/// of about ten events stays below it; bigger rounds would gain little more.
+pub const ROUND_BYTES_MAX: usize = 14 * 1024;
+/// Statement text and parameters of one event's writes, besides its raw body.
+const EVENT_BYTES: usize = 1200;
+
+impl DepositEvent {
+    /// About how many bytes the event adds to its round's write statement
+    /// (see [`ROUND_BYTES_MAX`]).
+    pub fn round_bytes(&self) -> usize {
+        EVENT_BYTES + self.raw.len()
+    }
+}
+
+/// Splits `pending` (indexes into `events`) into the next round, holding each
+/// deposit and event id at most once and fitting [`ROUND_BYTES_MAX`] (though
+/// never empty), and the events left for later rounds.
+fn next_round(events: &[DepositEvent], pending: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
+    let mut deposits = HashSet::new();
+    let mut event_ids = HashSet::new();
+    let mut bytes = 0;
+    pending.into_iter().partition(|&index| {
+        let event = &events[index];
+        let size = event.round_bytes();
+        let fits = deposits.is_empty() || bytes + size <= ROUND_BYTES_MAX;
+        let fresh_deposit = !deposits.contains(&event.deposit_id);
+        let fresh_id = !event_ids.contains(&(&event.provider, &event.event_id));
+        if fits && fresh_deposit && fresh_id {
+            deposits.insert(event.deposit_id);
+            event_ids.insert((&event.provider, &event.event_id));
+            bytes += size;
+            true
+        } else {
+            false
+        }
+    })
+}
+
+/// Locks the wallets and deposits of `events` (one statement; per row the
+/// wallet first, rows in wallet then deposit order) until the transaction ends.
+async fn lock_deposits_and_wallets(
     txn: &DatabaseTransaction,
-    event: &DepositEvent,
-) -> StoreResult<(deposit::Model, LockedWallet)> {
-    let mut select = deposit::Entity::find_by_id(event.deposit_id)
-        .filter(deposit::Column::Provider.eq(event.provider.as_str()))
+    events: &[&DepositEvent],
+) -> StoreResult<(HashMap<Uuid, deposit::Model>, HashMap<Uuid, LockedWallet>)> {
+    let ids: Vec<Uuid> = events.iter().map(|e| e.deposit_id).collect();
+    let mut select = wallet::Entity::find()
+        .filter(deposit::Column::Id.is_in(ids))
+        .order_by_asc(wallet::Column::PlayerId)
+        .order_by_asc(deposit::Column::Id)
         .lock_exclusive()
         .into_query();
     select.inner_join(
-        wallet::Entity,
-        Expr::col((wallet::Entity, wallet::Column::PlayerId))
-            .equals((deposit::Entity, deposit::Column::PlayerId)),
+        deposit::Entity,
+        Expr::col((deposit::Entity, deposit::Column::PlayerId))
+            .equals((wallet::Entity, wallet::Column::PlayerId)),
     );
-    joined::select_prefixed::<wallet::Entity>(&mut select, "w_");
-    let found = txn
-        .query_one(&select)
-        .await?
-        .ok_or(StoreError::NotFound("deposit"))?;
-    let row = deposit::Model::from_query_result(&found, "")?;
-    let wallet = LockedWallet::from_row(&wallet::Model::from_query_result(&found, "w_")?)?;
-    Ok((row, wallet))
+    joined::select_prefixed::<deposit::Entity>(&mut select, "d_");
+    let mut deposits = HashMap::with_capacity(events.len());
+    let mut wallets = HashMap::new();
+    for found in txn.query_all(&select).await? {
+        let row = deposit::Model::from_query_result(&found, "d_")?;
+        if let Entry::Vacant(slot) = wallets.entry(row.player_id) {
+            slot.insert(LockedWallet::from_row(&wallet::Model::from_query_result(
+                &found, "",
+            )?)?);
+        }
+        deposits.insert(row.id, row);
+    }
+    Ok((deposits, wallets))
+}
+
+/// The (provider, event id) pairs of `events` the inbox holds already.
+async fn seen_events(
+    txn: &DatabaseTransaction,
+    events: &[&DepositEvent],
+) -> StoreResult<HashSet<(String, String)>> {
+    let providers: BTreeSet<&str> = events.iter().map(|e| e.provider.as_str()).collect();
+    let ids: Vec<&str> = events.iter().map(|e| e.event_id.as_str()).collect();
+    let seen: Vec<(String, String)> = psp_event::Entity::find()
+        .select_only()
+        .column(psp_event::Column::Provider)
+        .column(psp_event::Column::EventId)
+        .filter(psp_event::Column::Provider.is_in(providers))
+        .filter(psp_event::Column::EventId.is_in(ids))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(seen.into_iter().collect())
 }
 
 /// Decides what the event does to the locked deposit and stages its writes.
@@ -120,7 +286,7 @@ async fn settle(
                 reference_type: "deposit",
                 reference_id: row.id,
             };
-            ledger_writer::stage(batch, wallet, &tx, amount, cause)?;
+            ledger_writer::stage_movement(batch, wallet, &tx, amount, cause)?;
             mark(batch, row, DepositStatus::Succeeded, event);
             Ok(EventOutcome::Processed)
         }

@@ -42,14 +42,7 @@ pub async fn receive(
     let outcome = match event.r#type {
         EventType::DepositSucceeded | EventType::DepositFailed => {
             let deposit = deposit_event(provider, &event, raw)?;
-            state
-                .db
-                .apply_deposit_event(&deposit)
-                .await
-                .map_err(|e| match e {
-                    StoreError::NotFound(_) => ApiError::ReferenceNotFound("deposit"),
-                    other => ApiError::from(other),
-                })?
+            state.deposits.settle(deposit).await?
         }
         EventType::PayoutSucceeded | EventType::PayoutFailed | EventType::PayoutReversed => {
             let payout = payout_event(provider, &event, raw)?;
