@@ -7,13 +7,13 @@
 pub mod auth;
 mod body;
 mod bootstrap;
-pub mod deposit_settler;
 pub mod idempotent;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
 mod psp_calls;
 pub mod request_context;
+pub mod rounds;
 pub mod routes;
 pub mod server;
 pub mod settings;

@@ -21,7 +21,7 @@ const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-/// Buckets of `kasa_deposit_round_events` (events settled per round).
+/// Buckets of `kasa_round_requests` (requests settled per round).
 const ROUND_SIZE_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 
 /// Installs the process-wide recorder once (with a thread that runs its
@@ -33,7 +33,7 @@ pub fn install() -> Option<PrometheusHandle> {
                 .set_buckets(LATENCY_BUCKETS)
                 .and_then(|builder| {
                     builder.set_buckets_for_metric(
-                        Matcher::Full("kasa_deposit_round_events".to_owned()),
+                        Matcher::Full("kasa_round_requests".to_owned()),
                         ROUND_SIZE_BUCKETS,
                     )
                 })

@@ -8,14 +8,15 @@ use std::time::Duration;
 use actix_cors::Cors;
 use actix_web::{App, HttpServer, dev::ServerHandle, web};
 use anyhow::{Context, bail};
-use persistence::{Db, DbSettings};
+use persistence::idempotency_store::Once;
+use persistence::{Db, DbSettings, DepositEvent, EventOutcome, StoreResult, WithdrawalRequest};
 use psp::{HttpProvider, MockConfig, MockPsp, PaymentProvider};
 use rust_decimal::Decimal;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::TokenKeys;
 use crate::bootstrap;
-use crate::deposit_settler::DepositSettler;
+use crate::rounds::{RoundBudget, Rounds};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::throttle::Throttle;
@@ -163,7 +164,8 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
         .context("limits.amount_max is not a decimal")?;
     let state = web::Data::new(AppState {
         db: db.clone(),
-        deposits: DepositSettler::start(&db),
+        deposits: deposit_rounds(&db),
+        withdrawals: withdrawal_rounds(&db),
         psp,
         tokens,
         throttle: Throttle::new(
@@ -233,6 +235,40 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
         jobs_shutdown,
         jobs,
     })
+}
+
+/// Deposit webhooks' queue: events settled by `Db::apply_deposit_events`.
+fn deposit_rounds(db: &Db) -> Rounds<DepositEvent, StoreResult<EventOutcome>> {
+    let db = db.clone();
+    let budget = RoundBudget {
+        bytes_max: persistence::ROUND_BYTES_MAX,
+        bytes_of: DepositEvent::round_bytes,
+    };
+    Rounds::start(
+        "deposit",
+        budget,
+        Arc::new(move |events: Vec<DepositEvent>| {
+            let db = db.clone();
+            Box::pin(async move { db.apply_deposit_events(&events).await })
+        }),
+    )
+}
+
+/// Withdrawal requests' queue: requests settled by `Db::request_withdrawals`.
+fn withdrawal_rounds(db: &Db) -> Rounds<WithdrawalRequest, StoreResult<Once>> {
+    let db = db.clone();
+    let budget = RoundBudget {
+        bytes_max: persistence::WITHDRAWAL_ROUND_BYTES_MAX,
+        bytes_of: WithdrawalRequest::round_bytes,
+    };
+    Rounds::start(
+        "withdrawal",
+        budget,
+        Arc::new(move |requests: Vec<WithdrawalRequest>| {
+            let db = db.clone();
+            Box::pin(async move { db.request_withdrawals(requests).await })
+        }),
+    )
 }
 
 fn db_settings(settings: &Settings, url: &str) -> DbSettings {

@@ -3,13 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use persistence::Db;
+use persistence::idempotency_store::Once;
+use persistence::{Db, DepositEvent, EventOutcome, StoreResult, WithdrawalRequest};
 use psp::PaymentProvider;
 use rust_decimal::Decimal;
 use secrecy::SecretString;
 
 use crate::auth::TokenKeys;
-use crate::deposit_settler::DepositSettler;
+use crate::rounds::Rounds;
 use crate::throttle::Throttle;
 
 /// Shared application state (one per server, cloned into each worker as `web::Data`).
@@ -17,7 +18,9 @@ pub struct AppState {
     /// The database.
     pub db: Db,
     /// Settles deposit webhooks in rounds.
-    pub deposits: DepositSettler,
+    pub deposits: Rounds<DepositEvent, StoreResult<EventOutcome>>,
+    /// Settles withdrawal requests in rounds.
+    pub withdrawals: Rounds<WithdrawalRequest, StoreResult<Once>>,
     /// The PSP (`mock`).
     pub psp: Arc<dyn PaymentProvider>,
     /// Token keys.

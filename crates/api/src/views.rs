@@ -256,9 +256,12 @@ impl WithdrawalView {
 /// Renders a stored withdrawal response with `status`.
 pub fn withdrawal_response(
     status: actix_web::http::StatusCode,
-) -> impl FnOnce(
+) -> impl Fn(
     &persistence::WithdrawalView,
-) -> Result<persistence::idempotency_store::StoredResponse, String> {
+) -> Result<persistence::idempotency_store::StoredResponse, String>
++ Send
++ Sync
++ 'static {
     move |view| {
         WithdrawalView::of(view.clone())
             .and_then(|v| crate::idempotent::stored_json(status, &v))

@@ -11,7 +11,7 @@
 
 use chrono::{Duration as ChronoDuration, Utc};
 use idempotency::{Decision, ExistingRecord, Fingerprint, IdempotencyKey, RecordState, decide};
-use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, UnionType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
     EntityTrait, FromQueryResult, QueryFilter,
@@ -268,12 +268,9 @@ pub(crate) async fn claim_in(
             .query_one(&claim_statement(scope))
             .await?
             .ok_or_else(|| StoreError::Corrupt("the key claim returned no row".to_owned()))?;
-        if !row.try_get::<bool>("", "claimed")? {
-            return Ok(Some(Begin::InFlight));
-        }
-        match row.try_get::<Option<Uuid>>("", "r_id")? {
-            Some(_) => Some(idempotency_record::Model::from_query_result(&row, "r_")?),
-            None => None,
+        match claimed_record(&row)? {
+            Claimed::No => return Ok(Some(Begin::InFlight)),
+            Claimed::Yes(earlier) => earlier.map(|record| *record),
         }
     } else {
         find(txn, scope).await?
@@ -282,6 +279,78 @@ pub(crate) async fn claim_in(
         None => Ok(None),
         Some(row) => Ok(Some(answer_for(&row, fingerprint)?)),
     }
+}
+
+/// [`claim_in`] for several keys (distinct scopes), in one statement on
+/// PostgreSQL; answers in the order given.
+pub(crate) async fn claim_all_in(
+    txn: &DatabaseTransaction,
+    keys: &[(&IdempotencyScope, &Fingerprint)],
+) -> StoreResult<Vec<Option<Begin>>> {
+    let mut claims = keys.iter().enumerate().map(|(index, (scope, _))| {
+        let mut claim = claim_statement(scope);
+        claim.expr_as(Expr::val(index as i64), Alias::new("claim_index"));
+        claim
+    });
+    let (Some(mut union), true) = (
+        claims.next(),
+        txn.get_database_backend() == DatabaseBackend::Postgres,
+    ) else {
+        let mut answers = Vec::with_capacity(keys.len());
+        for (scope, fingerprint) in keys {
+            answers.push(claim_in(txn, scope, fingerprint).await?);
+        }
+        return Ok(answers);
+    };
+    for claim in claims {
+        union.union(UnionType::All, claim);
+    }
+    let mut answers: Vec<Option<StoreResult<Option<Begin>>>> = keys.iter().map(|_| None).collect();
+    for row in txn.query_all(&union).await? {
+        let index = usize::try_from(row.try_get::<i64>("", "claim_index")?)
+            .map_err(|_| StoreError::Corrupt("negative claim index".to_owned()))?;
+        let (Some(slot), Some((_, fingerprint))) = (answers.get_mut(index), keys.get(index)) else {
+            return Err(StoreError::Corrupt("unknown claim index".to_owned()));
+        };
+        *slot = Some(match claimed_record(&row)? {
+            Claimed::No => Ok(Some(Begin::InFlight)),
+            Claimed::Yes(None) => Ok(None),
+            Claimed::Yes(Some(earlier)) => answer_for(&earlier, fingerprint).map(Some),
+        });
+    }
+    answers
+        .into_iter()
+        .map(|answer| {
+            answer.unwrap_or_else(|| {
+                Err(StoreError::Corrupt(
+                    "a key claim returned no row".to_owned(),
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Whether a claim row got its key, and the key's earlier record.
+enum Claimed {
+    /// Another transaction holds the key.
+    No,
+    /// Claimed; the earlier record, if any.
+    Yes(Option<Box<idempotency_record::Model>>),
+}
+
+/// Reads a row of [`claim_statement`].
+fn claimed_record(row: &sea_orm::QueryResult) -> StoreResult<Claimed> {
+    if !row.try_get::<bool>("", "claimed")? {
+        return Ok(Claimed::No);
+    }
+    Ok(Claimed::Yes(
+        match row.try_get::<Option<Uuid>>("", "r_id")? {
+            Some(_) => Some(Box::new(idempotency_record::Model::from_query_result(
+                row, "r_",
+            )?)),
+            None => None,
+        },
+    ))
 }
 
 /// The claim of [`claim_in`] and the key's record (columns prefixed `r_`, all
@@ -359,7 +428,7 @@ fn answer_for(row: &idempotency_record::Model, fingerprint: &Fingerprint) -> Sto
 }
 
 /// The advisory-lock key of a scope (hashed to 64 bits by PostgreSQL).
-fn claim_key(scope: &IdempotencyScope) -> String {
+pub(crate) fn claim_key(scope: &IdempotencyScope) -> String {
     format!(
         "kasa-idempotency\u{1f}{}\u{1f}{}\u{1f}{}",
         scope.tenant,

@@ -27,6 +27,7 @@ pub mod reconciliation;
 mod verify;
 mod wallets;
 mod webhooks;
+mod withdrawal_rounds;
 mod withdrawals;
 mod write_batch;
 
@@ -39,6 +40,7 @@ pub use pagination::{PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, Page, PageRequest};
 pub use payouts::{PayoutEvent, PayoutReply, StartedPayout};
 pub use verify::{LedgerReport, Mismatch};
 pub use webhooks::{DepositEvent, ROUND_BYTES_MAX};
+pub use withdrawal_rounds::{SharedRender, WITHDRAWAL_ROUND_BYTES_MAX, WithdrawalRequest};
 pub use withdrawals::{
     NewWithdrawal, Render, Visibility, WithdrawalAction, WithdrawalFilter, WithdrawalView,
 };

@@ -24,7 +24,7 @@ use crate::idempotency_store::{self, IdempotencyScope, Lease, Once, StoredRespon
 use crate::joined;
 use crate::ledger_writer::{self, MovementCause};
 use crate::pagination::{Page, PageRequest, fetch_page};
-use crate::write_batch::WriteBatch;
+use crate::write_batch::{Step, WriteBatch};
 
 /// A withdrawal with its payout attempts, newest attempt first.
 #[derive(Debug, Clone)]
@@ -108,50 +108,16 @@ impl Db {
         let chain = audit::chain_for(new.tenant_id, audit);
         let (mut wallet, chain_head) =
             lock_wallet_and_chain_head(&txn, new.player, chain, new.tenant_id).await?;
-        if wallet.tenant_id != new.tenant_id {
-            return Err(StoreError::NotFound("wallet"));
-        }
-        if wallet.balance.currency() != new.amount.currency() {
-            return Err(LedgerError::CurrencyMismatch {
-                expected: wallet.balance.currency(),
-                found: new.amount.currency(),
-            }
-            .into());
-        }
-        let step = transition(None, Command::Request)?;
-        // Microseconds: what the database keeps, so the answer equals a later read.
-        let now = Utc::now().trunc_subsecs(6);
-        let created = row::Model {
-            id: Uuid::now_v7(),
-            tenant_id: new.tenant_id,
-            player_id: new.player.0,
-            amount_minor: new.amount.to_minor_units()?,
-            currency: new.amount.currency().code().to_owned(),
-            state: step.to.as_str().to_owned(),
-            destination_type: new.destination_type,
-            destination_account: new.destination_account,
-            reject_reason: None,
-            created_at: now,
-            updated_at: now,
-        };
         let mut batch = WriteBatch::new();
-        batch.insert(row::Entity::insert(row::ActiveModel::from(created.clone())));
-        stage_effects(
+        let (response, completion) = stage_request(
             &mut batch,
-            &created,
-            step.effect.as_slice(),
-            "",
+            new,
+            (scope, fingerprint),
+            render,
+            audit,
             &mut wallet,
+            chain_head,
         )?;
-        let record = audit_record("withdrawal.request", None, &created);
-        audit::stage_on(&mut batch, audit, record, chain_head)?;
-        let view = WithdrawalView {
-            withdrawal: created,
-            attempts: Vec::new(),
-        };
-        let response = render(&view).map_err(StoreError::Corrupt)?;
-        let completion =
-            idempotency_store::stage_completed(&mut batch, scope, fingerprint, &response);
         if batch.run(&txn).await?.rows(completion) == 0 {
             // A request with this key finished while this one ran.
             txn.rollback().await?;
@@ -378,6 +344,59 @@ fn audit_record(
         before: before.map(audit_state),
         after: Some(audit_state(after)),
     }
+}
+
+/// Checks a withdrawal request against its locked wallet and adds its writes
+/// (withdrawal row, hold, audit event on the locked `chain_head`, completed
+/// idempotency record) to `batch`; returns the answer and the step of the
+/// idempotency record. On an error the caller drops what was staged.
+pub(crate) fn stage_request(
+    batch: &mut WriteBatch,
+    new: NewWithdrawal,
+    key: (&IdempotencyScope, &Fingerprint),
+    render: Render<'_>,
+    audit: &AuditContext,
+    wallet: &mut ledger_writer::LockedWallet,
+    chain_head: audit_head::Model,
+) -> StoreResult<(StoredResponse, Step)> {
+    let (scope, fingerprint) = key;
+    if wallet.tenant_id != new.tenant_id {
+        return Err(StoreError::NotFound("wallet"));
+    }
+    if wallet.balance.currency() != new.amount.currency() {
+        return Err(LedgerError::CurrencyMismatch {
+            expected: wallet.balance.currency(),
+            found: new.amount.currency(),
+        }
+        .into());
+    }
+    let step = transition(None, Command::Request)?;
+    // Microseconds: what the database keeps, so the answer equals a later read.
+    let now = Utc::now().trunc_subsecs(6);
+    let created = row::Model {
+        id: Uuid::now_v7(),
+        tenant_id: new.tenant_id,
+        player_id: new.player.0,
+        amount_minor: new.amount.to_minor_units()?,
+        currency: new.amount.currency().code().to_owned(),
+        state: step.to.as_str().to_owned(),
+        destination_type: new.destination_type,
+        destination_account: new.destination_account,
+        reject_reason: None,
+        created_at: now,
+        updated_at: now,
+    };
+    batch.insert(row::Entity::insert(row::ActiveModel::from(created.clone())));
+    stage_effects(batch, &created, step.effect.as_slice(), "", wallet)?;
+    let record = audit_record("withdrawal.request", None, &created);
+    audit::stage_on(batch, audit, record, chain_head)?;
+    let view = WithdrawalView {
+        withdrawal: created,
+        attempts: Vec::new(),
+    };
+    let response = render(&view).map_err(StoreError::Corrupt)?;
+    let completion = idempotency_store::stage_completed(batch, scope, fingerprint, &response);
+    Ok((response, completion))
 }
 
 /// Locks the player's wallet and the head of the audit chain the request's

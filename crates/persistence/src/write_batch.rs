@@ -36,6 +36,10 @@ enum Write {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Step(usize);
 
+/// A length of a batch, to rewind to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark(usize);
+
 /// Rows touched by each step of a batch that ran.
 #[derive(Debug)]
 pub(crate) struct Touched(Vec<u64>);
@@ -75,6 +79,17 @@ impl WriteBatch {
     {
         self.writes.push(Write::Update(update.into_query()));
         Step(self.writes.len() - 1)
+    }
+
+    /// Where the batch ends now, to drop what is added after it ([`WriteBatch::rewind`]).
+    pub fn mark(&self) -> Mark {
+        Mark(self.writes.len())
+    }
+
+    /// Drops every write added after `mark` (a request of a round that failed
+    /// its checks after staging some writes).
+    pub fn rewind(&mut self, mark: Mark) {
+        self.writes.truncate(mark.0);
     }
 
     /// Runs every step inside `txn`: one round trip on PostgreSQL.

@@ -15,9 +15,9 @@ use super::webhook::{self, Webhooks};
 
 /// Pending deposits seeded per second of `deposit_webhook` (above any rate reached here;
 /// the scenario ends early, and says so, if they run out).
-const SPREAD_DEPOSITS_PER_SECOND: u64 = 6_000;
+const SPREAD_DEPOSITS_PER_SECOND: u64 = 5_000;
 /// Pending deposits seeded per second of `hot_wallet`.
-const HOT_DEPOSITS_PER_SECOND: u64 = 5_000;
+const HOT_DEPOSITS_PER_SECOND: u64 = 4_000;
 /// The body of every withdrawal request.
 const WITHDRAWAL_BODY: &str = r#"{"amount":"0.01","currency":"EUR","destination":{"type":"bank_account","account":"DE89370400440532013000"}}"#;
 

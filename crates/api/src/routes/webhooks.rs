@@ -42,7 +42,15 @@ pub async fn receive(
     let outcome = match event.r#type {
         EventType::DepositSucceeded | EventType::DepositFailed => {
             let deposit = deposit_event(provider, &event, raw)?;
-            state.deposits.settle(deposit).await?
+            state
+                .deposits
+                .settle(deposit)
+                .await
+                .map_err(|_| ApiError::Unavailable)?
+                .map_err(|e| match e {
+                    StoreError::NotFound(_) => ApiError::ReferenceNotFound("deposit"),
+                    other => ApiError::from(other),
+                })?
         }
         EventType::PayoutSucceeded | EventType::PayoutFailed | EventType::PayoutReversed => {
             let payout = payout_event(provider, &event, raw)?;

@@ -1,7 +1,9 @@
 //! Player withdrawals: request (funds move to held), list, read, cancel.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
-use persistence::{NewWithdrawal, Visibility, WithdrawalAction};
+use persistence::{NewWithdrawal, Visibility, WithdrawalAction, WithdrawalRequest};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -79,15 +81,19 @@ pub async fn create(
             destination_type,
             destination_account,
         };
-        Ok(state
-            .db
-            .request_withdrawal(
-                new,
-                (&scope, &fingerprint),
-                Box::new(withdrawal_response(StatusCode::CREATED)),
-                &rid.player(&player),
-            )
-            .await?)
+        let request = WithdrawalRequest {
+            new,
+            scope,
+            fingerprint,
+            render: Arc::new(withdrawal_response(StatusCode::CREATED)),
+            audit: rid.player(&player),
+        };
+        let once = state
+            .withdrawals
+            .settle(request)
+            .await
+            .map_err(|_| ApiError::Unavailable)??;
+        Ok(once)
     })
     .await
 }

@@ -1,0 +1,184 @@
+//! Withdrawal requests settled in rounds (`Db::request_withdrawals`): each
+//! answer is the one the request would get alone; a refused request holds
+//! nothing and stores nothing; balances, ledger and audit chains stay whole.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use idempotency::{IdempotencyKey, fingerprint};
+use ledger::{Currency, LedgerError, Money, PlayerId};
+use persistence::audit::AuditContext;
+use persistence::deposit_rules::DepositSignal;
+use persistence::entities::wallet;
+use persistence::idempotency_store::{Begin, IdempotencyScope, Once, StoredResponse};
+use persistence::{
+    Db, DbSettings, DepositEvent, EventOutcome, NewDeposit, NewPlayer, NewWithdrawal, StoreError,
+    WithdrawalRequest,
+};
+use sea_orm::EntityTrait;
+use testkit::{TestDb, backend_tests};
+use uuid::Uuid;
+
+async fn open(test_db: &TestDb) -> Db {
+    let db = Db::connect(&DbSettings::new(test_db.url.clone()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    db
+}
+
+fn audit(actor: &str) -> AuditContext {
+    AuditContext {
+        actor: actor.into(),
+        role: "player".into(),
+        request_id: "t".into(),
+    }
+}
+
+/// A EUR player of `tenant` holding `cents` (credited by a deposit event).
+async fn funded_player(db: &Db, tenant: Uuid, n: usize, cents: i64) -> PlayerId {
+    let player = db
+        .register_player(NewPlayer {
+            tenant_id: tenant,
+            email: format!("p{n}@acme.test"),
+            password_hash: "x".into(),
+            currency: Currency::EUR,
+        })
+        .await
+        .unwrap();
+    let player = PlayerId(player.id);
+    let amount = Money::from_minor_units(cents, Currency::EUR);
+    let deposit = db
+        .create_deposit(NewDeposit {
+            tenant_id: tenant,
+            player,
+            amount,
+            provider: "mock".into(),
+        })
+        .await
+        .unwrap();
+    let event = DepositEvent {
+        provider: "mock".into(),
+        event_id: format!("evt_{}", deposit.id),
+        event_type: "deposit.succeeded".into(),
+        signal: DepositSignal::Succeeded,
+        deposit_id: deposit.id,
+        provider_ref: Some(format!("psp_{}", deposit.id)),
+        amount,
+        failure_code: None,
+        raw: "{}".into(),
+    };
+    assert_eq!(
+        db.apply_deposit_event(&event).await.unwrap(),
+        EventOutcome::Processed
+    );
+    player
+}
+
+fn request(tenant: Uuid, player: PlayerId, key: &str, amount: Money) -> WithdrawalRequest {
+    let body = format!(r#"{{"amount":"{amount}"}}"#);
+    WithdrawalRequest {
+        new: NewWithdrawal {
+            tenant_id: tenant,
+            player,
+            amount,
+            destination_type: "bank_account".into(),
+            destination_account: "DE89370400440532013000".into(),
+        },
+        scope: IdempotencyScope {
+            tenant: tenant.to_string(),
+            principal: format!("player:{}", player.0),
+            key: IdempotencyKey::parse(key).unwrap(),
+        },
+        fingerprint: fingerprint("POST", "/me/withdrawals", body.as_bytes()),
+        render: Arc::new(|view| {
+            Ok(StoredResponse {
+                status: 201,
+                body: view.withdrawal.id.to_string(),
+            })
+        }),
+        audit: audit(&format!("player:{}", player.0)),
+    }
+}
+
+async fn balance(db: &Db, player: PlayerId) -> (i64, i64) {
+    let row = wallet::Entity::find_by_id(player.0)
+        .one(db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    (row.available_minor, row.held_minor)
+}
+
+fn eur(cents: i64) -> Money {
+    Money::from_minor_units(cents, Currency::EUR)
+}
+
+async fn one_call_answers_each_request_as_if_alone(test_db: &TestDb) {
+    let db = open(test_db).await;
+    let tenant = db
+        .create_tenant("acme", "Acme", &audit("system:test"))
+        .await
+        .unwrap()
+        .id;
+    let rich = funded_player(&db, tenant, 0, 1_000).await;
+    let other = funded_player(&db, tenant, 1, 1_000).await;
+    let poor = funded_player(&db, tenant, 2, 100).await;
+    let requests = vec![
+        request(tenant, rich, "k-rich-1", eur(300)),
+        request(tenant, other, "k-other", eur(200)),
+        request(tenant, poor, "k-poor", eur(500)),
+        // The same wallet again, then the same key and body again: later rounds.
+        request(tenant, rich, "k-rich-2", eur(100)),
+        request(tenant, other, "k-other", eur(200)),
+        request(
+            tenant,
+            rich,
+            "k-rich-3",
+            Money::from_minor_units(5, Currency::USD),
+        ),
+        request(tenant, PlayerId(Uuid::now_v7()), "k-nobody", eur(1)),
+    ];
+    let answers = db.request_withdrawals(requests).await;
+    let done: Vec<&StoredResponse> = answers
+        .iter()
+        .filter_map(|a| match a {
+            Ok(Once::Done(response)) => Some(response),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(done.len(), 3, "{answers:?}");
+    assert!(matches!(answers[0], Ok(Once::Done(_))));
+    assert!(matches!(answers[1], Ok(Once::Done(_))));
+    assert!(matches!(
+        answers[2],
+        Err(StoreError::Ledger(LedgerError::InsufficientFunds { .. }))
+    ));
+    assert!(matches!(answers[3], Ok(Once::Done(_))));
+    match (&answers[1], &answers[4]) {
+        (Ok(Once::Done(first)), Ok(Once::Earlier(Begin::Replay(again)))) => {
+            assert_eq!(first, again)
+        }
+        other => panic!("the repeated key must replay its answer: {other:?}"),
+    }
+    assert!(matches!(
+        answers[5],
+        Err(StoreError::Ledger(LedgerError::CurrencyMismatch { .. }))
+    ));
+    assert!(matches!(answers[6], Err(StoreError::NotFound("wallet"))));
+    assert_eq!(balance(&db, rich).await, (600, 400));
+    assert_eq!(balance(&db, other).await, (800, 200));
+    assert_eq!(balance(&db, poor).await, (100, 0));
+    // A refused request stored nothing: its key is free for a new body.
+    let retry = db
+        .request_withdrawals(vec![request(tenant, poor, "k-poor", eur(50))])
+        .await;
+    assert!(matches!(retry[0], Ok(Once::Done(_))), "{retry:?}");
+    assert_eq!(balance(&db, poor).await, (50, 50));
+    let ledger = db.verify_ledger(Some(tenant)).await.unwrap();
+    assert!(ledger.ok, "{ledger:?}");
+    let chains = db.verify_audit(Some(tenant)).await.unwrap();
+    assert!(chains.ok, "{chains:?}");
+}
+backend_tests!(one_call, one_call_answers_each_request_as_if_alone);
