@@ -17,8 +17,6 @@ use std::sync::Arc;
 
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-/// Lanes settling concurrently per queue (each holds one pooled connection while it works).
-pub const LANES: usize = 4;
 /// Most requests one round takes.
 pub const ROUND_MAX: usize = 64;
 /// Requests that may wait before senders wait for room.
@@ -69,16 +67,21 @@ pub struct Rounds<R, A> {
 pub struct Stopped;
 
 impl<R: Send + 'static, A: Send + 'static> Rounds<R, A> {
-    /// Starts [`LANES`] lanes on the current tokio runtime; they stop when
-    /// the handle is dropped.
+    /// Starts `lanes` lanes (each holds one pooled connection while it works)
+    /// on the current tokio runtime; they stop when the handle is dropped.
     /// `name` labels the `kasa_round_requests` histogram (`queue`).
-    pub fn start(name: &'static str, budget: RoundBudget<R>, settle: Settle<R, A>) -> Self {
+    pub fn start(
+        name: &'static str,
+        lanes: usize,
+        budget: RoundBudget<R>,
+        settle: Settle<R, A>,
+    ) -> Self {
         let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
         let queue = Arc::new(Mutex::new(Queue {
             receiver,
             held_back: None,
         }));
-        for _ in 0..LANES {
+        for _ in 0..lanes.max(1) {
             tokio::spawn(run_lane(
                 name,
                 Arc::clone(&queue),

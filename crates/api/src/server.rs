@@ -237,15 +237,22 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
     })
 }
 
+/// Lanes settling deposit rounds. Two: PostgreSQL works on one round while the
+/// other is built or committed; more lanes only queue on a hot wallet's row.
+const DEPOSIT_LANES: usize = 2;
+/// Lanes settling withdrawal rounds (more round trips per round than deposits).
+const WITHDRAWAL_LANES: usize = 4;
+
 /// Deposit webhooks' queue: events settled by `Db::apply_deposit_events`.
 fn deposit_rounds(db: &Db) -> Rounds<DepositEvent, StoreResult<EventOutcome>> {
     let db = db.clone();
     let budget = RoundBudget {
-        bytes_max: persistence::ROUND_BYTES_MAX,
+        bytes_max: persistence::DEPOSIT_ROUND_BYTES_MAX,
         bytes_of: DepositEvent::round_bytes,
     };
     Rounds::start(
         "deposit",
+        DEPOSIT_LANES,
         budget,
         Arc::new(move |events: Vec<DepositEvent>| {
             let db = db.clone();
@@ -263,6 +270,7 @@ fn withdrawal_rounds(db: &Db) -> Rounds<WithdrawalRequest, StoreResult<Once>> {
     };
     Rounds::start(
         "withdrawal",
+        WITHDRAWAL_LANES,
         budget,
         Arc::new(move |requests: Vec<WithdrawalRequest>| {
             let db = db.clone();

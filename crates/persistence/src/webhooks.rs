@@ -123,9 +123,11 @@ impl Db {
         let txn = self.conn().begin().await?;
         let (deposits, mut wallets) = lock_deposits_and_wallets(&txn, events).await?;
         let seen = seen_events(&txn, events).await?;
-        let mut batch = WriteBatch::new();
+        // The writes go in chunks of at most `ROUND_BYTES_MAX` (one statement
+        // each); the moved wallets' rows go with the last.
+        let mut chunks: Vec<(WriteBatch, Vec<(InboxEntry<'_>, EventOutcome)>)> = Vec::new();
+        let mut chunk_bytes = ROUND_BYTES_MAX;
         let mut outcomes = Vec::with_capacity(events.len());
-        let mut entries = Vec::with_capacity(events.len());
         for &event in events {
             if seen.contains(&(event.provider.clone(), event.event_id.clone())) {
                 outcomes.push(Ok(EventOutcome::Duplicate));
@@ -141,7 +143,15 @@ impl Db {
             let wallet = wallets
                 .get_mut(&row.player_id)
                 .ok_or(StoreError::NotFound("wallet"))?;
-            let outcome = settle(&txn, &mut batch, row, wallet, event).await?;
+            if chunk_bytes + event.round_bytes() > ROUND_BYTES_MAX {
+                chunks.push((WriteBatch::new(), Vec::new()));
+                chunk_bytes = 0;
+            }
+            chunk_bytes += event.round_bytes();
+            let Some((batch, entries)) = chunks.last_mut() else {
+                return Err(StoreError::Corrupt("no chunk for the event".to_owned()));
+            };
+            let outcome = settle(&txn, batch, row, wallet, event).await?;
             let entry = InboxEntry {
                 provider: &event.provider,
                 event_id: &event.event_id,
@@ -153,15 +163,19 @@ impl Db {
             entries.push((entry, outcome));
             outcomes.push(Ok(outcome));
         }
-        for wallet in wallets.values().filter(|w| w.moved()) {
-            ledger_writer::stage_projection(&mut batch, wallet)?;
+        if let Some((batch, _)) = chunks.last_mut() {
+            for wallet in wallets.values().filter(|w| w.moved()) {
+                ledger_writer::stage_projection(batch, wallet)?;
+            }
         }
-        let expected = entries.len() as u64;
-        let inbox = inbox::stage_all(&mut batch, entries);
-        let touched = batch.run(&txn).await?;
-        if inbox.is_some_and(|step| touched.rows(step) < expected) {
-            txn.rollback().await?;
-            return Ok(Round::InboxConflict);
+        for (mut batch, entries) in chunks {
+            let expected = entries.len() as u64;
+            let inbox = inbox::stage_all(&mut batch, entries);
+            let touched = batch.run(&txn).await?;
+            if inbox.is_some_and(|step| touched.rows(step) < expected) {
+                txn.rollback().await?;
+                return Ok(Round::InboxConflict);
+            }
         }
         txn.commit().await?;
         Ok(Round::Settled(outcomes))
@@ -181,6 +195,9 @@ enum Round {
 /// (16 KiB on Linux) waits up to ~100 ms for PostgreSQL's delayed ACK. A round
 /// of about ten events stays below it; bigger rounds would gain little more.
 pub const ROUND_BYTES_MAX: usize = 14 * 1024;
+/// Bytes of a deposit round's events: its writes go in statements of at most
+/// [`ROUND_BYTES_MAX`] each, so a round is a few of those.
+pub const DEPOSIT_ROUND_BYTES_MAX: usize = 2 * ROUND_BYTES_MAX;
 /// Statement text and parameters of one event's writes, besides its raw body.
 const EVENT_BYTES: usize = 1200;
 
@@ -193,7 +210,7 @@ impl DepositEvent {
 }
 
 /// Splits `pending` (indexes into `events`) into the next round, holding each
-/// deposit and event id at most once and fitting [`ROUND_BYTES_MAX`] (though
+/// deposit and event id at most once and fitting [`DEPOSIT_ROUND_BYTES_MAX`] (though
 /// never empty), and the events left for later rounds.
 fn next_round(events: &[DepositEvent], pending: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
     let mut deposits = HashSet::new();
@@ -202,7 +219,7 @@ fn next_round(events: &[DepositEvent], pending: Vec<usize>) -> (Vec<usize>, Vec<
     pending.into_iter().partition(|&index| {
         let event = &events[index];
         let size = event.round_bytes();
-        let fits = deposits.is_empty() || bytes + size <= ROUND_BYTES_MAX;
+        let fits = deposits.is_empty() || bytes + size <= DEPOSIT_ROUND_BYTES_MAX;
         let fresh_deposit = !deposits.contains(&event.deposit_id);
         let fresh_id = !event_ids.contains(&(&event.provider, &event.event_id));
         if fits && fresh_deposit && fresh_id {
