@@ -24,6 +24,7 @@ mod pagination;
 mod payouts;
 pub mod reconcile;
 pub mod reconciliation;
+mod rounds;
 mod verify;
 mod wallets;
 mod webhooks;
@@ -38,8 +39,9 @@ pub use error::{StoreError, StoreResult};
 pub use inbox::EventOutcome;
 pub use pagination::{PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, Page, PageRequest};
 pub use payouts::{PayoutEvent, PayoutReply, StartedPayout};
+pub use rounds::ROUND_BYTES_MAX;
 pub use verify::{LedgerReport, Mismatch};
-pub use webhooks::{DEPOSIT_ROUND_BYTES_MAX, DepositEvent, ROUND_BYTES_MAX};
+pub use webhooks::{DEPOSIT_ROUND_BYTES_MAX, DepositEvent};
 pub use withdrawal_rounds::{SharedRender, WITHDRAWAL_ROUND_BYTES_MAX, WithdrawalRequest};
 pub use withdrawals::{
     NewWithdrawal, Render, Visibility, WithdrawalAction, WithdrawalFilter, WithdrawalView,

@@ -36,6 +36,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::inbox::{self, EventOutcome, InboxEntry};
 use crate::joined;
 use crate::ledger_writer::{self, LockedWallet, MovementCause};
+use crate::rounds::{self, ROUND_BYTES_MAX, RoundMember, WriteChunks};
 use crate::write_batch::WriteBatch;
 
 /// A verified, parsed deposit event from a PSP.
@@ -80,42 +81,19 @@ impl Db {
         &self,
         events: &[DepositEvent],
     ) -> Vec<StoreResult<EventOutcome>> {
-        let mut answers: Vec<Option<StoreResult<EventOutcome>>> =
-            events.iter().map(|_| None).collect();
-        let mut pending: Vec<usize> = (0..events.len()).collect();
-        while !pending.is_empty() {
-            let (round, later) = next_round(events, pending);
-            pending = later;
-            let members: Vec<&DepositEvent> = round.iter().map(|&i| &events[i]).collect();
-            let settled = if members.len() > 1 {
-                match self.settle_round(&members).await {
-                    Ok(Round::Settled(outcomes)) => Some(outcomes),
-                    Ok(Round::InboxConflict) => None,
-                    Err(error) => {
-                        tracing::warn!(%error, events = members.len(), "deposit round failed; settling its events one by one");
-                        None
-                    }
-                }
-            } else {
-                None
-            };
-            match settled {
-                Some(outcomes) => {
-                    for (&index, outcome) in round.iter().zip(outcomes) {
-                        answers[index] = Some(outcome);
-                    }
-                }
-                None => {
-                    for &index in &round {
-                        answers[index] = Some(self.apply_deposit_event(&events[index]).await);
-                    }
-                }
-            }
-        }
-        answers
-            .into_iter()
-            .map(|answer| answer.unwrap_or(Err(StoreError::NotFound("deposit"))))
-            .collect()
+        rounds::in_rounds(
+            "deposit",
+            events,
+            DEPOSIT_ROUND_BYTES_MAX,
+            |members| async move {
+                Ok(match self.settle_round(&members).await? {
+                    Round::Settled(outcomes) => Some(outcomes),
+                    Round::InboxConflict => None,
+                })
+            },
+            |event| self.apply_deposit_event(event),
+        )
+        .await
     }
 
     /// Settles `events` (distinct deposits and event ids) in one transaction.
@@ -123,10 +101,8 @@ impl Db {
         let txn = self.conn().begin().await?;
         let (deposits, mut wallets) = lock_deposits_and_wallets(&txn, events).await?;
         let seen = seen_events(&txn, events).await?;
-        // The writes go in chunks of at most `ROUND_BYTES_MAX` (one statement
-        // each); the moved wallets' rows go with the last.
-        let mut chunks: Vec<(WriteBatch, Vec<(InboxEntry<'_>, EventOutcome)>)> = Vec::new();
-        let mut chunk_bytes = ROUND_BYTES_MAX;
+        // The moved wallets' rows go with the last chunk.
+        let mut chunks: WriteChunks<Vec<(InboxEntry<'_>, EventOutcome)>> = WriteChunks::new();
         let mut outcomes = Vec::with_capacity(events.len());
         for &event in events {
             if seen.contains(&(event.provider.clone(), event.event_id.clone())) {
@@ -143,14 +119,7 @@ impl Db {
             let wallet = wallets
                 .get_mut(&row.player_id)
                 .ok_or(StoreError::NotFound("wallet"))?;
-            if chunk_bytes + event.round_bytes() > ROUND_BYTES_MAX {
-                chunks.push((WriteBatch::new(), Vec::new()));
-                chunk_bytes = 0;
-            }
-            chunk_bytes += event.round_bytes();
-            let Some((batch, entries)) = chunks.last_mut() else {
-                return Err(StoreError::Corrupt("no chunk for the event".to_owned()));
-            };
+            let (batch, entries) = chunks.for_member(event.round_bytes());
             let outcome = settle(&txn, batch, row, wallet, event).await?;
             let entry = InboxEntry {
                 provider: &event.provider,
@@ -168,7 +137,7 @@ impl Db {
                 ledger_writer::stage_projection(batch, wallet)?;
             }
         }
-        for (mut batch, entries) in chunks {
+        for (mut batch, entries) in chunks.into_inner() {
             let expected = entries.len() as u64;
             let inbox = inbox::stage_all(&mut batch, entries);
             let touched = batch.run(&txn).await?;
@@ -190,11 +159,6 @@ enum Round {
     InboxConflict,
 }
 
-/// Bytes a round's write statement may take: sqlx 0.9.0 leaves Nagle's
-/// algorithm on, and a message larger than the socket's initial send buffer
-/// (16 KiB on Linux) waits up to ~100 ms for PostgreSQL's delayed ACK. A round
-/// of about ten events stays below it; bigger rounds would gain little more.
-pub const ROUND_BYTES_MAX: usize = 14 * 1024;
 /// Bytes of a deposit round's events: its writes go in statements of at most
 /// [`ROUND_BYTES_MAX`] each, so a round is a few of those.
 pub const DEPOSIT_ROUND_BYTES_MAX: usize = 2 * ROUND_BYTES_MAX;
@@ -202,35 +166,25 @@ pub const DEPOSIT_ROUND_BYTES_MAX: usize = 2 * ROUND_BYTES_MAX;
 const EVENT_BYTES: usize = 1200;
 
 impl DepositEvent {
-    /// About how many bytes the event adds to its round's write statement
+    /// About how many bytes the event adds to its round's write statements
     /// (see [`ROUND_BYTES_MAX`]).
     pub fn round_bytes(&self) -> usize {
         EVENT_BYTES + self.raw.len()
     }
 }
 
-/// Splits `pending` (indexes into `events`) into the next round, holding each
-/// deposit and event id at most once and fitting [`DEPOSIT_ROUND_BYTES_MAX`] (though
-/// never empty), and the events left for later rounds.
-fn next_round(events: &[DepositEvent], pending: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
-    let mut deposits = HashSet::new();
-    let mut event_ids = HashSet::new();
-    let mut bytes = 0;
-    pending.into_iter().partition(|&index| {
-        let event = &events[index];
-        let size = event.round_bytes();
-        let fits = deposits.is_empty() || bytes + size <= DEPOSIT_ROUND_BYTES_MAX;
-        let fresh_deposit = !deposits.contains(&event.deposit_id);
-        let fresh_id = !event_ids.contains(&(&event.provider, &event.event_id));
-        if fits && fresh_deposit && fresh_id {
-            deposits.insert(event.deposit_id);
-            event_ids.insert((&event.provider, &event.event_id));
-            bytes += size;
-            true
-        } else {
-            false
-        }
-    })
+impl RoundMember for DepositEvent {
+    fn round_bytes(&self) -> usize {
+        DepositEvent::round_bytes(self)
+    }
+
+    /// One event per deposit (its row is updated once) and per event id.
+    fn exclusive_keys(&self) -> Vec<String> {
+        vec![
+            format!("deposit\u{1f}{}", self.deposit_id),
+            format!("event\u{1f}{}\u{1f}{}", self.provider, self.event_id),
+        ]
+    }
 }
 
 /// Locks the wallets and deposits of `events` (one statement; per row the

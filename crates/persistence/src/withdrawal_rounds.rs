@@ -11,7 +11,7 @@
 //! which a key was completed meanwhile, is rolled back and its requests run one
 //! by one.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use idempotency::Fingerprint;
@@ -27,9 +27,9 @@ use crate::entities::wallet;
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, IdempotencyScope, Once, StoredResponse};
 use crate::ledger_writer::LockedWallet;
-use crate::webhooks::ROUND_BYTES_MAX;
+use crate::rounds::{self, ROUND_BYTES_MAX, RoundMember, WriteChunks, unanswered};
 use crate::withdrawals::{NewWithdrawal, WithdrawalView, stage_request};
-use crate::write_batch::{Step, WriteBatch};
+use crate::write_batch::Step;
 
 /// Renders a request's stored response; shared, as a request of a failed
 /// round is rendered again when it runs alone.
@@ -69,6 +69,21 @@ impl WithdrawalRequest {
     }
 }
 
+impl RoundMember for WithdrawalRequest {
+    fn round_bytes(&self) -> usize {
+        WithdrawalRequest::round_bytes(self)
+    }
+
+    /// One request per wallet, audit chain (their rows are updated once) and key.
+    fn exclusive_keys(&self) -> Vec<String> {
+        vec![
+            format!("wallet\u{1f}{}", self.new.player.0),
+            format!("chain\u{1f}{}", self.chain()),
+            idempotency_store::claim_key(&self.scope),
+        ]
+    }
+}
+
 impl Db {
     /// Requests withdrawals, each exactly as [`Db::request_withdrawal`] would,
     /// in as few transactions as their wallets, audit chains and keys allow;
@@ -77,40 +92,14 @@ impl Db {
         &self,
         requests: Vec<WithdrawalRequest>,
     ) -> Vec<StoreResult<Once>> {
-        let mut answers: Vec<Option<StoreResult<Once>>> = requests.iter().map(|_| None).collect();
-        let mut pending: Vec<usize> = (0..requests.len()).collect();
-        while !pending.is_empty() {
-            let (round, later) = next_round(&requests, pending);
-            pending = later;
-            let members: Vec<&WithdrawalRequest> = round.iter().map(|&i| &requests[i]).collect();
-            let settled = if members.len() > 1 {
-                match self.withdrawal_round(&members).await {
-                    Ok(settled) => settled,
-                    Err(error) => {
-                        tracing::warn!(%error, requests = members.len(), "withdrawal round failed; running its requests one by one");
-                        None
-                    }
-                }
-            } else {
-                None
-            };
-            match settled {
-                Some(outcomes) => {
-                    for (&index, outcome) in round.iter().zip(outcomes) {
-                        answers[index] = Some(outcome);
-                    }
-                }
-                None => {
-                    for &index in &round {
-                        answers[index] = Some(self.request_alone(&requests[index]).await);
-                    }
-                }
-            }
-        }
-        answers
-            .into_iter()
-            .map(|answer| answer.unwrap_or_else(|| Err(unanswered())))
-            .collect()
+        rounds::in_rounds(
+            "withdrawal",
+            &requests,
+            WITHDRAWAL_ROUND_BYTES_MAX,
+            |members| async move { self.withdrawal_round(&members).await },
+            |request| self.request_alone(request),
+        )
+        .await
     }
 
     async fn request_alone(&self, request: &WithdrawalRequest) -> StoreResult<Once> {
@@ -148,9 +137,7 @@ impl Db {
             .map(|&i| (members[i].chain(), Some(members[i].new.tenant_id)))
             .collect();
         let mut heads = audit::lock_heads(&txn, chains).await?;
-        // The writes go in chunks of at most `ROUND_BYTES_MAX` (one statement each).
-        let mut chunks: Vec<(WriteBatch, Vec<Step>)> = Vec::new();
-        let mut chunk_bytes = ROUND_BYTES_MAX;
+        let mut chunks: WriteChunks<Vec<Step>> = WriteChunks::new();
         for index in going {
             let request = members[index];
             let Some(wallet) = wallets.get_mut(&request.new.player.0) else {
@@ -161,13 +148,7 @@ impl Db {
                 .remove(&request.chain())
                 .ok_or_else(|| StoreError::Corrupt("audit chain head not locked".to_owned()))?;
             let render = Arc::clone(&request.render);
-            if chunk_bytes + request.round_bytes() > ROUND_BYTES_MAX {
-                chunks.push((WriteBatch::new(), Vec::new()));
-                chunk_bytes = 0;
-            }
-            let Some((batch, completions)) = chunks.last_mut() else {
-                return Err(unanswered());
-            };
+            let (batch, completions) = chunks.for_member(request.round_bytes());
             let mark = batch.mark();
             let staged = stage_request(
                 batch,
@@ -181,7 +162,6 @@ impl Db {
             answers[index] = Some(match staged {
                 Ok((response, completion)) => {
                     completions.push(completion);
-                    chunk_bytes += request.round_bytes();
                     Ok(Once::Done(response))
                 }
                 Err(error) => {
@@ -190,7 +170,7 @@ impl Db {
                 }
             });
         }
-        for (batch, completions) in chunks {
+        for (batch, completions) in chunks.into_inner() {
             let touched = batch.run(&txn).await?;
             if completions.iter().any(|&step| touched.rows(step) == 0) {
                 txn.rollback().await?;
@@ -205,42 +185,6 @@ impl Db {
                 .collect(),
         ))
     }
-}
-
-fn unanswered() -> StoreError {
-    StoreError::Corrupt("a request of the round was not answered".to_owned())
-}
-
-/// Splits `pending` (indexes into `requests`) into the next round: at most one
-/// request per wallet, audit chain and key, fitting [`WITHDRAWAL_ROUND_BYTES_MAX`] (never
-/// empty); and the requests left for later rounds.
-fn next_round(requests: &[WithdrawalRequest], pending: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
-    let mut players = HashSet::new();
-    let mut chains = HashSet::new();
-    let mut keys = HashSet::new();
-    let mut bytes = 0;
-    pending.into_iter().partition(|&index| {
-        let request = &requests[index];
-        let size = request.round_bytes();
-        let (chain, key) = (
-            request.chain(),
-            idempotency_store::claim_key(&request.scope),
-        );
-        let fits = players.is_empty() || bytes + size <= WITHDRAWAL_ROUND_BYTES_MAX;
-        if fits
-            && !players.contains(&request.new.player.0)
-            && !chains.contains(&chain)
-            && !keys.contains(&key)
-        {
-            players.insert(request.new.player.0);
-            chains.insert(chain);
-            keys.insert(key);
-            bytes += size;
-            true
-        } else {
-            false
-        }
-    })
 }
 
 /// Locks the wallets of `players` in id order until the transaction ends.
