@@ -3,84 +3,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{event, open, pending, tenant_with_players};
 use ledger::{Currency, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::{ledger_transaction, wallet};
-use persistence::{Db, DbSettings, DepositEvent, EventOutcome, NewDeposit, NewPlayer, StoreError};
+use persistence::{Db, DepositEvent, EventOutcome, StoreError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
-
-async fn open(test_db: &TestDb) -> Db {
-    let db = Db::connect(&DbSettings::new(test_db.url.clone()))
-        .await
-        .unwrap();
-    db.migrate().await.unwrap();
-    db
-}
-
-/// A tenant with `players` EUR players; returns the tenant and the players.
-async fn tenant_with_players(db: &Db, players: usize) -> (Uuid, Vec<PlayerId>) {
-    let audit = persistence::audit::AuditContext {
-        actor: "system:test".into(),
-        role: "system".into(),
-        request_id: "t".into(),
-    };
-    let tenant = db.create_tenant("acme", "Acme", &audit).await.unwrap();
-    let mut ids = Vec::with_capacity(players);
-    for i in 0..players {
-        let player = db
-            .register_player(NewPlayer {
-                tenant_id: tenant.id,
-                email: format!("p{i}@acme.test"),
-                password_hash: "x".into(),
-                currency: Currency::EUR,
-            })
-            .await
-            .unwrap();
-        ids.push(PlayerId(player.id));
-    }
-    (tenant.id, ids)
-}
-
-/// A pending deposit of `cents` and the event that settles it as `signal`.
-async fn pending(
-    db: &Db,
-    tenant: Uuid,
-    player: PlayerId,
-    cents: i64,
-    signal: DepositSignal,
-) -> DepositEvent {
-    let amount = Money::from_minor_units(cents, Currency::EUR);
-    let deposit = db
-        .create_deposit(NewDeposit {
-            tenant_id: tenant,
-            player,
-            amount,
-            provider: "mock".into(),
-        })
-        .await
-        .unwrap();
-    event(deposit.id, &format!("evt_{}", deposit.id), amount, signal)
-}
-
-fn event(deposit_id: Uuid, event_id: &str, amount: Money, signal: DepositSignal) -> DepositEvent {
-    let event_type = match signal {
-        DepositSignal::Succeeded => "deposit.succeeded",
-        DepositSignal::Failed => "deposit.failed",
-    };
-    DepositEvent {
-        provider: "mock".into(),
-        event_id: event_id.to_owned(),
-        event_type: event_type.into(),
-        signal,
-        deposit_id,
-        provider_ref: Some(format!("psp_{event_id}")),
-        amount,
-        failure_code: (signal == DepositSignal::Failed).then(|| "declined".to_owned()),
-        raw: format!(r#"{{"id":"{event_id}"}}"#),
-    }
-}
 
 async fn available_minor(db: &Db, player: PlayerId) -> i64 {
     wallet::Entity::find_by_id(player.0)

@@ -2,67 +2,26 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::time::Duration;
 
+use common::{open, pending, tenant_with_players};
 use idempotency::{IdempotencyKey, fingerprint};
 use ledger::{Currency, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
 use persistence::idempotency_store::{self, Begin, IdempotencyScope, StoredResponse};
-use persistence::{
-    Db, DbSettings, DepositEvent, EventOutcome, Mismatch, NewDeposit, NewPlayer, StoreError,
-};
+use persistence::{Db, DepositEvent, EventOutcome, Mismatch, StoreError};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
 
-async fn open(test_db: &TestDb) -> Db {
-    let db = Db::connect(&DbSettings::new(test_db.url.clone()))
-        .await
-        .unwrap();
-    db.migrate().await.unwrap();
-    db
-}
-
 async fn player_with_deposit(db: &Db, cents: i64) -> (Uuid, PlayerId) {
-    let audit = persistence::audit::AuditContext {
-        actor: "system:test".into(),
-        role: "system".into(),
-        request_id: "t".into(),
-    };
-    let tenant = db.create_tenant("acme", "Acme", &audit).await.unwrap();
-    let player = db
-        .register_player(NewPlayer {
-            tenant_id: tenant.id,
-            email: "p@acme.test".into(),
-            password_hash: "x".into(),
-            currency: Currency::EUR,
-        })
-        .await
-        .unwrap();
-    let player = PlayerId(player.id);
-    let amount = Money::from_minor_units(cents, Currency::EUR);
-    let deposit = db
-        .create_deposit(NewDeposit {
-            tenant_id: tenant.id,
-            player,
-            amount,
-            provider: "mock".into(),
-        })
-        .await
-        .unwrap();
-    let event = DepositEvent {
-        provider: "mock".into(),
-        event_id: format!("evt_{}", deposit.id),
-        event_type: "deposit.succeeded".into(),
-        signal: DepositSignal::Succeeded,
-        deposit_id: deposit.id,
-        provider_ref: Some("psp_1".into()),
-        amount,
-        failure_code: None,
-        raw: "{}".into(),
-    };
+    let (tenant, players) = tenant_with_players(db, 1).await;
+    let player = players[0];
+    let event = pending(db, tenant, player, cents, DepositSignal::Succeeded).await;
     assert_eq!(
         db.apply_deposit_event(&event).await.unwrap(),
         EventOutcome::Processed
@@ -71,7 +30,7 @@ async fn player_with_deposit(db: &Db, cents: i64) -> (Uuid, PlayerId) {
         db.apply_deposit_event(&event).await.unwrap(),
         EventOutcome::Duplicate
     );
-    (tenant.id, player)
+    (tenant, player)
 }
 
 async fn verify_reports_drift_instead_of_repairing_it(test_db: &TestDb) {

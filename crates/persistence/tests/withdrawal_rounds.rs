@@ -4,76 +4,28 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::Arc;
 
+use common::{audit, open, pending, tenant_with_players};
 use idempotency::{IdempotencyKey, fingerprint};
 use ledger::{Currency, LedgerError, Money, PlayerId};
-use persistence::audit::AuditContext;
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
 use persistence::idempotency_store::{Begin, IdempotencyScope, Once, StoredResponse};
-use persistence::{
-    Db, DbSettings, DepositEvent, EventOutcome, NewDeposit, NewPlayer, NewWithdrawal, StoreError,
-    WithdrawalRequest,
-};
+use persistence::{Db, EventOutcome, NewWithdrawal, StoreError, WithdrawalRequest};
 use sea_orm::EntityTrait;
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
 
-async fn open(test_db: &TestDb) -> Db {
-    let db = Db::connect(&DbSettings::new(test_db.url.clone()))
-        .await
-        .unwrap();
-    db.migrate().await.unwrap();
-    db
-}
-
-fn audit(actor: &str) -> AuditContext {
-    AuditContext {
-        actor: actor.into(),
-        role: "player".into(),
-        request_id: "t".into(),
-    }
-}
-
-/// A EUR player of `tenant` holding `cents` (credited by a deposit event).
-async fn funded_player(db: &Db, tenant: Uuid, n: usize, cents: i64) -> PlayerId {
-    let player = db
-        .register_player(NewPlayer {
-            tenant_id: tenant,
-            email: format!("p{n}@acme.test"),
-            password_hash: "x".into(),
-            currency: Currency::EUR,
-        })
-        .await
-        .unwrap();
-    let player = PlayerId(player.id);
-    let amount = Money::from_minor_units(cents, Currency::EUR);
-    let deposit = db
-        .create_deposit(NewDeposit {
-            tenant_id: tenant,
-            player,
-            amount,
-            provider: "mock".into(),
-        })
-        .await
-        .unwrap();
-    let event = DepositEvent {
-        provider: "mock".into(),
-        event_id: format!("evt_{}", deposit.id),
-        event_type: "deposit.succeeded".into(),
-        signal: DepositSignal::Succeeded,
-        deposit_id: deposit.id,
-        provider_ref: Some(format!("psp_{}", deposit.id)),
-        amount,
-        failure_code: None,
-        raw: "{}".into(),
-    };
+/// Credits `cents` to `player` through a settled deposit.
+async fn fund(db: &Db, tenant: Uuid, player: PlayerId, cents: i64) {
+    let event = pending(db, tenant, player, cents, DepositSignal::Succeeded).await;
     assert_eq!(
         db.apply_deposit_event(&event).await.unwrap(),
         EventOutcome::Processed
     );
-    player
 }
 
 fn request(tenant: Uuid, player: PlayerId, key: &str, amount: Money) -> WithdrawalRequest {
@@ -117,14 +69,11 @@ fn eur(cents: i64) -> Money {
 
 async fn one_call_answers_each_request_as_if_alone(test_db: &TestDb) {
     let db = open(test_db).await;
-    let tenant = db
-        .create_tenant("acme", "Acme", &audit("system:test"))
-        .await
-        .unwrap()
-        .id;
-    let rich = funded_player(&db, tenant, 0, 1_000).await;
-    let other = funded_player(&db, tenant, 1, 1_000).await;
-    let poor = funded_player(&db, tenant, 2, 100).await;
+    let (tenant, players) = tenant_with_players(&db, 3).await;
+    let (rich, other, poor) = (players[0], players[1], players[2]);
+    fund(&db, tenant, rich, 1_000).await;
+    fund(&db, tenant, other, 1_000).await;
+    fund(&db, tenant, poor, 100).await;
     let requests = vec![
         request(tenant, rich, "k-rich-1", eur(300)),
         request(tenant, other, "k-other", eur(200)),

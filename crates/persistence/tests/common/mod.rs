@@ -1,0 +1,94 @@
+//! Helpers of the storage tests: a migrated database, a tenant with players,
+//! pending deposits and the events that settle them.
+
+use ledger::{Currency, Money, PlayerId};
+use persistence::audit::AuditContext;
+use persistence::deposit_rules::DepositSignal;
+use persistence::{Db, DbSettings, DepositEvent, NewDeposit, NewPlayer};
+use testkit::TestDb;
+use uuid::Uuid;
+
+/// Who acts in these tests' audit events.
+pub fn audit(actor: &str) -> AuditContext {
+    AuditContext {
+        actor: actor.into(),
+        role: "player".into(),
+        request_id: "t".into(),
+    }
+}
+
+/// A migrated database on `test_db`.
+pub async fn open(test_db: &TestDb) -> Db {
+    let db = Db::connect(&DbSettings::new(test_db.url.clone()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    db
+}
+
+/// A tenant with `players` EUR players; returns the tenant and the players.
+pub async fn tenant_with_players(db: &Db, players: usize) -> (Uuid, Vec<PlayerId>) {
+    let tenant = db
+        .create_tenant("acme", "Acme", &audit("system:test"))
+        .await
+        .unwrap();
+    let mut ids = Vec::with_capacity(players);
+    for i in 0..players {
+        let player = db
+            .register_player(NewPlayer {
+                tenant_id: tenant.id,
+                email: format!("p{i}@acme.test"),
+                password_hash: "x".into(),
+                currency: Currency::EUR,
+            })
+            .await
+            .unwrap();
+        ids.push(PlayerId(player.id));
+    }
+    (tenant.id, ids)
+}
+
+/// A pending deposit of `cents` and the event that settles it as `signal`.
+pub async fn pending(
+    db: &Db,
+    tenant: Uuid,
+    player: PlayerId,
+    cents: i64,
+    signal: DepositSignal,
+) -> DepositEvent {
+    let amount = Money::from_minor_units(cents, Currency::EUR);
+    let deposit = db
+        .create_deposit(NewDeposit {
+            tenant_id: tenant,
+            player,
+            amount,
+            provider: "mock".into(),
+        })
+        .await
+        .unwrap();
+    event(deposit.id, &format!("evt_{}", deposit.id), amount, signal)
+}
+
+/// The event settling `deposit_id` as `signal`.
+pub fn event(
+    deposit_id: Uuid,
+    event_id: &str,
+    amount: Money,
+    signal: DepositSignal,
+) -> DepositEvent {
+    let event_type = match signal {
+        DepositSignal::Succeeded => "deposit.succeeded",
+        DepositSignal::Failed => "deposit.failed",
+    };
+    DepositEvent {
+        provider: "mock".into(),
+        event_id: event_id.to_owned(),
+        event_type: event_type.into(),
+        signal,
+        deposit_id,
+        provider_ref: Some(format!("psp_{event_id}")),
+        amount,
+        failure_code: (signal == DepositSignal::Failed).then(|| "declined".to_owned()),
+        raw: format!(r#"{{"id":"{event_id}"}}"#),
+    }
+}
