@@ -28,6 +28,7 @@ pub async fn ensure_admin(db: &Db, email: &str, password: &SecretString) -> Resu
             tenant_id: None,
         },
         &system("bootstrap"),
+        None,
     )
     .await?;
     Ok(true)
@@ -56,7 +57,7 @@ pub async fn seed_demo(db: &Db) -> Result<DemoCredentials, ApiError> {
     let tenant = match db.tenant_by_slug(&creds.tenant).await? {
         Some(t) => t,
         None => {
-            db.create_tenant(&creds.tenant, "Demo casino", &system("dev"))
+            db.create_tenant(&creds.tenant, "Demo casino", &system("dev"), None)
                 .await?
         }
     };

@@ -8,10 +8,12 @@
 //! retry gets the same answer; a 5xx leaves the key free for a retry.
 
 use std::future::Future;
+use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, http::StatusCode, http::header};
 use idempotency::{IdempotencyKey, fingerprint};
 use persistence::idempotency_store::{self, Begin, IdempotencyScope, Lease, Once, StoredResponse};
+use persistence::{Completion, RenderRow};
 use serde::Serialize;
 
 use crate::problem::{ApiError, PROBLEM_JSON};
@@ -51,6 +53,27 @@ impl IdempotentRequest {
             },
             fingerprint: fingerprint(req.method().as_str(), req.path(), body),
         })
+    }
+}
+
+/// Runs `call` (a PSP call) while renewing `lease` every third of its length,
+/// so that a slow PSP alone never lets a retry take a live request's key over.
+pub async fn renewing<T>(state: &AppState, lease: &Lease, call: impl Future<Output = T>) -> T {
+    let every = (state.idempotency_lease / 3).max(Duration::from_millis(100));
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(call);
+    loop {
+        tokio::select! {
+            out = &mut call => return out,
+            _ = tick.tick() => {
+                let renewed =
+                    idempotency_store::renew(state.db.conn(), lease, state.idempotency_lease).await;
+                if let Err(e) = renewed {
+                    tracing::warn!(error = %e, "could not renew an idempotency lease");
+                }
+            }
+        }
     }
 }
 
@@ -163,8 +186,9 @@ fn respond(stored: &StoredResponse, replayed: bool) -> HttpResponse {
     response.body(stored.body.clone())
 }
 
-/// For POSTs where the key is optional: without the header `work` just runs;
-/// with it, `work` runs at most once and its answer is stored afterwards.
+/// For POSTs where the key is optional: without the header `work` just runs
+/// (it gets no lease); with it, `work` runs at most once and gets the lease to
+/// complete inside the transaction that commits its effects, as [`run`] says.
 pub async fn run_optional<F, Fut>(
     state: &AppState,
     req: &HttpRequest,
@@ -173,11 +197,11 @@ pub async fn run_optional<F, Fut>(
     work: F,
 ) -> HttpResponse
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce(Option<Lease>) -> Fut,
     Fut: Future<Output = Result<StoredResponse, ApiError>>,
 {
     if req.headers().get("Idempotency-Key").is_none() {
-        return match work().await {
+        return match work(None).await {
             Ok(stored) => respond(&stored, false),
             Err(e) => e.error_response(),
         };
@@ -186,11 +210,18 @@ where
         Ok(request) => request,
         Err(e) => return e.error_response(),
     };
-    let db = state.db.conn();
-    run(state, request, |lease| async move {
-        let stored = work().await?;
-        idempotency_store::complete(db, &lease, &stored).await?;
-        Ok(stored)
+    run(state, request, |lease| work(Some(lease))).await
+}
+
+/// The completion of an optional lease with an answer rendered from the row
+/// the use-case writes.
+pub fn completion<'a, T, R>(lease: Option<&'a Lease>, render: R) -> Option<Completion<'a, T>>
+where
+    R: FnOnce(&T) -> Result<StoredResponse, ApiError> + Send + 'a,
+{
+    lease.map(|lease| {
+        let render: RenderRow<'a, T> =
+            Box::new(move |row: &T| render(row).map_err(|e| e.to_string()));
+        Completion::new(lease, render)
     })
-    .await
 }

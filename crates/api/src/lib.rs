@@ -17,6 +17,7 @@ pub mod rounds;
 pub mod routes;
 pub mod server;
 pub mod settings;
+mod startup;
 pub mod state;
 mod throttle;
 mod validate;

@@ -7,24 +7,23 @@ use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::{App, HttpServer, dev::ServerHandle, web};
-use anyhow::{Context, bail};
+use anyhow::Context;
 use persistence::idempotency_store::Once;
 use persistence::{Db, DbSettings, DepositEvent, EventOutcome, StoreResult, WithdrawalRequest};
-use psp::{HttpProvider, MockConfig, MockPsp, PaymentProvider};
+use psp::MockPsp;
 use rust_decimal::Decimal;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 
 use crate::auth::TokenKeys;
 use crate::bootstrap;
 use crate::rounds::{RoundBudget, Rounds};
 use crate::settings::Settings;
+use crate::startup;
 use crate::state::AppState;
 use crate::throttle::Throttle;
 use crate::worker::{self, JobContext, RunnerSettings};
 use tokio_util::sync::CancellationToken;
 
-/// Shortest JWT secret accepted outside `--dev`.
-const JWT_SECRET_LEN_MIN: usize = 32;
 /// Succeeded jobs are kept this long for inspection.
 const FINISHED_JOBS_KEPT_DAYS: i64 = 7;
 /// How often expired idempotency records and old jobs are purged.
@@ -38,7 +37,7 @@ pub async fn run_worker(settings: &Settings) -> anyhow::Result<()> {
     let db = Db::connect(&db_settings(settings, url))
         .await
         .context("connecting to the database")?;
-    let (psp, _, _) = psp_provider(settings)?;
+    let (psp, _, _) = startup::psp_provider(settings, false)?;
     let ctx = JobContext {
         db,
         psp,
@@ -143,6 +142,7 @@ pub fn worker_id(role: &str) -> String {
 /// Builds the state, binds and returns the server without running it to completion.
 pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result<RunningServer> {
     let inline_jobs = settings.inline_jobs()?;
+    startup::check_idempotency_lease(settings)?;
     crate::metrics::install();
     let url = settings.database_url();
     let url = url.expose_secret();
@@ -154,12 +154,12 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
         db.migrate().await.context("applying migrations")?;
     }
     let tokens = TokenKeys::new(
-        &jwt_secret(settings, options.dev)?,
+        &startup::jwt_secret(settings, options.dev)?,
         &settings.auth.issuer,
         &settings.auth.audience,
     );
     bootstrap_admin(&db, settings).await?;
-    let (psp, mock, webhook_secrets) = psp_provider(settings)?;
+    let (psp, mock, webhook_secrets) = startup::psp_provider(settings, options.dev)?;
     let amount_max = Decimal::from_str(&settings.limits.amount_max)
         .context("limits.amount_max is not a decimal")?;
     let state = web::Data::new(AppState {
@@ -305,22 +305,6 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn jwt_secret(settings: &Settings, dev: bool) -> anyhow::Result<SecretString> {
-    match &settings.auth.jwt_secret {
-        Some(secret) if secret.expose_secret().len() >= JWT_SECRET_LEN_MIN => Ok(secret.clone()),
-        Some(_) if !dev => {
-            bail!("KASA__AUTH__JWT_SECRET must be at least {JWT_SECRET_LEN_MIN} bytes")
-        }
-        None if !dev => {
-            bail!("KASA__AUTH__JWT_SECRET is not set (use --dev to generate one for local use)")
-        }
-        _ => {
-            tracing::warn!("--dev: using a generated JWT secret; tokens die with this process");
-            Ok(bootstrap::random_secret(48))
-        }
-    }
-}
-
 async fn bootstrap_admin(db: &Db, settings: &Settings) -> anyhow::Result<()> {
     let (Some(email), Some(password)) = (
         &settings.bootstrap.admin_email,
@@ -335,38 +319,6 @@ async fn bootstrap_admin(db: &Db, settings: &Settings) -> anyhow::Result<()> {
         tracing::info!("bootstrap platform admin created");
     }
     Ok(())
-}
-
-type Provider = (Arc<dyn PaymentProvider>, Option<MockPsp>, Vec<SecretString>);
-
-/// The external PSP when a base URL is configured, else the in-process mock.
-fn psp_provider(settings: &Settings) -> anyhow::Result<Provider> {
-    let mock = &settings.psp.mock;
-    let mut secrets: Vec<SecretString> = mock
-        .webhook_secret
-        .iter()
-        .chain(&mock.previous_webhook_secret)
-        .cloned()
-        .collect();
-    if let Some(base_url) = &mock.base_url {
-        if secrets.is_empty() {
-            bail!("KASA__PSP__MOCK__WEBHOOK_SECRET is required with KASA__PSP__MOCK__BASE_URL");
-        }
-        let provider = HttpProvider::new("mock", base_url, Duration::from_millis(mock.timeout_ms))
-            .context("building the PSP client")?;
-        return Ok((Arc::new(provider), None, secrets));
-    }
-    if secrets.is_empty() {
-        secrets.push(bootstrap::random_secret(40));
-    }
-    let engine = MockPsp::new(MockConfig {
-        provider_name: "mock".into(),
-        webhook_url: None,
-        webhook_secrets: secrets.iter().take(1).cloned().collect(),
-        webhook_delay: Duration::from_millis(20),
-    });
-    tracing::info!("using the in-process mock PSP");
-    Ok((Arc::new(engine.clone()), Some(engine), secrets))
 }
 
 fn cors(origins: &[String]) -> Cors {

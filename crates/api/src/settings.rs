@@ -108,8 +108,12 @@ pub struct PspSettings {
 /// Settings of the `mock` provider.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MockPspSettings {
-    /// Base URL of an external PSP speaking the protocol; in-process mock when unset.
+    /// Base URL of an external PSP speaking the protocol. When unset, the
+    /// in-process mock runs only with `--dev` or [`Self::in_process`].
     pub base_url: Option<String>,
+    /// Run the mock PSP in-process without `--dev` (it settles every deposit:
+    /// for demos and tests only; Kasa warns at start).
+    pub in_process: bool,
     /// Secret the PSP signs webhooks with.
     pub webhook_secret: Option<SecretString>,
     /// The previous secret, still accepted during a rotation.
@@ -138,7 +142,8 @@ pub struct LimitSettings {
 pub struct IdempotencySettings {
     /// How long results are kept, hours.
     pub retention_hours: u64,
-    /// After how many seconds an in-flight record of a crashed process may be taken over.
+    /// After how many seconds an in-flight record of a crashed process may be
+    /// taken over; at least twice the PSP timeout (renewed while a PSP call runs).
     pub lease_s: u64,
 }
 
@@ -158,6 +163,7 @@ impl Settings {
             .set_default("auth.issuer", "kasa")?
             .set_default("auth.audience", "kasa-api")?
             .set_default("psp.mock.timeout_ms", 5_000)?
+            .set_default("psp.mock.in_process", false)?
             .set_default("psp.mock.webhook_tolerance_s", 300)?
             .set_default("limits.amount_max", "1000000.00")?
             .set_default("limits.login_failures_max", 10)?

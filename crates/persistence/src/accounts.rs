@@ -8,6 +8,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, AuditRecord};
+use crate::completion::{Completion, complete_optional};
 use crate::db::Db;
 use crate::entities::{admin_user, player, tenant, wallet};
 use crate::error::{StoreError, StoreResult, is_unique_violation};
@@ -45,6 +46,7 @@ impl Db {
         slug: &str,
         name: &str,
         audit: &AuditContext,
+        completion: Option<Completion<'_, tenant::Model>>,
     ) -> StoreResult<tenant::Model> {
         let txn = self.conn().begin().await?;
         let row = tenant::ActiveModel {
@@ -63,6 +65,7 @@ impl Db {
             after: Some(serde_json::json!({"slug": created.slug, "name": created.name})),
         };
         audit::append(&txn, audit, record).await?;
+        complete_optional(completion, &txn, &created).await?;
         txn.commit().await?;
         Ok(created)
     }
@@ -85,6 +88,7 @@ impl Db {
         &self,
         admin: NewAdmin,
         audit: &AuditContext,
+        completion: Option<Completion<'_, admin_user::Model>>,
     ) -> StoreResult<admin_user::Model> {
         let txn = self.conn().begin().await?;
         let row = admin_user::ActiveModel {
@@ -110,6 +114,7 @@ impl Db {
             ),
         };
         audit::append(&txn, audit, record).await?;
+        complete_optional(completion, &txn, &created).await?;
         txn.commit().await?;
         Ok(created)
     }
@@ -204,7 +209,7 @@ impl Db {
                 update.update(self.conn()).await?;
             }
             None => {
-                self.create_admin(admin, audit).await?;
+                self.create_admin(admin, audit, None).await?;
             }
         }
         Ok(())

@@ -25,6 +25,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::completion::{Completion, complete_optional};
 use crate::db::Db;
 use crate::entities::{audit_chain_head as head, audit_event as event};
 use crate::error::{StoreError, StoreResult};
@@ -278,10 +279,17 @@ pub(crate) fn stage_on(
 
 impl Db {
     /// Appends an event in a transaction of its own (for actions that write
-    /// nothing else: logins, verifications).
-    pub async fn audit(&self, ctx: &AuditContext, record: AuditRecord) -> StoreResult<()> {
+    /// nothing else: logins, verifications), completing the idempotent
+    /// request's lease, if any, in that transaction.
+    pub async fn audit(
+        &self,
+        ctx: &AuditContext,
+        record: AuditRecord,
+        completion: Option<Completion<'_, ()>>,
+    ) -> StoreResult<()> {
         let txn = self.conn().begin().await?;
         append(&txn, ctx, record).await?;
+        complete_optional(completion, &txn, &()).await?;
         txn.commit().await?;
         Ok(())
     }

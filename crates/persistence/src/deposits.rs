@@ -3,10 +3,12 @@
 use chrono::Utc;
 use ledger::{LedgerError, Money, PlayerId};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
+use crate::anomalies::{self, NewAnomaly};
 use crate::audit::{self, AuditContext, AuditRecord};
 use crate::db::Db;
 use crate::deposit_rules::DepositStatus;
@@ -47,8 +49,15 @@ pub enum PspAnswer {
 }
 
 impl Db {
-    /// Inserts a pending deposit after checking the wallet's currency.
-    pub async fn create_deposit(&self, new: NewDeposit) -> StoreResult<deposit::Model> {
+    /// Inserts a pending deposit after checking the wallet's currency, and ties
+    /// it to the request's in-flight idempotency record in the same
+    /// transaction: from then on a retry with the key resumes this deposit
+    /// ([`Db::deposit_to_resume`]) instead of creating another.
+    pub async fn create_deposit(
+        &self,
+        new: NewDeposit,
+        lease: &Lease,
+    ) -> StoreResult<deposit::Model> {
         let wallet = wallet::Entity::find_by_id(new.player.0)
             .filter(wallet::Column::TenantId.eq(new.tenant_id))
             .one(self.conn())
@@ -75,12 +84,30 @@ impl Db {
             created_at: Set(now),
             updated_at: Set(now),
         };
-        Ok(row.insert(self.conn()).await?)
+        let txn = self.conn().begin().await?;
+        let created = row.insert(&txn).await?;
+        idempotency_store::claim_resource(&txn, lease, created.id).await?;
+        txn.commit().await?;
+        Ok(created)
+    }
+
+    /// The deposit an earlier holder of the request's key created (see
+    /// [`Lease::resource`]); it belongs to `player`.
+    pub async fn deposit_to_resume(
+        &self,
+        player: PlayerId,
+        id: Uuid,
+    ) -> StoreResult<deposit::Model> {
+        self.deposit_of_player(player, id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("idempotency record names deposit {id}")))
     }
 
     /// Records the PSP's answer and completes the idempotent request in the
-    /// same transaction. A webhook may have settled the deposit already: the
-    /// answer never overwrites a status it did not set.
+    /// same transaction. The deposit row is locked first: a webhook may have
+    /// settled the deposit already (or settle it meanwhile), and a terminal
+    /// deposit never changes: a decline of a settled deposit is recorded as an
+    /// anomaly and moves nothing.
     pub async fn record_deposit_answer(
         &self,
         id: Uuid,
@@ -91,6 +118,7 @@ impl Db {
     ) -> StoreResult<StoredResponse> {
         let txn = self.conn().begin().await?;
         let mut row = deposit::Entity::find_by_id(id)
+            .lock_exclusive()
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound("deposit"))?;
@@ -103,6 +131,23 @@ impl Db {
             PspAnswer::Declined { failure_code } if pending => {
                 update.status = Set(DepositStatus::Failed.as_str().to_owned());
                 update.failure_code = Set(Some(failure_code));
+            }
+            PspAnswer::Declined { failure_code }
+                if row.status != DepositStatus::Failed.as_str() =>
+            {
+                let anomaly = NewAnomaly {
+                    tenant_id: Some(row.tenant_id),
+                    provider: row.provider.clone(),
+                    event_id: "psp_reply".to_owned(),
+                    kind: "late_decline",
+                    reference_type: "deposit",
+                    reference_id: Some(row.id),
+                    detail: format!(
+                        "the PSP declined ({failure_code}) a deposit already {}",
+                        row.status
+                    ),
+                };
+                anomalies::record(&txn, anomaly).await?;
             }
             _ => {}
         }

@@ -10,6 +10,7 @@
 mod accounts;
 mod anomalies;
 pub mod audit;
+mod completion;
 mod db;
 pub mod deposit_rules;
 mod deposits;
@@ -33,6 +34,7 @@ mod withdrawals;
 mod write_batch;
 
 pub use accounts::{NewAdmin, NewPlayer};
+pub use completion::{Completion, RenderRow};
 pub use db::{Db, DbSettings};
 pub use deposits::{NewDeposit, PspAnswer};
 pub use error::{StoreError, StoreResult};

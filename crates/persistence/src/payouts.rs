@@ -25,7 +25,7 @@ use crate::audit::AuditContext;
 use crate::db::Db;
 use crate::entities::{payout_attempt as attempt, withdrawal as row};
 use crate::error::{StoreError, StoreResult};
-use crate::idempotency_store::{Lease, StoredResponse};
+use crate::idempotency_store::{self, Lease, StoredResponse};
 use crate::inbox::{self, EventOutcome, InboxEntry};
 use crate::withdrawals::{
     Render, Visibility, WithdrawalView, amount_of, apply_effects, attempts_of, audit_change,
@@ -83,12 +83,16 @@ struct Source<'a> {
 }
 
 impl Db {
-    /// Step 1: commits a pending attempt and moves the withdrawal to `payout_pending`.
+    /// Step 1: commits a pending attempt and moves the withdrawal to
+    /// `payout_pending`; the attempt is tied to the request's in-flight
+    /// idempotency record in the same transaction, so a retry with the key
+    /// resumes it ([`Db::payout_to_resume`]) instead of starting another.
     pub async fn start_payout(
         &self,
         tenant: Option<Uuid>,
         id: Uuid,
         provider: &str,
+        lease: &Lease,
         audit: &AuditContext,
     ) -> StoreResult<StartedPayout> {
         let txn = self.conn().begin().await?;
@@ -116,6 +120,7 @@ impl Db {
         }
         .insert(&txn)
         .await?;
+        idempotency_store::claim_resource(&txn, lease, created.id).await?;
         let mut update: row::ActiveModel = current.into();
         update.state = Set(step.to.as_str().to_owned());
         update.updated_at = Set(now);
@@ -132,6 +137,25 @@ impl Db {
         Ok(StartedPayout {
             withdrawal,
             attempt: created,
+        })
+    }
+
+    /// The attempt an earlier holder of the request's key started (see
+    /// [`Lease::resource`]) and its withdrawal.
+    pub async fn payout_to_resume(&self, attempt_id: Uuid) -> StoreResult<StartedPayout> {
+        let attempt = attempt::Entity::find_by_id(attempt_id)
+            .one(self.conn())
+            .await?
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("idempotency record names attempt {attempt_id}"))
+            })?;
+        let withdrawal = row::Entity::find_by_id(attempt.withdrawal_id)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("withdrawal"))?;
+        Ok(StartedPayout {
+            withdrawal,
+            attempt,
         })
     }
 

@@ -83,10 +83,13 @@ pub fn verify(
     if now_s.abs_diff(parsed.timestamp) > tolerance {
         return Err(SignatureError::TimestampOutOfTolerance);
     }
-    if secrets.is_empty() {
+    // An empty key would make every HMAC "valid" to whoever computes it with
+    // the empty key too: it is never a secret.
+    let usable: Vec<&[u8]> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
+    if usable.is_empty() {
         return Err(SignatureError::NoSecrets);
     }
-    for secret in secrets {
+    for secret in usable {
         for candidate in &parsed.signatures {
             let Some(mac) = mac_for(secret, parsed.timestamp_raw, body) else {
                 continue;
@@ -176,6 +179,19 @@ mod tests {
             unreachable!("hmac takes any key")
         };
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    #[test]
+    fn an_empty_secret_never_verifies() {
+        let header = format!("t={NOW},v1={}", hex_mac(b"", &NOW.to_string(), BODY));
+        assert_eq!(
+            verify(&header, BODY, &[NEW, b""], NOW, 300),
+            Err(SignatureError::NoMatch)
+        );
+        assert_eq!(
+            verify(&header, BODY, &[b""], NOW, 300),
+            Err(SignatureError::NoSecrets)
+        );
     }
 
     #[test]

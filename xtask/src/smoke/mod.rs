@@ -15,6 +15,7 @@ mod mock_psp;
 mod money;
 mod reconciliation;
 pub(crate) mod stack;
+mod startup;
 mod validation;
 mod webhooks;
 mod withdrawals;
@@ -128,6 +129,10 @@ fn steps() -> Vec<Step> {
             ledger::verify
         ),
         step!("audit: the hash chains verify", audit::verify),
+        step!(
+            "startup: empty or short webhook secrets, short lease, no PSP refused",
+            startup::refusals
+        ),
     ]
 }
 

@@ -55,6 +55,24 @@ impl Launcher {
         Ok(child)
     }
 
+    /// Runs `kasa serve` with `extra`, expecting it to refuse to start;
+    /// returns its exit status and what it printed.
+    pub async fn refused_serve(&self, extra: &[(&str, &str)]) -> Result<(bool, String)> {
+        let mut command = tokio::process::Command::from(self.command("serve", extra));
+        command.kill_on_drop(true);
+        let run = tokio::time::timeout(READY_TIMEOUT, command.output());
+        let output = match run.await {
+            Ok(output) => output?,
+            Err(_) => bail!("kasa serve did not exit within {READY_TIMEOUT:?}"),
+        };
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Ok((output.status.success(), printed))
+    }
+
     /// Starts a `kasa worker` process.
     pub async fn worker(&self, log_name: &str) -> Result<ChildGuard> {
         let command = self.command("worker", &[("KASA__JOBS__RUNNER", "worker")]);

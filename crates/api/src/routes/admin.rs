@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use ledger::PlayerId;
 use persistence::NewAdmin;
 use persistence::audit::AuditRecord;
+use persistence::entities::{admin_user, tenant};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 use crate::auth::{AdminPrincipal, Role, check_password_policy, hash_password};
 use crate::body::{RawBody, parse_json};
-use crate::idempotent::{run_optional, stored_json};
+use crate::idempotent::{completion, run_optional, stored_json};
 use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::request_context::RequestId;
@@ -48,17 +49,22 @@ pub async fn create_tenant(
     body: RawBody,
 ) -> HttpResponse {
     let state = state.get_ref();
-    run_optional(state, &req, scope_of(&admin), &body.0, || async {
+    let bytes = &body.0;
+    run_optional(state, &req, scope_of(&admin), bytes, |lease| async move {
         admin.require(Role::PlatformAdmin)?;
-        let form: CreateTenant = parse_json(&body.0)?;
+        let form: CreateTenant = parse_json(bytes)?;
+        let render = |t: &tenant::Model| {
+            stored_json(
+                StatusCode::CREATED,
+                &json!({"id": t.id, "slug": t.slug, "name": t.name, "created_at": timestamp(t.created_at)}),
+            )
+        };
+        let completion = completion(lease.as_ref(), render);
         let tenant = state
             .db
-            .create_tenant(slug(&form.slug)?, text_field("name", &form.name, 200)?, &rid.admin(&admin))
+            .create_tenant(slug(&form.slug)?, text_field("name", &form.name, 200)?, &rid.admin(&admin), completion)
             .await?;
-        stored_json(
-            StatusCode::CREATED,
-            &json!({"id": tenant.id, "slug": tenant.slug, "name": tenant.name, "created_at": timestamp(tenant.created_at)}),
-        )
+        render(&tenant)
     })
     .await
 }
@@ -86,22 +92,27 @@ pub async fn create_user(
     body: RawBody,
 ) -> HttpResponse {
     let state = state.get_ref();
-    run_optional(state, &req, scope_of(&admin), &body.0, || async {
+    let bytes = &body.0;
+    run_optional(state, &req, scope_of(&admin), bytes, |lease| async move {
         admin.require(Role::TenantAdmin)?;
-        let form: CreateUser = parse_json(&body.0)?;
+        let form: CreateUser = parse_json(bytes)?;
         let role = Role::parse(&form.role).ok_or_else(|| ApiError::Validation("unknown role".into()))?;
         let email = email(&form.email)?;
         check_password_policy(form.password.expose_secret())?;
         let tenant_id = user_tenant(state, &admin, role, form.tenant.as_deref()).await?;
         let password_hash = hash_password(form.password).await?;
+        let render = |u: &admin_user::Model| {
+            stored_json(
+                StatusCode::CREATED,
+                &json!({"id": u.id, "email": u.email, "role": u.role, "tenant_id": u.tenant_id, "created_at": timestamp(u.created_at)}),
+            )
+        };
+        let completion = completion(lease.as_ref(), render);
         let user = state
             .db
-            .create_admin(NewAdmin { email, password_hash, role: role.as_str().to_owned(), tenant_id }, &rid.admin(&admin))
+            .create_admin(NewAdmin { email, password_hash, role: role.as_str().to_owned(), tenant_id }, &rid.admin(&admin), completion)
             .await?;
-        stored_json(
-            StatusCode::CREATED,
-            &json!({"id": user.id, "email": user.email, "role": user.role, "tenant_id": user.tenant_id, "created_at": timestamp(user.created_at)}),
-        )
+        render(&user)
     })
     .await
 }
@@ -150,7 +161,7 @@ pub async fn verify_ledger(
     body: RawBody,
 ) -> HttpResponse {
     let state = state.get_ref();
-    run_optional(state, &req, scope_of(&admin), &body.0, || async {
+    run_optional(state, &req, scope_of(&admin), &body.0, |lease| async move {
         let report = state.db.verify_ledger(admin.tenant_filter()).await?;
         if !report.ok {
             tracing::error!(
@@ -166,8 +177,11 @@ pub async fn verify_ledger(
             before: None,
             after: Some(json!({"ok": report.ok, "wallets_checked": report.wallets_checked, "mismatches": report.mismatches.len()})),
         };
-        state.db.audit(&rid.admin(&admin), record).await?;
-        stored_json(StatusCode::OK, &report)
+        let stored = stored_json(StatusCode::OK, &report)?;
+        let answer = stored.clone();
+        let completion = completion(lease.as_ref(), move |_: &()| Ok(answer));
+        state.db.audit(&rid.admin(&admin), record, completion).await?;
+        Ok(stored)
     })
     .await
 }

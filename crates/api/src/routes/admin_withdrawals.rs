@@ -2,9 +2,9 @@
 //! `finance` and above may act; `support` may only read.
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
-use payout::Observation;
+use payout::{AttemptStatus, Observation};
 use persistence::{PayoutReply, Visibility, WithdrawalAction, WithdrawalFilter};
-use psp::{PayoutRequest, PspError};
+use psp::PayoutRequest;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -15,7 +15,7 @@ use crate::body::{RawBody, parse_json};
 use crate::idempotent::{self, IdempotentRequest};
 use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
-use crate::psp_calls::{observation_of, observe_payout};
+use crate::psp_calls::{observe_payout, payout_reply};
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
 use crate::state::AppState;
@@ -215,35 +215,55 @@ pub async fn payouts(
 ) -> HttpResponse {
     let (state, id) = (state.get_ref(), id.into_inner());
     act(&req, &rid, admin, state, &body.0, |lease, audit| async move {
-        let started = state.db.start_payout(admin.tenant_filter(), id, state.psp.name(), &audit).await?;
+        // A retry of a request that started an attempt resumes that attempt:
+        // the create is re-sent with the same idempotency key only while the
+        // attempt still waits for its first answer.
+        let (started, resend) = match lease.resource() {
+            Some(attempt_id) => {
+                let started = state.db.payout_to_resume(attempt_id).await?;
+                let waiting = started.attempt.status == AttemptStatus::Pending.as_str();
+                (started, waiting)
+            }
+            None => {
+                let tenant = admin.tenant_filter();
+                (state.db.start_payout(tenant, id, state.psp.name(), &lease, &audit).await?, true)
+            }
+        };
         let (w, attempt) = (&started.withdrawal, &started.attempt);
-        let request = PayoutRequest {
-            reference: attempt.id.to_string(),
-            amount: crate::views::money(w.amount_minor, &w.currency)?,
-            currency: w.currency.clone(),
-            destination: json!({"type": w.destination_type, "account": w.destination_account}),
+        let reply = if resend {
+            let request = PayoutRequest {
+                reference: attempt.id.to_string(),
+                amount: crate::views::money(w.amount_minor, &w.currency)?,
+                currency: w.currency.clone(),
+                destination: json!({"type": w.destination_type, "account": w.destination_account}),
+            };
+            let reply = idempotent::renewing(state, &lease, payout_reply(state.psp.as_ref(), &request)).await;
+            count_attempt(&reply);
+            reply
+        } else {
+            PayoutReply::Unknown
         };
-        let reply = match state.psp.create_payout(&attempt.id.to_string(), &request).await {
-            Ok(tx) => PayoutReply::Answered { observation: observation_of(&tx), provider_ref: Some(tx.id) },
-            Err(PspError::Declined { code, .. }) => {
-                PayoutReply::Answered { observation: Observation::Failed { failure_code: Some(code) }, provider_ref: None }
-            }
-            Err(e) => {
-                tracing::warn!(attempt_id = %attempt.id, error = %e, "payout outcome unknown; resolve by webhook or recheck");
-                PayoutReply::Unknown
-            }
-        };
-        let outcome = match &reply {
-            PayoutReply::Answered { observation: Observation::Failed { .. }, .. } => "failed",
-            PayoutReply::Answered { observation: Observation::Succeeded, .. } => "succeeded",
-            PayoutReply::Answered { .. } => "pending",
-            PayoutReply::Unknown => "unknown",
-        };
-        metrics::counter!("kasa_payout_attempts_total", "outcome" => outcome).increment(1);
         let render = Box::new(withdrawal_response(StatusCode::ACCEPTED));
         Ok(state.db.record_payout_reply(attempt.id, reply, &lease, render).await?)
     })
     .await
+}
+
+/// Counts a payout create call by what the PSP answered.
+fn count_attempt(reply: &PayoutReply) {
+    let outcome = match reply {
+        PayoutReply::Answered {
+            observation: Observation::Failed { .. },
+            ..
+        } => "failed",
+        PayoutReply::Answered {
+            observation: Observation::Succeeded,
+            ..
+        } => "succeeded",
+        PayoutReply::Answered { .. } => "pending",
+        PayoutReply::Unknown => "unknown",
+    };
+    metrics::counter!("kasa_payout_attempts_total", "outcome" => outcome).increment(1);
 }
 
 /// `POST /admin/withdrawals/{id}/recheck`: asks the PSP about the latest

@@ -1,9 +1,11 @@
 //! The player API: wallet, history, deposits.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use persistence::NewDeposit;
+use persistence::deposit_rules::DepositStatus;
+use persistence::entities::deposit as deposit_row;
 use persistence::idempotency_store::{Lease, StoredResponse};
-use persistence::{NewDeposit, PspAnswer};
-use psp::{DepositRequest, PspError};
+use psp::DepositRequest;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -12,12 +14,13 @@ use crate::body::{RawBody, parse_json};
 use crate::idempotent::{self, IdempotentRequest, stored_json};
 use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
+use crate::psp_calls::{deposit_answer, resumed_deposit_answer};
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
 use crate::state::AppState;
 use crate::validate::amount;
 use crate::views::PageView;
-use crate::views::{DepositView, TransactionView, WalletView, page};
+use crate::views::{DepositView, TransactionView, WalletView, money, page};
 use persistence::audit::AuditContext;
 
 /// `GET /me/wallet`.
@@ -97,31 +100,29 @@ async fn deposit_use_case(
 ) -> Result<StoredResponse, ApiError> {
     let form: CreateDeposit = parse_json(&body.0)?;
     let money = amount(&form.amount, &form.currency, state.amount_max)?;
-    let created = state
-        .db
-        .create_deposit(NewDeposit {
-            tenant_id: player.tenant_id,
-            player: player.player_id,
-            amount: money,
-            provider: state.psp.name().to_owned(),
-        })
-        .await?;
-    // The PSP call runs outside any database transaction.
-    let psp_request = DepositRequest {
-        reference: created.id.to_string(),
-        amount: money.to_string(),
-        currency: money.currency().code().to_owned(),
-    };
-    metrics::counter!("kasa_deposits_created_total", "currency" => money.currency().code())
-        .increment(1);
-    let answer = match state.psp.create_deposit(&psp_request).await {
-        Ok(created) => PspAnswer::Accepted {
-            provider_ref: created.id,
-        },
-        Err(PspError::Declined { code, .. }) => PspAnswer::Declined { failure_code: code },
-        Err(e) => {
-            tracing::warn!(deposit_id = %created.id, error = %e, "PSP answer unknown; deposit stays pending");
-            PspAnswer::Unknown
+    // Every PSP call runs outside any database transaction, with the lease renewed.
+    let (created, answer) = match lease.resource() {
+        Some(id) => {
+            let created = state.db.deposit_to_resume(player.player_id, id).await?;
+            let unanswered =
+                created.status == DepositStatus::Pending.as_str() && created.provider_ref.is_none();
+            let request = psp_request(&created)?;
+            let ask = resumed_deposit_answer(state.psp.as_ref(), unanswered, &request);
+            (created, idempotent::renewing(state, &lease, ask).await)
+        }
+        None => {
+            let new = NewDeposit {
+                tenant_id: player.tenant_id,
+                player: player.player_id,
+                amount: money,
+                provider: state.psp.name().to_owned(),
+            };
+            let created = state.db.create_deposit(new, &lease).await?;
+            metrics::counter!("kasa_deposits_created_total", "currency" => money.currency().code())
+                .increment(1);
+            let request = psp_request(&created)?;
+            let ask = deposit_answer(state.psp.as_ref(), &request);
+            (created, idempotent::renewing(state, &lease, ask).await)
         }
     };
     let stored = state
@@ -139,6 +140,15 @@ async fn deposit_use_case(
         )
         .await?;
     Ok(stored)
+}
+
+/// The PSP's create request of a stored deposit (its id is the reference).
+fn psp_request(created: &deposit_row::Model) -> Result<DepositRequest, ApiError> {
+    Ok(DepositRequest {
+        reference: created.id.to_string(),
+        amount: money(created.amount_minor, &created.currency)?,
+        currency: created.currency.clone(),
+    })
 }
 
 /// `GET /me/deposits`.

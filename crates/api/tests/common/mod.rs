@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod faults;
+
 use std::time::Duration;
 
 use kasa_api::server::{RunningServer, ServeOptions, start};
@@ -17,8 +19,8 @@ use uuid::Uuid;
 pub const ADMIN_EMAIL: &str = "root@kasa.test";
 pub const ADMIN_PASSWORD: &str = "root-password-123";
 pub const PASSWORD: &str = "player-password-123";
-pub const WEBHOOK_SECRET: &str = "whsec_test_current_0123456789";
-pub const PREVIOUS_WEBHOOK_SECRET: &str = "whsec_test_previous_0123456789";
+pub const WEBHOOK_SECRET: &str = "whsec_test_current_0123456789abcdef";
+pub const PREVIOUS_WEBHOOK_SECRET: &str = "whsec_test_previous_0123456789abcdef";
 
 /// A running server and a client for it.
 pub struct Kasa {
@@ -58,6 +60,7 @@ pub fn settings(db: &TestDb) -> Settings {
     s.bootstrap.admin_email = Some(ADMIN_EMAIL.into());
     s.bootstrap.admin_password = Some(SecretString::from(ADMIN_PASSWORD));
     s.psp.mock.base_url = None;
+    s.psp.mock.in_process = true;
     s.psp.mock.webhook_secret = Some(SecretString::from(WEBHOOK_SECRET));
     s.psp.mock.previous_webhook_secret = Some(SecretString::from(PREVIOUS_WEBHOOK_SECRET));
     s.limits.registrations_per_minute = 10_000;

@@ -27,6 +27,9 @@ pub struct Model {
     pub response_status: Option<i32>,
     /// Stored response body.
     pub response_body: Option<String>,
+    /// The resource (deposit, payout attempt) the in-flight request created;
+    /// a takeover resumes it instead of creating another.
+    pub resource_id: Option<Uuid>,
     /// Creation time (records are purged after the retention period).
     pub created_at: DateTimeUtc,
 }

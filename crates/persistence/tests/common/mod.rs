@@ -1,12 +1,17 @@
 //! Helpers of the storage tests: a migrated database, a tenant with players,
 //! pending deposits and the events that settle them.
 
+use idempotency::IdempotencyKey;
 use ledger::{Currency, Money, PlayerId};
 use persistence::audit::AuditContext;
 use persistence::deposit_rules::DepositSignal;
+use persistence::idempotency_store::{self, Begin, IdempotencyScope};
 use persistence::{Db, DbSettings, DepositEvent, NewDeposit, NewPlayer};
 use testkit::TestDb;
 use uuid::Uuid;
+
+/// Lease of the deposits' idempotency records.
+const LEASE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Who acts in these tests' audit events.
 pub fn audit(actor: &str) -> AuditContext {
@@ -29,7 +34,7 @@ pub async fn open(test_db: &TestDb) -> Db {
 /// A tenant with `players` EUR players; returns the tenant and the players.
 pub async fn tenant_with_players(db: &Db, players: usize) -> (Uuid, Vec<PlayerId>) {
     let tenant = db
-        .create_tenant("acme", "Acme", &audit("system:test"))
+        .create_tenant("acme", "Acme", &audit("system:test"), None)
         .await
         .unwrap();
     let mut ids = Vec::with_capacity(players);
@@ -57,13 +62,29 @@ pub async fn pending(
     signal: DepositSignal,
 ) -> DepositEvent {
     let amount = Money::from_minor_units(cents, Currency::EUR);
+    let scope = IdempotencyScope {
+        tenant: tenant.to_string(),
+        principal: format!("player:{}", player.0),
+        key: IdempotencyKey::parse(&Uuid::new_v4().to_string()).unwrap(),
+    };
+    let fingerprint = idempotency::fingerprint("POST", "/api/v1/me/deposits", b"{}");
+    let lease = match idempotency_store::begin(db.conn(), &scope, &fingerprint, LEASE)
+        .await
+        .unwrap()
+    {
+        Begin::Start(lease) => lease,
+        other => panic!("a fresh key is taken: {other:?}"),
+    };
     let deposit = db
-        .create_deposit(NewDeposit {
-            tenant_id: tenant,
-            player,
-            amount,
-            provider: "mock".into(),
-        })
+        .create_deposit(
+            NewDeposit {
+                tenant_id: tenant,
+                player,
+                amount,
+                provider: "mock".into(),
+            },
+            &lease,
+        )
         .await
         .unwrap();
     event(deposit.id, &format!("evt_{}", deposit.id), amount, signal)

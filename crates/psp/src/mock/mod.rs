@@ -4,6 +4,7 @@
 //! server exposes the same engine over HTTP.
 
 mod error;
+mod provider;
 mod script;
 mod state;
 mod webhook;
@@ -13,7 +14,6 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use secrecy::SecretString;
@@ -23,11 +23,9 @@ pub use script::{Operation, Outcome, Script};
 pub use state::{DeliveryRecord, MockSnapshot, MockStatus, MockTransaction};
 pub use webhook::{DELIVERY_TIMEOUT, FIRST_BACKOFF, MAX_ATTEMPTS, MAX_BACKOFF};
 
-use crate::error::PspError;
 use crate::event::{
     DepositRequest, EventType, PayoutRequest, PspTransaction, ReportItem, TransactionType,
 };
-use crate::provider::PaymentProvider;
 use state::State;
 
 /// Failure code of a `Fail` script that names none.
@@ -254,6 +252,12 @@ impl MockPsp {
         self.lock().webhook_url.clone()
     }
 
+    /// Makes every later create call of the in-process engine answer only
+    /// after `delay` (a slow PSP); the transaction is recorded at once.
+    pub fn set_answer_delay(&self, delay: Duration) {
+        self.lock().answer_delay = delay;
+    }
+
     /// A copy of everything the mock holds.
     pub fn snapshot(&self) -> MockSnapshot {
         self.lock().snapshot()
@@ -416,56 +420,6 @@ fn is_plain_decimal(amount: &str) -> bool {
     let (whole, fraction) = amount.split_once('.').unwrap_or((amount, "0"));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     digits(whole) && digits(fraction)
-}
-
-#[async_trait]
-impl PaymentProvider for MockPsp {
-    fn name(&self) -> &str {
-        &self.inner.name
-    }
-
-    async fn create_deposit(&self, req: &DepositRequest) -> Result<PspTransaction, PspError> {
-        into_result(self.submit_deposit(req))
-    }
-
-    async fn create_payout(
-        &self,
-        idempotency_key: &str,
-        req: &PayoutRequest,
-    ) -> Result<PspTransaction, PspError> {
-        into_result(self.submit_payout(idempotency_key, req))
-    }
-
-    async fn get_deposit(&self, reference: &str) -> Result<Option<PspTransaction>, PspError> {
-        Ok(self.deposit(reference))
-    }
-
-    async fn get_payout(&self, reference: &str) -> Result<Option<PspTransaction>, PspError> {
-        Ok(self.payout(reference))
-    }
-
-    async fn report(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<ReportItem>, PspError> {
-        // Same answer as the HTTP server gives.
-        if from > to {
-            return Err(PspError::Declined {
-                status: 400,
-                code: "invalid_window".to_owned(),
-            });
-        }
-        Ok(MockPsp::report(self, from, to))
-    }
-}
-
-fn into_result(submission: Submission) -> Result<PspTransaction, PspError> {
-    match submission {
-        Submission::Accepted(tx) => Ok(tx),
-        Submission::Declined { status, code } => Err(PspError::Declined { status, code }),
-        Submission::TimedOut(_) => Err(PspError::Unavailable("timeout".to_owned())),
-    }
 }
 
 #[cfg(test)]

@@ -152,6 +152,8 @@ pub(crate) struct State {
     pub(crate) next_seq: u64,
     /// Bumped by `reset`, so that tasks started before it leave the new state alone.
     pub(crate) generation: u64,
+    /// How long the in-process engine takes to answer a create call.
+    pub(crate) answer_delay: std::time::Duration,
 }
 
 impl State {

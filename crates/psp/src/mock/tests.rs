@@ -4,7 +4,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 
 use super::*;
+use crate::error::PspError;
 use crate::event::{PspStatus, ReportStatus};
+use crate::provider::PaymentProvider;
 
 fn mock() -> MockPsp {
     MockPsp::new(MockConfig {

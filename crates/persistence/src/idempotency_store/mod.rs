@@ -4,25 +4,24 @@
 //! commits an `in_flight` record in its own short transaction, so a second
 //! request with the same key can see it and answer 409; the use-case then calls
 //! [`complete`] inside the transaction that commits its effects: result and
-//! effects land together or not at all. [`release`] removes the record of a
-//! request that failed before committing, so the key may be retried. Use-cases
+//! effects land together or not at all. A use-case that creates a resource
+//! before its PSP call (a deposit, a payout attempt) ties it to the record with
+//! [`claim_resource`] in the resource's own transaction, and [`renew`]s the
+//! lease while the PSP call runs. [`release`] removes the record of a request
+//! that failed before creating anything, so the key may be retried; once a
+//! resource exists the record stays and a retry resumes it. Use-cases
 //! that are one database transaction use [`claim_in`] instead: the key is held
 //! by that transaction and its completed record is written with its effects.
 
 use chrono::{Duration as ChronoDuration, Utc};
 use idempotency::{Decision, ExistingRecord, Fingerprint, IdempotencyKey, RecordState, decide};
-use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, UnionType};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
-    EntityTrait, FromQueryResult, QueryFilter,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::time::Duration;
 use uuid::Uuid;
 
 use crate::entities::idempotency_record::{self, Column, Entity};
 use crate::error::{StoreError, StoreResult};
-use crate::joined;
-use crate::write_batch::{Step, WriteBatch};
 
 const IN_FLIGHT: &str = "in_flight";
 const COMPLETED: &str = "completed";
@@ -45,6 +44,15 @@ pub struct IdempotencyScope {
 pub struct Lease {
     scope: IdempotencyScope,
     token: Uuid,
+    resource: Option<Uuid>,
+}
+
+impl Lease {
+    /// The resource (deposit, payout attempt) an earlier holder of the key
+    /// created: the request must resume it, never create another.
+    pub fn resource(&self) -> Option<Uuid> {
+        self.resource
+    }
 }
 
 /// A stored response.
@@ -78,13 +86,13 @@ pub async fn begin<C: ConnectionTrait>(
 ) -> StoreResult<Begin> {
     for _ in 0..BEGIN_ATTEMPTS_MAX {
         let now_ms = Utc::now().timestamp_millis();
-        let lease_until =
-            now_ms.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+        let lease_until = lease_until_ms(lease);
         let token = Uuid::new_v4();
         if try_insert(db, scope, fingerprint, token, lease_until).await? {
             return Ok(Begin::Start(Lease {
                 scope: scope.clone(),
                 token,
+                resource: None,
             }));
         }
         let Some(row) = find(db, scope).await? else {
@@ -100,6 +108,7 @@ pub async fn begin<C: ConnectionTrait>(
                     return Ok(Begin::Start(Lease {
                         scope: scope.clone(),
                         token,
+                        resource: row.resource_id,
                     }));
                 }
             }
@@ -139,15 +148,81 @@ fn completion(lease: &Lease, response: &StoredResponse) -> sea_orm::UpdateMany<E
         .filter(Column::State.eq(IN_FLIGHT))
 }
 
-/// Drops the in-flight record of a request that committed nothing.
-pub async fn release<C: ConnectionTrait>(db: &C, lease: &Lease) -> StoreResult<()> {
-    Entity::delete_many()
+/// Ties the resource a request has just created (a deposit, a payout
+/// attempt) to its in-flight record. Call it in the transaction that creates
+/// the resource: it fails with [`StoreError::LeaseLost`] (roll back) if
+/// another request took the key over, so a key never makes two resources.
+pub async fn claim_resource<C: ConnectionTrait>(
+    db: &C,
+    lease: &Lease,
+    resource: Uuid,
+) -> StoreResult<()> {
+    let result = Entity::update_many()
+        .col_expr(Column::ResourceId, Expr::value(resource))
+        .filter(scope_filter(&lease.scope))
+        .filter(Column::LeaseToken.eq(lease.token))
+        .filter(Column::State.eq(IN_FLIGHT))
+        .filter(Column::ResourceId.is_null())
+        .exec(db)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::LeaseLost)
+    }
+}
+
+/// Extends the lease while the request still works (a slow PSP call), so that
+/// no retry takes the key over from a live request. Fails with
+/// [`StoreError::LeaseLost`] when the lease is no longer this request's.
+pub async fn renew<C: ConnectionTrait>(db: &C, lease: &Lease, length: Duration) -> StoreResult<()> {
+    let until_ms = lease_until_ms(length);
+    let result = Entity::update_many()
+        .col_expr(Column::LeaseExpiresAtMs, Expr::value(until_ms))
         .filter(scope_filter(&lease.scope))
         .filter(Column::LeaseToken.eq(lease.token))
         .filter(Column::State.eq(IN_FLIGHT))
         .exec(db)
         .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::LeaseLost)
+    }
+}
+
+/// Lets go of a request that failed before committing its answer. A record
+/// without a resource is dropped, so the key may be retried from scratch; one
+/// whose request created a resource stays, its lease expired at once, so the
+/// retry takes it over and resumes that resource.
+pub async fn release<C: ConnectionTrait>(db: &C, lease: &Lease) -> StoreResult<()> {
+    let deleted = Entity::delete_many()
+        .filter(scope_filter(&lease.scope))
+        .filter(Column::LeaseToken.eq(lease.token))
+        .filter(Column::State.eq(IN_FLIGHT))
+        .filter(Column::ResourceId.is_null())
+        .exec(db)
+        .await?;
+    if deleted.rows_affected == 0 {
+        Entity::update_many()
+            .col_expr(
+                Column::LeaseExpiresAtMs,
+                Expr::value(Utc::now().timestamp_millis()),
+            )
+            .filter(scope_filter(&lease.scope))
+            .filter(Column::LeaseToken.eq(lease.token))
+            .filter(Column::State.eq(IN_FLIGHT))
+            .exec(db)
+            .await?;
+    }
     Ok(())
+}
+
+/// Milliseconds since the epoch at which a lease of `length` taken now ends.
+fn lease_until_ms(length: Duration) -> i64 {
+    Utc::now()
+        .timestamp_millis()
+        .saturating_add(i64::try_from(length.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Deletes records older than `retention`; returns how many.
@@ -235,207 +310,10 @@ fn stored_response(row: &idempotency_record::Model) -> StoreResult<StoredRespons
     })
 }
 
-/// How a one-transaction idempotent request (see [`claim_in`]) ended.
-#[derive(Debug)]
-pub enum Once {
-    /// It ran and committed; this is its answer, stored with its effects.
-    Done(StoredResponse),
-    /// It did not run: answer as an earlier request with the key dictates
-    /// (never [`Begin::Start`]).
-    Earlier(Begin),
-}
+mod claim;
 
-/// For use-cases that are one database transaction (no PSP call in between):
-/// instead of committing an in-flight record first, the transaction claims the
-/// key with a transaction-level advisory lock (PostgreSQL; no write, released
-/// at commit or rollback) and reads any earlier record in the same statement.
-/// Another request with the key while this one runs gets `InFlight` (409);
-/// one after it finds the completed record. The completed record is inserted
-/// with the effects ([`stage_completed`]), so the key costs one write and one
-/// commit instead of two. Returns `None` when the request may go ahead, else
-/// what to answer (the caller rolls back).
-pub(crate) async fn claim_in(
-    txn: &DatabaseTransaction,
-    scope: &IdempotencyScope,
-    fingerprint: &Fingerprint,
-) -> StoreResult<Option<Begin>> {
-    let earlier = if txn.get_database_backend() == DatabaseBackend::Postgres {
-        // One round trip: try the claim and read the key's record. If a request
-        // with the key committed between this statement's snapshot and the claim,
-        // the record is not seen here; the completed record's insert then
-        // conflicts and the caller answers from it.
-        let row = txn
-            .query_one(&claim_statement(scope))
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("the key claim returned no row".to_owned()))?;
-        match claimed_record(&row)? {
-            Claimed::No => return Ok(Some(Begin::InFlight)),
-            Claimed::Yes(earlier) => earlier.map(|record| *record),
-        }
-    } else {
-        find(txn, scope).await?
-    };
-    match earlier {
-        None => Ok(None),
-        Some(row) => Ok(Some(answer_for(&row, fingerprint)?)),
-    }
-}
-
-/// [`claim_in`] for several keys (distinct scopes), in one statement on
-/// PostgreSQL; answers in the order given.
-pub(crate) async fn claim_all_in(
-    txn: &DatabaseTransaction,
-    keys: &[(&IdempotencyScope, &Fingerprint)],
-) -> StoreResult<Vec<Option<Begin>>> {
-    let mut claims = keys.iter().enumerate().map(|(index, (scope, _))| {
-        let mut claim = claim_statement(scope);
-        claim.expr_as(Expr::val(index as i64), Alias::new("claim_index"));
-        claim
-    });
-    let (Some(mut union), true) = (
-        claims.next(),
-        txn.get_database_backend() == DatabaseBackend::Postgres,
-    ) else {
-        let mut answers = Vec::with_capacity(keys.len());
-        for (scope, fingerprint) in keys {
-            answers.push(claim_in(txn, scope, fingerprint).await?);
-        }
-        return Ok(answers);
-    };
-    for claim in claims {
-        union.union(UnionType::All, claim);
-    }
-    let mut answers: Vec<Option<StoreResult<Option<Begin>>>> = keys.iter().map(|_| None).collect();
-    for row in txn.query_all(&union).await? {
-        let index = usize::try_from(row.try_get::<i64>("", "claim_index")?)
-            .map_err(|_| StoreError::Corrupt("negative claim index".to_owned()))?;
-        let (Some(slot), Some((_, fingerprint))) = (answers.get_mut(index), keys.get(index)) else {
-            return Err(StoreError::Corrupt("unknown claim index".to_owned()));
-        };
-        *slot = Some(match claimed_record(&row)? {
-            Claimed::No => Ok(Some(Begin::InFlight)),
-            Claimed::Yes(None) => Ok(None),
-            Claimed::Yes(Some(earlier)) => answer_for(&earlier, fingerprint).map(Some),
-        });
-    }
-    answers
-        .into_iter()
-        .map(|answer| {
-            answer.unwrap_or_else(|| {
-                Err(StoreError::Corrupt(
-                    "a key claim returned no row".to_owned(),
-                ))
-            })
-        })
-        .collect()
-}
-
-/// Whether a claim row got its key, and the key's earlier record.
-enum Claimed {
-    /// Another transaction holds the key.
-    No,
-    /// Claimed; the earlier record, if any.
-    Yes(Option<Box<idempotency_record::Model>>),
-}
-
-/// Reads a row of [`claim_statement`].
-fn claimed_record(row: &sea_orm::QueryResult) -> StoreResult<Claimed> {
-    if !row.try_get::<bool>("", "claimed")? {
-        return Ok(Claimed::No);
-    }
-    Ok(Claimed::Yes(
-        match row.try_get::<Option<Uuid>>("", "r_id")? {
-            Some(_) => Some(Box::new(idempotency_record::Model::from_query_result(
-                row, "r_",
-            )?)),
-            None => None,
-        },
-    ))
-}
-
-/// The claim of [`claim_in`] and the key's record (columns prefixed `r_`, all
-/// null when there is none):
-/// `SELECT pg_try_advisory_xact_lock(hashtextextended(<key>, 0)) AS claimed, r.*
-/// FROM (SELECT 1) one LEFT JOIN idempotency_records r ON <scope>`.
-fn claim_statement(scope: &IdempotencyScope) -> SelectStatement {
-    let try_lock = Func::cust(Alias::new("pg_try_advisory_xact_lock")).arg(
-        Func::cust(Alias::new("hashtextextended"))
-            .arg(claim_key(scope))
-            .arg(0),
-    );
-    let mut claim = Query::select();
-    claim
-        .expr_as(try_lock, Alias::new("claimed"))
-        .from_subquery(
-            Query::select().expr(Expr::val(1)).to_owned(),
-            Alias::new("one"),
-        )
-        .left_join(Entity, scope_filter(scope));
-    joined::select_prefixed::<Entity>(&mut claim, "r_");
-    claim
-}
-
-/// Adds the completed record of a one-transaction request to `batch`; if the
-/// step inserts nothing, a request with the key finished meanwhile: roll back
-/// and answer [`earlier`].
-pub(crate) fn stage_completed(
-    batch: &mut WriteBatch,
-    scope: &IdempotencyScope,
-    fingerprint: &Fingerprint,
-    response: &StoredResponse,
-) -> Step {
-    batch.insert(completed_record(scope, fingerprint, response))
-}
-
-/// Stores the answer (a 4xx) of a one-transaction request whose transaction
-/// rolled back, so a retry with the key gets the same answer. If a request with
-/// the key completed meanwhile, its record stays.
-pub async fn record_completed<C: ConnectionTrait>(
-    db: &C,
-    scope: &IdempotencyScope,
-    fingerprint: &Fingerprint,
-    response: &StoredResponse,
-) -> StoreResult<()> {
-    completed_record(scope, fingerprint, response)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
-}
-
-/// What an earlier request with the key means for this one.
-pub async fn earlier<C: ConnectionTrait>(
-    db: &C,
-    scope: &IdempotencyScope,
-    fingerprint: &Fingerprint,
-) -> StoreResult<Begin> {
-    match find(db, scope).await? {
-        Some(row) => answer_for(&row, fingerprint),
-        None => Ok(Begin::InFlight),
-    }
-}
-
-/// The answer an existing record dictates. An expired in-flight record (left by
-/// a crashed two-step request) is reported in flight until it is purged.
-fn answer_for(row: &idempotency_record::Model, fingerprint: &Fingerprint) -> StoreResult<Begin> {
-    let existing = existing_record(row)?;
-    Ok(
-        match decide(Some(&existing), fingerprint, Utc::now().timestamp_millis()) {
-            Decision::Replay => Begin::Replay(stored_response(row)?),
-            Decision::Reused => Begin::Reused,
-            Decision::InFlight | Decision::TakeOver | Decision::Start => Begin::InFlight,
-        },
-    )
-}
-
-/// The advisory-lock key of a scope (hashed to 64 bits by PostgreSQL).
-pub(crate) fn claim_key(scope: &IdempotencyScope) -> String {
-    format!(
-        "kasa-idempotency\u{1f}{}\u{1f}{}\u{1f}{}",
-        scope.tenant,
-        scope.principal,
-        scope.key.as_str()
-    )
-}
+pub use claim::{Once, earlier, record_completed};
+pub(crate) use claim::{claim_all_in, claim_in, claim_key, stage_completed};
 
 /// A completed record, inserted unless the key has one.
 fn completed_record(
@@ -467,6 +345,7 @@ fn new_record(
         lease_expires_at_ms: Set(lease_expires_at_ms),
         response_status: Set(response.map(|r| i32::from(r.status))),
         response_body: Set(response.map(|r| r.body.clone())),
+        resource_id: Set(None),
         created_at: Set(Utc::now()),
     };
     Entity::insert(row).on_conflict_do_nothing_on([
