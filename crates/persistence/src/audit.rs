@@ -3,9 +3,9 @@
 //! Events are appended inside the transaction of the action they record. Each
 //! tenant (and the platform) has one hash chain: an event stores the previous
 //! event's hash and its own SHA-256 over a canonical, length-prefixed encoding
-//! of every field plus that previous hash. Editing, deleting or reordering any
-//! stored event breaks the chain, and [`Db::verify_audit`] names the first
-//! broken link. Appends to one chain serialize on its head row (held until the
+//! of every field (its own id and chain included) plus that previous hash.
+//! Editing, deleting or reordering any stored event breaks the chain, and
+//! [`Db::verify_audit`] names the first broken link. Appends to one chain serialize on its head row (held until the
 //! action commits), so a tenant's chain is split into lanes: admin and system
 //! actions go to the tenant's main chain (`<tenant>`), a player's own actions to
 //! one of [`PLAYER_LANES`] lanes (`<tenant>/<lane>`, chosen by the player), so
@@ -18,10 +18,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -32,14 +31,18 @@ use crate::error::{StoreError, StoreResult};
 use crate::pagination::{Page, PageRequest, fetch_page};
 use crate::write_batch::WriteBatch;
 
+mod verify;
+
+pub use verify::{AuditReport, BrokenLink};
+
 /// `prev_hash` of the first event of a chain.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// Chain of events that concern no tenant.
 pub const PLATFORM_CHAIN: &str = "platform";
 /// Lanes of a tenant's chain that carry players' own actions.
 pub const PLAYER_LANES: u32 = 4096;
-/// Events read per query while verifying.
-const VERIFY_BATCH: u64 = 1000;
+/// The hash version Kasa seals new events with (see [`event_hash`]).
+pub const HASH_VERSION: i16 = 2;
 
 /// Who acts, and in which request.
 #[derive(Debug, Clone)]
@@ -67,30 +70,6 @@ pub struct AuditRecord {
     pub before: Option<serde_json::Value>,
     /// State after.
     pub after: Option<serde_json::Value>,
-}
-
-/// Result of an audit verification.
-#[derive(Debug, Clone, Serialize)]
-pub struct AuditReport {
-    /// True when every chain verifies.
-    pub ok: bool,
-    /// Events checked.
-    pub count: u64,
-    /// The first broken link, if any.
-    pub broken: Option<BrokenLink>,
-}
-
-/// Where a chain breaks.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct BrokenLink {
-    /// The chain.
-    pub chain_id: String,
-    /// Sequence number of the first bad event (or the missing one).
-    pub seq: i64,
-    /// Its id, when the event exists.
-    pub event_id: Option<Uuid>,
-    /// What is wrong.
-    pub reason: String,
 }
 
 /// The chain an event of `actor` about `tenant` is appended to.
@@ -122,33 +101,43 @@ fn belongs_to(chain_id: &str, tenant: Uuid) -> bool {
             .is_some_and(|lane| lane.parse::<u32>().is_ok())
 }
 
-/// SHA-256 over the canonical encoding of the event's fields and `prev_hash`.
-pub fn event_hash(e: &event::Model) -> String {
+/// SHA-256 over the canonical encoding of the event's fields and `prev_hash`,
+/// in the encoding its `hash_version` names: version 2 covers every field,
+/// version 1 (events sealed before the upgrade) all but the event's id. `None`
+/// for a version Kasa does not know.
+pub fn event_hash(e: &event::Model) -> Option<String> {
+    let id = e.id.to_string();
+    let (tag, id) = match e.hash_version {
+        1 => ("kasa-audit-v1", None),
+        2 => ("kasa-audit-v2", Some(id.as_str())),
+        _ => return None,
+    };
     let tenant = e.tenant_id.map(|t| t.to_string()).unwrap_or_default();
     let seq = e.seq.to_string();
     let created = e.created_at.to_string();
-    let fields: [&str; 14] = [
-        "kasa-audit-v1",
-        &e.chain_id,
-        &seq,
-        &tenant,
-        &e.actor,
-        &e.role,
-        &e.action,
-        &e.target_type,
-        &e.target_id,
-        e.before.as_deref().unwrap_or(""),
-        e.after.as_deref().unwrap_or(""),
-        &e.request_id,
-        &created,
-        &e.prev_hash,
+    let fields = [
+        Some(tag),
+        id,
+        Some(&e.chain_id),
+        Some(&seq),
+        Some(&tenant),
+        Some(&e.actor),
+        Some(&e.role),
+        Some(&e.action),
+        Some(&e.target_type),
+        Some(&e.target_id),
+        Some(e.before.as_deref().unwrap_or("")),
+        Some(e.after.as_deref().unwrap_or("")),
+        Some(&e.request_id),
+        Some(&created),
+        Some(&e.prev_hash),
     ];
     let mut hasher = Sha256::new();
-    for field in fields {
+    for field in fields.into_iter().flatten() {
         hasher.update((field.len() as u64).to_be_bytes());
         hasher.update(field.as_bytes());
     }
-    hex::encode(hasher.finalize())
+    Some(hex::encode(hasher.finalize()))
 }
 
 /// Appends an event inside the caller's transaction.
@@ -265,8 +254,10 @@ pub(crate) fn stage_on(
         created_at: Utc::now().timestamp_micros(),
         prev_hash: current.last_hash,
         hash: String::new(),
+        hash_version: HASH_VERSION,
     };
-    row.hash = event_hash(&row);
+    row.hash = event_hash(&row)
+        .ok_or_else(|| StoreError::Corrupt("unknown audit hash version".to_owned()))?;
     batch.update(
         head::Entity::update_many()
             .col_expr(head::Column::LastSeq, Expr::value(row.seq))
@@ -306,105 +297,6 @@ impl Db {
         }
         Ok(fetch_page(select, event::Column::Id, page, |e| e.id, self.conn()).await?)
     }
-
-    /// Recomputes the chains (one tenant's, or all for `None`) and names the
-    /// first broken link.
-    pub async fn verify_audit(&self, tenant: Option<Uuid>) -> StoreResult<AuditReport> {
-        let heads = match tenant {
-            Some(t) => head::Entity::find()
-                .filter(head::Column::ChainId.starts_with(t.to_string()))
-                .order_by_asc(head::Column::ChainId)
-                .all(self.conn())
-                .await?
-                .into_iter()
-                .filter(|chain| belongs_to(&chain.chain_id, t))
-                .collect(),
-            None => {
-                head::Entity::find()
-                    .order_by_asc(head::Column::ChainId)
-                    .all(self.conn())
-                    .await?
-            }
-        };
-        let mut count = 0;
-        for chain in heads {
-            let (checked, broken) = verify_chain(self.conn(), &chain).await?;
-            count += checked;
-            if broken.is_some() {
-                return Ok(AuditReport {
-                    ok: false,
-                    count,
-                    broken,
-                });
-            }
-        }
-        Ok(AuditReport {
-            ok: true,
-            count,
-            broken: None,
-        })
-    }
-}
-
-async fn verify_chain<C: ConnectionTrait>(
-    db: &C,
-    chain: &head::Model,
-) -> StoreResult<(u64, Option<BrokenLink>)> {
-    let broken = |seq: i64, event_id: Option<Uuid>, reason: &str| BrokenLink {
-        chain_id: chain.chain_id.clone(),
-        seq,
-        event_id,
-        reason: reason.to_owned(),
-    };
-    let (mut expected_seq, mut prev_hash, mut count) = (1i64, GENESIS_HASH.to_owned(), 0u64);
-    loop {
-        let batch = event::Entity::find()
-            .filter(event::Column::ChainId.eq(chain.chain_id.as_str()))
-            .filter(event::Column::Seq.gte(expected_seq))
-            .order_by_asc(event::Column::Seq)
-            .limit(VERIFY_BATCH)
-            .all(db)
-            .await?;
-        let done = (batch.len() as u64) < VERIFY_BATCH;
-        for e in batch {
-            count += 1;
-            if e.seq != expected_seq {
-                return Ok((count, Some(broken(expected_seq, None, "event missing"))));
-            }
-            if e.prev_hash != prev_hash {
-                return Ok((
-                    count,
-                    Some(broken(e.seq, Some(e.id), "previous hash does not match")),
-                ));
-            }
-            if event_hash(&e) != e.hash {
-                return Ok((
-                    count,
-                    Some(broken(
-                        e.seq,
-                        Some(e.id),
-                        "event was changed after it was written",
-                    )),
-                ));
-            }
-            prev_hash = e.hash;
-            expected_seq += 1;
-        }
-        if done {
-            break;
-        }
-    }
-    if expected_seq - 1 != chain.last_seq || prev_hash != chain.last_hash {
-        return Ok((
-            count,
-            Some(broken(
-                expected_seq,
-                None,
-                "chain ends before its head: events were removed",
-            )),
-        ));
-    }
-    Ok((count, None))
 }
 
 #[cfg(test)]

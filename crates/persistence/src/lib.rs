@@ -26,6 +26,7 @@ mod payouts;
 pub mod reconcile;
 pub mod reconciliation;
 mod rounds;
+mod snapshot;
 mod verify;
 mod wallets;
 mod webhooks;

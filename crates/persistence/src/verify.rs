@@ -1,11 +1,14 @@
 //! Ledger verification: every wallet equals the sum of its postings, and every
 //! ledger transaction balances to zero per currency. Drift is reported, never
-//! silently repaired.
+//! silently repaired. All reads of one run see one snapshot, so a movement
+//! committing meanwhile is either wholly seen or not at all.
 
 use std::collections::HashMap;
 
 use ledger::Account;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -53,86 +56,100 @@ pub struct LedgerReport {
 const SUM_MINOR: &str = "CAST(SUM(amount_minor) AS BIGINT)";
 
 impl Db {
-    /// Verifies the ledger of one tenant (all tenants for `None`).
+    /// Verifies the ledger of one tenant (all tenants for `None`), reading one
+    /// consistent snapshot.
     pub async fn verify_ledger(&self, tenant: Option<Uuid>) -> StoreResult<LedgerReport> {
-        let mut mismatches = self.unbalanced_transactions(tenant).await?;
-        let sums = self.player_account_sums(tenant).await?;
-        let mut wallets = wallet::Entity::find();
-        if let Some(tenant) = tenant {
-            wallets = wallets.filter(wallet::Column::TenantId.eq(tenant));
-        }
-        let wallets = wallets.all(self.conn()).await?;
-        for w in &wallets {
-            let available = sums.get(&(w.player_id, "available")).copied().unwrap_or(0);
-            let held = sums.get(&(w.player_id, "held")).copied().unwrap_or(0);
-            for (balance, projection_minor, ledger_minor) in [
-                ("available", w.available_minor, available),
-                ("held", w.held_minor, held),
-            ] {
-                if projection_minor != ledger_minor {
-                    mismatches.push(Mismatch::Wallet {
-                        player_id: w.player_id,
-                        balance,
-                        projection_minor,
-                        ledger_minor,
-                    });
-                }
+        let txn = self.read_snapshot().await?;
+        let report = ledger_report(&txn, tenant).await?;
+        txn.commit().await?;
+        Ok(report)
+    }
+}
+
+async fn ledger_report<C: ConnectionTrait>(
+    db: &C,
+    tenant: Option<Uuid>,
+) -> StoreResult<LedgerReport> {
+    let mut mismatches = unbalanced_transactions(db, tenant).await?;
+    let sums = player_account_sums(db, tenant).await?;
+    let mut wallets = wallet::Entity::find();
+    if let Some(tenant) = tenant {
+        wallets = wallets.filter(wallet::Column::TenantId.eq(tenant));
+    }
+    let wallets = wallets.all(db).await?;
+    for w in &wallets {
+        let available = sums.get(&(w.player_id, "available")).copied().unwrap_or(0);
+        let held = sums.get(&(w.player_id, "held")).copied().unwrap_or(0);
+        for (balance, projection_minor, ledger_minor) in [
+            ("available", w.available_minor, available),
+            ("held", w.held_minor, held),
+        ] {
+            if projection_minor != ledger_minor {
+                mismatches.push(Mismatch::Wallet {
+                    player_id: w.player_id,
+                    balance,
+                    projection_minor,
+                    ledger_minor,
+                });
             }
         }
-        Ok(LedgerReport {
-            ok: mismatches.is_empty(),
-            wallets_checked: wallets.len() as u64,
-            mismatches,
-        })
     }
+    Ok(LedgerReport {
+        ok: mismatches.is_empty(),
+        wallets_checked: wallets.len() as u64,
+        mismatches,
+    })
+}
 
-    async fn player_account_sums(
-        &self,
-        tenant: Option<Uuid>,
-    ) -> StoreResult<HashMap<(Uuid, &'static str), i64>> {
-        let mut query = ledger_posting::Entity::find()
-            .select_only()
-            .column(ledger_posting::Column::Account)
-            .column_as(Expr::cust(SUM_MINOR), "sum_minor")
-            .filter(ledger_posting::Column::PlayerId.is_not_null())
-            .group_by(ledger_posting::Column::Account);
-        if let Some(tenant) = tenant {
-            query = query.filter(ledger_posting::Column::TenantId.eq(tenant));
-        }
-        let rows: Vec<(String, i64)> = query.into_tuple().all(self.conn()).await?;
-        let mut sums = HashMap::with_capacity(rows.len());
-        for (code, sum) in rows {
-            match Account::parse(&code)? {
-                Account::PlayerAvailable(p) => sums.insert((p.0, "available"), sum),
-                Account::PlayerHeld(p) => sums.insert((p.0, "held"), sum),
-                Account::PspClearing { .. } => None,
-            };
-        }
-        Ok(sums)
+async fn player_account_sums<C: ConnectionTrait>(
+    db: &C,
+    tenant: Option<Uuid>,
+) -> StoreResult<HashMap<(Uuid, &'static str), i64>> {
+    let mut query = ledger_posting::Entity::find()
+        .select_only()
+        .column(ledger_posting::Column::Account)
+        .column_as(Expr::cust(SUM_MINOR), "sum_minor")
+        .filter(ledger_posting::Column::PlayerId.is_not_null())
+        .group_by(ledger_posting::Column::Account);
+    if let Some(tenant) = tenant {
+        query = query.filter(ledger_posting::Column::TenantId.eq(tenant));
     }
+    let rows: Vec<(String, i64)> = query.into_tuple().all(db).await?;
+    let mut sums = HashMap::with_capacity(rows.len());
+    for (code, sum) in rows {
+        match Account::parse(&code)? {
+            Account::PlayerAvailable(p) => sums.insert((p.0, "available"), sum),
+            Account::PlayerHeld(p) => sums.insert((p.0, "held"), sum),
+            Account::PspClearing { .. } => None,
+        };
+    }
+    Ok(sums)
+}
 
-    async fn unbalanced_transactions(&self, tenant: Option<Uuid>) -> StoreResult<Vec<Mismatch>> {
-        let mut query = ledger_posting::Entity::find()
-            .select_only()
-            .column(ledger_posting::Column::TransactionId)
-            .column(ledger_posting::Column::Currency)
-            .column_as(Expr::cust(SUM_MINOR), "sum_minor")
-            .group_by(ledger_posting::Column::TransactionId)
-            .group_by(ledger_posting::Column::Currency)
-            .having(Expr::cust("SUM(amount_minor) <> 0"));
-        if let Some(tenant) = tenant {
-            query = query.filter(ledger_posting::Column::TenantId.eq(tenant));
-        }
-        let rows: Vec<(Uuid, String, i64)> = query.into_tuple().all(self.conn()).await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(transaction_id, currency, sum_minor)| Mismatch::UnbalancedTransaction {
-                    transaction_id,
-                    currency,
-                    sum_minor,
-                },
-            )
-            .collect())
+async fn unbalanced_transactions<C: ConnectionTrait>(
+    db: &C,
+    tenant: Option<Uuid>,
+) -> StoreResult<Vec<Mismatch>> {
+    let mut query = ledger_posting::Entity::find()
+        .select_only()
+        .column(ledger_posting::Column::TransactionId)
+        .column(ledger_posting::Column::Currency)
+        .column_as(Expr::cust(SUM_MINOR), "sum_minor")
+        .group_by(ledger_posting::Column::TransactionId)
+        .group_by(ledger_posting::Column::Currency)
+        .having(Expr::cust("SUM(amount_minor) <> 0"));
+    if let Some(tenant) = tenant {
+        query = query.filter(ledger_posting::Column::TenantId.eq(tenant));
     }
+    let rows: Vec<(Uuid, String, i64)> = query.into_tuple().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(transaction_id, currency, sum_minor)| Mismatch::UnbalancedTransaction {
+                transaction_id,
+                currency,
+                sum_minor,
+            },
+        )
+        .collect())
 }

@@ -37,6 +37,8 @@ pub struct Model {
     pub prev_hash: String,
     /// SHA-256 over the canonical encoding of this event and `prev_hash`.
     pub hash: String,
+    /// Which canonical encoding `hash` covers (1: without the event id, 2: with it).
+    pub hash_version: i16,
 }
 
 /// `audit_events` has no relations that Kasa navigates through the ORM.
