@@ -20,7 +20,7 @@ use uuid::Uuid;
 /// A tenant whose main chain holds three admin events with a before and an after.
 async fn tenant_with_chain(db: &Db) -> Uuid {
     let tenant = db
-        .create_tenant("acme", "Acme", &audit("admin:root"))
+        .create_tenant("acme", "Acme", &audit("admin:root"), None)
         .await
         .unwrap();
     for n in 0..3 {
@@ -32,7 +32,7 @@ async fn tenant_with_chain(db: &Db) -> Uuid {
             before: Some(json!({"state": "requested"})),
             after: Some(json!({"state": "approved"})),
         };
-        db.audit(&audit("admin:root"), record).await.unwrap();
+        db.audit(&audit("admin:root"), record, None).await.unwrap();
     }
     tenant.id
 }
@@ -203,7 +203,7 @@ async fn events_of_both_hash_versions_verify(test_db: &TestDb) {
         before: None,
         after: None,
     };
-    db.audit(&audit("admin:root"), record).await.unwrap();
+    db.audit(&audit("admin:root"), record, None).await.unwrap();
     let newest = events_of(&db, &chain).await.pop().unwrap();
     assert_eq!(newest.hash_version, persistence::audit::HASH_VERSION);
     assert!(verify_both(&db, tenant).await.0.ok);
