@@ -29,6 +29,7 @@ use crate::db::Db;
 use crate::entities::{audit_chain_head as head, audit_event as event};
 use crate::error::{StoreError, StoreResult};
 use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::scope::TenantScope;
 use crate::write_batch::WriteBatch;
 
 /// `prev_hash` of the first event of a chain.
@@ -286,24 +287,20 @@ impl Db {
         Ok(())
     }
 
-    /// A page of events, newest first (one tenant's, or all for `None`).
+    /// A page of the events in `scope`, newest first.
     pub async fn audit_events(
         &self,
-        tenant: Option<Uuid>,
+        scope: TenantScope,
         page: PageRequest,
     ) -> StoreResult<Page<event::Model>> {
-        let mut select = event::Entity::find();
-        if let Some(tenant) = tenant {
-            select = select.filter(event::Column::TenantId.eq(tenant));
-        }
+        let select = scope.restrict(event::Entity::find(), event::Column::TenantId);
         Ok(fetch_page(select, event::Column::Id, page, |e| e.id, self.conn()).await?)
     }
 
-    /// Recomputes the chains (one tenant's, or all for `None`) and names the
-    /// first broken link.
-    pub async fn verify_audit(&self, tenant: Option<Uuid>) -> StoreResult<AuditReport> {
-        let heads = match tenant {
-            Some(t) => head::Entity::find()
+    /// Recomputes the chains of `scope` and names the first broken link.
+    pub async fn verify_audit(&self, scope: TenantScope) -> StoreResult<AuditReport> {
+        let heads = match scope {
+            TenantScope::One(t) => head::Entity::find()
                 .filter(head::Column::ChainId.starts_with(t.to_string()))
                 .order_by_asc(head::Column::ChainId)
                 .all(self.conn())
@@ -311,7 +308,7 @@ impl Db {
                 .into_iter()
                 .filter(|chain| belongs_to(&chain.chain_id, t))
                 .collect(),
-            None => {
+            TenantScope::All => {
                 head::Entity::find()
                     .order_by_asc(head::Column::ChainId)
                     .all(self.conn())

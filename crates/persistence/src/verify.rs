@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::db::Db;
 use crate::entities::{ledger_posting, wallet};
 use crate::error::StoreResult;
+use crate::scope::TenantScope;
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,15 +54,14 @@ pub struct LedgerReport {
 const SUM_MINOR: &str = "CAST(SUM(amount_minor) AS BIGINT)";
 
 impl Db {
-    /// Verifies the ledger of one tenant (all tenants for `None`).
-    pub async fn verify_ledger(&self, tenant: Option<Uuid>) -> StoreResult<LedgerReport> {
-        let mut mismatches = self.unbalanced_transactions(tenant).await?;
-        let sums = self.player_account_sums(tenant).await?;
-        let mut wallets = wallet::Entity::find();
-        if let Some(tenant) = tenant {
-            wallets = wallets.filter(wallet::Column::TenantId.eq(tenant));
-        }
-        let wallets = wallets.all(self.conn()).await?;
+    /// Verifies the ledger of the tenants in `scope`.
+    pub async fn verify_ledger(&self, scope: TenantScope) -> StoreResult<LedgerReport> {
+        let mut mismatches = self.unbalanced_transactions(scope).await?;
+        let sums = self.player_account_sums(scope).await?;
+        let wallets = scope
+            .restrict(wallet::Entity::find(), wallet::Column::TenantId)
+            .all(self.conn())
+            .await?;
         for w in &wallets {
             let available = sums.get(&(w.player_id, "available")).copied().unwrap_or(0);
             let held = sums.get(&(w.player_id, "held")).copied().unwrap_or(0);
@@ -88,17 +88,15 @@ impl Db {
 
     async fn player_account_sums(
         &self,
-        tenant: Option<Uuid>,
+        scope: TenantScope,
     ) -> StoreResult<HashMap<(Uuid, &'static str), i64>> {
-        let mut query = ledger_posting::Entity::find()
+        let query = ledger_posting::Entity::find()
             .select_only()
             .column(ledger_posting::Column::Account)
             .column_as(Expr::cust(SUM_MINOR), "sum_minor")
             .filter(ledger_posting::Column::PlayerId.is_not_null())
             .group_by(ledger_posting::Column::Account);
-        if let Some(tenant) = tenant {
-            query = query.filter(ledger_posting::Column::TenantId.eq(tenant));
-        }
+        let query = scope.restrict(query, ledger_posting::Column::TenantId);
         let rows: Vec<(String, i64)> = query.into_tuple().all(self.conn()).await?;
         let mut sums = HashMap::with_capacity(rows.len());
         for (code, sum) in rows {
@@ -111,8 +109,8 @@ impl Db {
         Ok(sums)
     }
 
-    async fn unbalanced_transactions(&self, tenant: Option<Uuid>) -> StoreResult<Vec<Mismatch>> {
-        let mut query = ledger_posting::Entity::find()
+    async fn unbalanced_transactions(&self, scope: TenantScope) -> StoreResult<Vec<Mismatch>> {
+        let query = ledger_posting::Entity::find()
             .select_only()
             .column(ledger_posting::Column::TransactionId)
             .column(ledger_posting::Column::Currency)
@@ -120,9 +118,7 @@ impl Db {
             .group_by(ledger_posting::Column::TransactionId)
             .group_by(ledger_posting::Column::Currency)
             .having(Expr::cust("SUM(amount_minor) <> 0"));
-        if let Some(tenant) = tenant {
-            query = query.filter(ledger_posting::Column::TenantId.eq(tenant));
-        }
+        let query = scope.restrict(query, ledger_posting::Column::TenantId);
         let rows: Vec<(Uuid, String, i64)> = query.into_tuple().all(self.conn()).await?;
         Ok(rows
             .into_iter()
