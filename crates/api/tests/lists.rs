@@ -16,6 +16,9 @@ use serde_json::{Value, json};
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
 
+/// Whether an item passes a filter.
+type Keep = Box<dyn Fn(&Value) -> bool>;
+
 /// One list endpoint: where its items and next cursor are, and its filters.
 struct List {
     path: String,
@@ -27,7 +30,7 @@ struct List {
     /// Field that identifies an item.
     id: &'static str,
     /// Query parameters and the predicate an item must meet to pass them.
-    filters: Vec<(String, Box<dyn Fn(&Value) -> bool>)>,
+    filters: Vec<(String, Keep)>,
 }
 
 fn list(path: impl Into<String>, token: &str) -> List {

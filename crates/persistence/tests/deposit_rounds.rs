@@ -9,7 +9,7 @@ use common::{event, open, pending, tenant_with_players};
 use ledger::{Currency, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::{ledger_transaction, wallet};
-use persistence::{Db, DepositEvent, EventOutcome, StoreError};
+use persistence::{Db, DepositEvent, EventOutcome, StoreError, TenantScope};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;

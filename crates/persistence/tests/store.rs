@@ -12,7 +12,7 @@ use ledger::{Currency, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
 use persistence::idempotency_store::{self, Begin, IdempotencyScope, StoredResponse};
-use persistence::{Db, DepositEvent, EventOutcome, Mismatch, StoreError};
+use persistence::{Db, DepositEvent, EventOutcome, Mismatch, StoreError, TenantScope};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use testkit::{TestDb, backend_tests};

@@ -14,7 +14,7 @@ use ledger::{Currency, LedgerError, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
 use persistence::idempotency_store::{Begin, IdempotencyScope, Once, StoredResponse};
-use persistence::{Db, EventOutcome, NewWithdrawal, StoreError, WithdrawalRequest};
+use persistence::{Db, EventOutcome, NewWithdrawal, StoreError, TenantScope, WithdrawalRequest};
 use sea_orm::EntityTrait;
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
