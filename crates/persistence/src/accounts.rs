@@ -179,15 +179,15 @@ impl Db {
         let mut select = scope.restrict(player::Entity::find(), player::Column::TenantId);
         if let Some(prefix) = email_prefix {
             // Emails are stored lower-cased; LIKE wildcards in the input are literal.
-            let escaped: String = prefix
-                .to_lowercase()
-                .chars()
-                .flat_map(|c| match c {
-                    '%' | '_' | '\\' => vec!['\\', c],
-                    c => vec![c],
-                })
-                .collect();
-            let pattern = LikeExpr::new(format!("{escaped}%")).escape('\\');
+            let mut pattern = String::with_capacity(prefix.len() + 1);
+            for c in prefix.to_lowercase().chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    pattern.push('\\');
+                }
+                pattern.push(c);
+            }
+            pattern.push('%');
+            let pattern = LikeExpr::new(pattern).escape('\\');
             select = select.filter(player::Column::Email.like(pattern));
         }
         Ok(fetch_page(select, player::Column::Id, page, |p| p.id, self.conn()).await?)
