@@ -7,6 +7,7 @@ use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use ledger::PlayerId;
+use persistence::TenantScope;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -115,7 +116,12 @@ impl TokenKeys {
     fn issue(&self, claims_of: ClaimsOf, ttl_s: u64) -> Result<IssuedToken, ApiError> {
         let now = Utc::now().timestamp();
         let (sub, kind, role, tenant) = match claims_of {
-            ClaimsOf::Admin(a) => (a.admin_id, PrincipalKind::Admin, Some(a.role), a.tenant_id),
+            ClaimsOf::Admin(a) => (
+                a.admin_id,
+                PrincipalKind::Admin,
+                Some(a.role),
+                a.tenant_id(),
+            ),
             ClaimsOf::Player(p) => (
                 p.player_id.0,
                 PrincipalKind::Player,
@@ -173,18 +179,47 @@ enum ClaimsOf {
     Player(PlayerPrincipal),
 }
 
-/// An authenticated admin.
+/// An authenticated admin. Built only through [`AdminPrincipal::new`], which
+/// pairs the role with its tenant scope: a platform admin has no tenant and
+/// sees every tenant; any other admin has exactly one tenant.
 #[derive(Debug, Clone, Copy)]
 pub struct AdminPrincipal {
     /// Admin id.
     pub admin_id: Uuid,
-    /// Role.
-    pub role: Role,
-    /// Tenant; `None` for platform admins.
-    pub tenant_id: Option<Uuid>,
+    role: Role,
+    scope: TenantScope,
 }
 
 impl AdminPrincipal {
+    /// An admin of `role` and `tenant_id`; `Unauthorized` when they do not fit
+    /// (a non-platform admin without a tenant, or a platform admin with one),
+    /// so a principal never widens to every tenant by a missing claim.
+    pub fn new(admin_id: Uuid, role: Role, tenant_id: Option<Uuid>) -> Result<Self, ApiError> {
+        let scope = match (role, tenant_id) {
+            (Role::PlatformAdmin, None) => TenantScope::All,
+            (Role::PlatformAdmin, Some(_)) | (_, None) => {
+                tracing::warn!(%admin_id, role = role.as_str(), "admin principal without a fitting tenant refused");
+                return Err(ApiError::Unauthorized);
+            }
+            (_, Some(tenant)) => TenantScope::One(tenant),
+        };
+        Ok(Self {
+            admin_id,
+            role,
+            scope,
+        })
+    }
+
+    /// Role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Tenant; `None` for platform admins.
+    pub fn tenant_id(&self) -> Option<Uuid> {
+        self.scope.tenant_id()
+    }
+
     /// Fails with 403 unless the admin has at least `role`.
     pub fn require(&self, role: Role) -> Result<(), ApiError> {
         if self.role >= role {
@@ -194,18 +229,14 @@ impl AdminPrincipal {
         }
     }
 
-    /// The tenant filter of the admin's reads: `None` means every tenant.
-    pub fn tenant_filter(&self) -> Option<Uuid> {
-        if self.role == Role::PlatformAdmin {
-            None
-        } else {
-            self.tenant_id
-        }
+    /// The tenants the admin's reads and actions cover.
+    pub fn tenant_filter(&self) -> TenantScope {
+        self.scope
     }
 
     /// True when the admin may see records of `tenant_id`.
     pub fn sees_tenant(&self, tenant_id: Uuid) -> bool {
-        self.tenant_filter().is_none_or(|own| own == tenant_id)
+        self.scope.admits(tenant_id)
     }
 }
 
@@ -241,11 +272,7 @@ impl FromRequest for AdminPrincipal {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(claims(req).and_then(|c| match (c.kind, c.role) {
-            (PrincipalKind::Admin, Some(role)) => Ok(AdminPrincipal {
-                admin_id: c.sub,
-                role,
-                tenant_id: c.tenant,
-            }),
+            (PrincipalKind::Admin, Some(role)) => AdminPrincipal::new(c.sub, role, c.tenant),
             _ => Err(ApiError::Forbidden),
         }))
     }
@@ -341,3 +368,28 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         .map(|h| h.to_string())
         .unwrap_or_default()
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scope_follows_the_role_and_never_widens() {
+        let (id, tenant) = (Uuid::now_v7(), Uuid::now_v7());
+        for role in [Role::Support, Role::Finance, Role::TenantAdmin] {
+            assert!(
+                AdminPrincipal::new(id, role, None).is_err(),
+                "{role:?} without tenant"
+            );
+            let admin = AdminPrincipal::new(id, role, Some(tenant)).map_err(|e| e.to_string());
+            assert_eq!(
+                admin.map(|a| a.tenant_filter()),
+                Ok(TenantScope::One(tenant))
+            );
+        }
+        assert!(AdminPrincipal::new(id, Role::PlatformAdmin, Some(tenant)).is_err());
+        let platform =
+            AdminPrincipal::new(id, Role::PlatformAdmin, None).map_err(|e| e.to_string());
+        assert_eq!(platform.map(|a| a.tenant_filter()), Ok(TenantScope::All));
+    }
+}

@@ -117,6 +117,7 @@ impl Modify for BearerAuth {
         crate::routes::admin::verify_ledger,
         crate::routes::admin::anomalies,
         crate::routes::admin::deposits,
+        crate::routes::admin::players,
         crate::routes::admin::player_wallet,
         crate::routes::admin::player_transactions,
         crate::routes::admin::audit_events,

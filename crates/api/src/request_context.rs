@@ -85,7 +85,7 @@ impl RequestId {
     pub fn admin(&self, admin: &AdminPrincipal) -> AuditContext {
         AuditContext {
             actor: format!("admin:{}", admin.admin_id),
-            role: admin.role.as_str().to_owned(),
+            role: admin.role().as_str().to_owned(),
             request_id: self.0.clone(),
         }
     }

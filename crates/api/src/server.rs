@@ -61,11 +61,11 @@ pub async fn verify(settings: &Settings) -> anyhow::Result<bool> {
         .await
         .context("connecting to the database")?;
     let audit = db
-        .verify_audit(None)
+        .verify_audit(persistence::TenantScope::All)
         .await
         .context("verifying the audit log")?;
     let ledger = db
-        .verify_ledger(None)
+        .verify_ledger(persistence::TenantScope::All)
         .await
         .context("verifying the ledger")?;
     let report = serde_json::json!({"audit": audit, "ledger": ledger});

@@ -4,7 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use ledger::{Currency, Money};
 use persistence::Page;
-use persistence::entities::{anomaly, deposit, ledger_transaction, wallet};
+use persistence::entities::{anomaly, deposit, ledger_transaction, player, wallet};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -111,6 +111,31 @@ impl TransactionView {
             reference_id: t.reference_id,
             created_at: timestamp(t.created_at),
         })
+    }
+}
+
+/// A player, as admins list them.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlayerView {
+    player_id: Uuid,
+    /// Slug of the player's tenant.
+    tenant: String,
+    email: String,
+    #[schema(example = "EUR")]
+    currency: String,
+    created_at: String,
+}
+
+impl PlayerView {
+    /// From a player row and the slug of its tenant.
+    pub fn of(p: player::Model, tenant: String) -> Self {
+        Self {
+            player_id: p.id,
+            tenant,
+            email: p.email,
+            currency: p.currency,
+            created_at: timestamp(p.created_at),
+        }
     }
 }
 

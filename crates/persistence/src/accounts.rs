@@ -2,6 +2,7 @@
 
 use chrono::Utc;
 use ledger::{Currency, PlayerId};
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
@@ -12,6 +13,8 @@ use crate::completion::{Completion, complete_optional};
 use crate::db::Db;
 use crate::entities::{admin_user, player, tenant, wallet};
 use crate::error::{StoreError, StoreResult, is_unique_violation};
+use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::scope::TenantScope;
 
 /// A new admin user.
 #[derive(Debug, Clone)]
@@ -170,17 +173,41 @@ impl Db {
             .await?)
     }
 
-    /// Finds a player by id, within `tenant` when given: another tenant's
-    /// player is `None`.
+    /// A page of the players in `scope`, newest first; with `email_prefix`
+    /// only those whose email starts with it (case-insensitively).
+    pub async fn players(
+        &self,
+        scope: TenantScope,
+        email_prefix: Option<&str>,
+        page: PageRequest,
+    ) -> StoreResult<Page<player::Model>> {
+        let mut select = scope.restrict(player::Entity::find(), player::Column::TenantId);
+        if let Some(prefix) = email_prefix {
+            // Emails are stored lower-cased; LIKE wildcards in the input are literal.
+            let mut pattern = String::with_capacity(prefix.len() + 1);
+            for c in prefix.to_lowercase().chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    pattern.push('\\');
+                }
+                pattern.push(c);
+            }
+            pattern.push('%');
+            let pattern = LikeExpr::new(pattern).escape('\\');
+            select = select.filter(player::Column::Email.like(pattern));
+        }
+        Ok(fetch_page(select, player::Column::Id, page, |p| p.id, self.conn()).await?)
+    }
+
+    /// Finds a player by id within `scope`: another tenant's player is `None`.
     pub async fn player(
         &self,
         player: PlayerId,
-        tenant: Option<Uuid>,
+        scope: TenantScope,
     ) -> StoreResult<Option<player::Model>> {
-        let mut select = player::Entity::find_by_id(player.0);
-        if let Some(tenant) = tenant {
-            select = select.filter(player::Column::TenantId.eq(tenant));
-        }
+        let select = scope.restrict(
+            player::Entity::find_by_id(player.0),
+            player::Column::TenantId,
+        );
         Ok(select.one(self.conn()).await?)
     }
 }

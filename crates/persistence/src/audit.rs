@@ -29,6 +29,7 @@ use crate::db::Db;
 use crate::entities::{audit_chain_head as head, audit_event as event};
 use crate::error::{StoreError, StoreResult};
 use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::scope::TenantScope;
 use crate::write_batch::WriteBatch;
 
 mod verify;
@@ -285,16 +286,13 @@ impl Db {
         Ok(())
     }
 
-    /// A page of events, newest first (one tenant's, or all for `None`).
+    /// A page of the events in `scope`, newest first.
     pub async fn audit_events(
         &self,
-        tenant: Option<Uuid>,
+        scope: TenantScope,
         page: PageRequest,
     ) -> StoreResult<Page<event::Model>> {
-        let mut select = event::Entity::find();
-        if let Some(tenant) = tenant {
-            select = select.filter(event::Column::TenantId.eq(tenant));
-        }
+        let select = scope.restrict(event::Entity::find(), event::Column::TenantId);
         Ok(fetch_page(select, event::Column::Id, page, |e| e.id, self.conn()).await?)
     }
 }

@@ -16,6 +16,16 @@ use crate::entities::{deposit, wallet};
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, Lease, StoredResponse};
 use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::scope::TenantScope;
+
+/// Filters of the admin deposit list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DepositFilter {
+    /// Only this status.
+    pub status: Option<DepositStatus>,
+    /// Only this player.
+    pub player_id: Option<Uuid>,
+}
 
 /// A deposit to create.
 #[derive(Debug, Clone)]
@@ -194,15 +204,19 @@ impl Db {
         Ok(fetch_page(select, deposit::Column::Id, page, |d| d.id, self.conn()).await?)
     }
 
-    /// A page of deposits of one tenant (or all tenants for `None`).
+    /// A page of the deposits in `scope` that pass `filter`.
     pub async fn deposits_of_tenant(
         &self,
-        tenant: Option<Uuid>,
+        scope: TenantScope,
+        filter: DepositFilter,
         page: PageRequest,
     ) -> StoreResult<Page<deposit::Model>> {
-        let mut select = deposit::Entity::find();
-        if let Some(tenant) = tenant {
-            select = select.filter(deposit::Column::TenantId.eq(tenant));
+        let mut select = scope.restrict(deposit::Entity::find(), deposit::Column::TenantId);
+        if let Some(status) = filter.status {
+            select = select.filter(deposit::Column::Status.eq(status.as_str()));
+        }
+        if let Some(player) = filter.player_id {
+            select = select.filter(deposit::Column::PlayerId.eq(player));
         }
         Ok(fetch_page(select, deposit::Column::Id, page, |d| d.id, self.conn()).await?)
     }

@@ -27,6 +27,7 @@ use crate::entities::{payout_attempt as attempt, withdrawal as row};
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, Lease, StoredResponse};
 use crate::inbox::{self, EventOutcome, InboxEntry};
+use crate::scope::TenantScope;
 use crate::withdrawals::{
     Render, Visibility, WithdrawalView, amount_of, apply_effects, attempts_of, audit_change,
     finish, lock_withdrawal, state_of,
@@ -89,14 +90,14 @@ impl Db {
     /// resumes it ([`Db::payout_to_resume`]) instead of starting another.
     pub async fn start_payout(
         &self,
-        tenant: Option<Uuid>,
+        scope: TenantScope,
         id: Uuid,
         provider: &str,
         lease: &Lease,
         audit: &AuditContext,
     ) -> StoreResult<StartedPayout> {
         let txn = self.conn().begin().await?;
-        let current = lock_withdrawal(&txn, Visibility::Tenant(tenant), id).await?;
+        let current = lock_withdrawal(&txn, Visibility::Tenant(scope), id).await?;
         let before = current.clone();
         let step = transition(Some(state_of(&current)?), Command::StartPayout)?;
         let statuses = attempts_of(&txn, current.id)
@@ -207,10 +208,10 @@ impl Db {
     /// The latest attempt of a withdrawal the admin may see (for a recheck).
     pub async fn latest_attempt(
         &self,
-        tenant: Option<Uuid>,
+        scope: TenantScope,
         id: Uuid,
     ) -> StoreResult<Option<attempt::Model>> {
-        let Some(view) = self.withdrawal(Visibility::Tenant(tenant), id).await? else {
+        let Some(view) = self.withdrawal(Visibility::Tenant(scope), id).await? else {
             return Err(StoreError::NotFound("withdrawal"));
         };
         Ok(view.attempts.into_iter().next())
@@ -352,7 +353,7 @@ async fn lock_attempt(
         .ok_or(StoreError::NotFound("payout attempt"))?;
     let withdrawal = lock_withdrawal(
         txn,
-        Visibility::Tenant(Some(found.tenant_id)),
+        Visibility::Tenant(TenantScope::One(found.tenant_id)),
         found.withdrawal_id,
     )
     .await?;

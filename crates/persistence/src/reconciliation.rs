@@ -22,6 +22,7 @@ use crate::idempotency_store::{self, Lease, StoredResponse};
 use crate::jobs::{self, ClaimedJob, NewJob, status};
 use crate::pagination::{Page, PageRequest, fetch_page};
 use crate::reconcile::{Finding, FindingKind, Record, RecordType, psp_clearing_movement};
+use crate::scope::TenantScope;
 use crate::verify::Mismatch;
 
 /// Job kind of a reconciliation run.
@@ -34,11 +35,17 @@ pub struct ReconciliationJob {
     pub run_id: Uuid,
 }
 
+/// The tenants a stored run covers: a run without a tenant was created in
+/// [`TenantScope::All`] (by a platform admin; [`NewRun`] takes a scope).
+pub fn run_scope(run: &run::Model) -> TenantScope {
+    run.tenant_id.map_or(TenantScope::All, TenantScope::One)
+}
+
 /// A run to create.
 #[derive(Debug, Clone)]
 pub struct NewRun {
-    /// Tenant scope (`None`: every tenant).
-    pub tenant_id: Option<Uuid>,
+    /// The tenants the run covers.
+    pub scope: TenantScope,
     /// PSP name.
     pub provider: String,
     /// Window start.
@@ -61,7 +68,7 @@ impl Db {
         let txn = self.conn().begin().await?;
         let created = run::ActiveModel {
             id: Set(Uuid::now_v7()),
-            tenant_id: Set(new.tenant_id),
+            tenant_id: Set(new.scope.tenant_id()),
             provider: Set(new.provider),
             window_from: Set(new.from),
             window_to: Set(new.to),
@@ -103,26 +110,20 @@ impl Db {
     /// A run the caller may see.
     pub async fn reconciliation_run(
         &self,
-        tenant: Option<Uuid>,
+        scope: TenantScope,
         id: Uuid,
     ) -> StoreResult<Option<run::Model>> {
-        let mut select = run::Entity::find_by_id(id);
-        if let Some(tenant) = tenant {
-            select = select.filter(run::Column::TenantId.eq(tenant));
-        }
+        let select = scope.restrict(run::Entity::find_by_id(id), run::Column::TenantId);
         Ok(select.one(self.conn()).await?)
     }
 
     /// A page of runs the caller may see.
     pub async fn reconciliation_runs(
         &self,
-        tenant: Option<Uuid>,
+        scope: TenantScope,
         page: PageRequest,
     ) -> StoreResult<Page<run::Model>> {
-        let mut select = run::Entity::find();
-        if let Some(tenant) = tenant {
-            select = select.filter(run::Column::TenantId.eq(tenant));
-        }
+        let select = scope.restrict(run::Entity::find(), run::Column::TenantId);
         Ok(fetch_page(select, run::Column::Id, page, |r| r.id, self.conn()).await?)
     }
 

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::db::Db;
 use crate::entities::{ledger_posting, wallet};
 use crate::error::StoreResult;
+use crate::scope::TenantScope;
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -56,11 +57,11 @@ pub struct LedgerReport {
 const SUM_MINOR: &str = "CAST(SUM(amount_minor) AS BIGINT)";
 
 impl Db {
-    /// Verifies the ledger of one tenant (all tenants for `None`), reading one
+    /// Verifies the ledger of the tenants in `scope`, reading one
     /// consistent snapshot.
-    pub async fn verify_ledger(&self, tenant: Option<Uuid>) -> StoreResult<LedgerReport> {
+    pub async fn verify_ledger(&self, scope: TenantScope) -> StoreResult<LedgerReport> {
         let txn = self.read_snapshot().await?;
-        let report = ledger_report(&txn, tenant).await?;
+        let report = ledger_report(&txn, scope.tenant_id()).await?;
         txn.commit().await?;
         Ok(report)
     }

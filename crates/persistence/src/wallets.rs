@@ -2,12 +2,12 @@
 
 use ledger::PlayerId;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use uuid::Uuid;
 
 use crate::db::Db;
 use crate::entities::{anomaly, ledger_transaction, wallet};
 use crate::error::StoreResult;
 use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::scope::TenantScope;
 
 impl Db {
     /// The player's wallet.
@@ -35,16 +35,13 @@ impl Db {
         .await?)
     }
 
-    /// A page of anomalies of one tenant (all tenants for `None`).
+    /// A page of anomalies in `scope`.
     pub async fn anomalies(
         &self,
-        tenant: Option<Uuid>,
+        scope: TenantScope,
         page: PageRequest,
     ) -> StoreResult<Page<anomaly::Model>> {
-        let mut select = anomaly::Entity::find();
-        if let Some(tenant) = tenant {
-            select = select.filter(anomaly::Column::TenantId.eq(tenant));
-        }
+        let select = scope.restrict(anomaly::Entity::find(), anomaly::Column::TenantId);
         Ok(fetch_page(select, anomaly::Column::Id, page, |a| a.id, self.conn()).await?)
     }
 }

@@ -24,6 +24,7 @@ use crate::idempotency_store::{self, IdempotencyScope, Lease, Once, StoredRespon
 use crate::joined;
 use crate::ledger_writer::{self, MovementCause};
 use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::scope::TenantScope;
 use crate::write_batch::{Step, WriteBatch};
 
 /// A withdrawal with its payout attempts, newest attempt first.
@@ -39,14 +40,13 @@ pub struct WithdrawalView {
 pub type Render<'a> =
     Box<dyn FnOnce(&WithdrawalView) -> Result<StoredResponse, String> + Send + 'a>;
 
-/// Who may see or act on a withdrawal: its player, or admins of a tenant
-/// (`None`: platform admins, every tenant).
+/// Who may see or act on a withdrawal: its player, or admins of a scope.
 #[derive(Debug, Clone, Copy)]
 pub enum Visibility {
     /// The owning player only.
     Player(PlayerId),
-    /// Any withdrawal of the tenant.
-    Tenant(Option<Uuid>),
+    /// Any withdrawal of the tenants in the scope.
+    Tenant(TenantScope),
 }
 
 /// A withdrawal to request.
@@ -227,8 +227,7 @@ fn visible(
 ) -> sea_orm::Select<row::Entity> {
     match visibility {
         Visibility::Player(player) => select.filter(row::Column::PlayerId.eq(player.0)),
-        Visibility::Tenant(Some(tenant)) => select.filter(row::Column::TenantId.eq(tenant)),
-        Visibility::Tenant(None) => select,
+        Visibility::Tenant(scope) => scope.restrict(select, row::Column::TenantId),
     }
 }
 

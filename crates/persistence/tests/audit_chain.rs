@@ -58,8 +58,14 @@ async fn set(db: &Db, id: Uuid, column: event::Column, value: SimpleExpr) {
 
 /// Both scopes (the tenant's and the whole platform's) agree on `ok`.
 async fn verify_both(db: &Db, tenant: Uuid) -> (AuditReport, AuditReport) {
-    let scoped = db.verify_audit(Some(tenant)).await.unwrap();
-    let all = db.verify_audit(None).await.unwrap();
+    let scoped = db
+        .verify_audit(persistence::TenantScope::One(tenant))
+        .await
+        .unwrap();
+    let all = db
+        .verify_audit(persistence::TenantScope::All)
+        .await
+        .unwrap();
     assert_eq!(scoped.ok, all.ok, "{scoped:?} / {all:?}");
     (scoped, all)
 }

@@ -9,7 +9,7 @@ use common::{event, open, pending, tenant_with_players};
 use ledger::{Currency, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::{ledger_transaction, wallet};
-use persistence::{Db, DepositEvent, EventOutcome, StoreError};
+use persistence::{Db, DepositEvent, EventOutcome, StoreError, TenantScope};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
@@ -87,7 +87,7 @@ async fn one_round_answers_each_event_as_if_alone(test_db: &TestDb) {
         .map(|t| t.available_after_minor)
         .collect();
     assert_eq!(after, vec![Some(1_000), Some(1_250)]);
-    let report = db.verify_ledger(Some(tenant)).await.unwrap();
+    let report = db.verify_ledger(TenantScope::One(tenant)).await.unwrap();
     assert!(report.ok, "{report:?}");
 }
 backend_tests!(one_round, one_round_answers_each_event_as_if_alone);
@@ -153,6 +153,6 @@ async fn overlapping_rounds_on_two_pools_credit_each_deposit_once() {
             .sum();
         assert_eq!(available_minor(&db, *player).await, expected);
     }
-    let report = db.verify_ledger(Some(tenant)).await.unwrap();
+    let report = db.verify_ledger(TenantScope::One(tenant)).await.unwrap();
     assert!(report.ok, "{report:?}");
 }

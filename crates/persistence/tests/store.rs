@@ -12,7 +12,7 @@ use ledger::{Currency, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
 use persistence::idempotency_store::{self, Begin, IdempotencyScope, StoredResponse};
-use persistence::{Db, DepositEvent, EventOutcome, Mismatch, StoreError};
+use persistence::{Db, DepositEvent, EventOutcome, Mismatch, StoreError, TenantScope};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use testkit::{TestDb, backend_tests};
@@ -36,7 +36,7 @@ async fn player_with_deposit(db: &Db, cents: i64) -> (Uuid, PlayerId) {
 async fn verify_reports_drift_instead_of_repairing_it(test_db: &TestDb) {
     let db = open(test_db).await;
     let (tenant, player) = player_with_deposit(&db, 1234).await;
-    let report = db.verify_ledger(Some(tenant)).await.unwrap();
+    let report = db.verify_ledger(TenantScope::One(tenant)).await.unwrap();
     assert!(report.ok, "{report:?}");
     assert_eq!(report.wallets_checked, 1);
 
@@ -47,7 +47,7 @@ async fn verify_reports_drift_instead_of_repairing_it(test_db: &TestDb) {
     )
     .await
     .unwrap();
-    let report = db.verify_ledger(None).await.unwrap();
+    let report = db.verify_ledger(TenantScope::All).await.unwrap();
     assert!(!report.ok);
     assert_eq!(
         report.mismatches,

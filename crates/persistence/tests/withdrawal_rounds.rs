@@ -14,7 +14,7 @@ use ledger::{Currency, LedgerError, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
 use persistence::idempotency_store::{Begin, IdempotencyScope, Once, StoredResponse};
-use persistence::{Db, EventOutcome, NewWithdrawal, StoreError, WithdrawalRequest};
+use persistence::{Db, EventOutcome, NewWithdrawal, StoreError, TenantScope, WithdrawalRequest};
 use sea_orm::EntityTrait;
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
@@ -125,9 +125,9 @@ async fn one_call_answers_each_request_as_if_alone(test_db: &TestDb) {
         .await;
     assert!(matches!(retry[0], Ok(Once::Done(_))), "{retry:?}");
     assert_eq!(balance(&db, poor).await, (50, 50));
-    let ledger = db.verify_ledger(Some(tenant)).await.unwrap();
+    let ledger = db.verify_ledger(TenantScope::One(tenant)).await.unwrap();
     assert!(ledger.ok, "{ledger:?}");
-    let chains = db.verify_audit(Some(tenant)).await.unwrap();
+    let chains = db.verify_audit(TenantScope::One(tenant)).await.unwrap();
     assert!(chains.ok, "{chains:?}");
 }
 backend_tests!(one_call, one_call_answers_each_request_as_if_alone);

@@ -2,6 +2,9 @@
 //! anomalies, deposits and player wallets. Reads are tenant-scoped: a
 //! non-platform admin sees only its tenant, and another tenant's ids are 404.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use ledger::PlayerId;
 use persistence::NewAdmin;
@@ -19,14 +22,17 @@ use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
+use crate::routes::queries::{DepositListQuery, PlayerListQuery};
 use crate::state::AppState;
 use crate::validate::{email, slug, text_field};
 use crate::views::PageView;
-use crate::views::{AnomalyView, DepositView, TransactionView, WalletView, page, timestamp};
+use crate::views::{
+    AnomalyView, DepositView, PlayerView, TransactionView, WalletView, cursor, page, timestamp,
+};
 
 fn scope_of(admin: &AdminPrincipal) -> (String, String) {
     let tenant = admin
-        .tenant_id
+        .tenant_id()
         .map_or_else(|| "platform".to_owned(), |t| t.to_string());
     (tenant, format!("admin:{}", admin.admin_id))
 }
@@ -124,7 +130,7 @@ async fn user_tenant(
     role: Role,
     tenant: Option<&str>,
 ) -> Result<Option<Uuid>, ApiError> {
-    if admin.role != Role::PlatformAdmin && role >= Role::TenantAdmin {
+    if admin.role() != Role::PlatformAdmin && role >= Role::TenantAdmin {
         return Err(ApiError::Forbidden);
     }
     match (role, tenant) {
@@ -170,10 +176,10 @@ pub async fn verify_ledger(
             );
         }
         let record = AuditRecord {
-            tenant_id: admin.tenant_filter(),
+            tenant_id: admin.tenant_id(),
             action: "ledger.verify",
             target_type: "ledger",
-            target_id: admin.tenant_filter().map_or_else(|| "all".to_owned(), |t| t.to_string()),
+            target_id: admin.tenant_id().map_or_else(|| "all".to_owned(), |t| t.to_string()),
             before: None,
             after: Some(json!({"ok": report.ok, "wallets_checked": report.wallets_checked, "mismatches": report.mismatches.len()})),
         };
@@ -201,19 +207,53 @@ pub async fn anomalies(
     Ok(HttpResponse::Ok().json(page(rows, AnomalyView::of)?))
 }
 
-/// `GET /admin/deposits`.
-#[utoipa::path(get, path = "/api/v1/admin/deposits", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<DepositView>), ProblemResponses))]
+/// `GET /admin/deposits?status=&player_id=`.
+#[utoipa::path(get, path = "/api/v1/admin/deposits", tag = "admin", params(DepositListQuery), security(("bearer" = [])), responses((status = 200, body = PageView<DepositView>), ProblemResponses))]
 #[get("/admin/deposits")]
 pub async fn deposits(
     admin: AdminPrincipal,
     state: web::Data<AppState>,
-    query: web::Query<PageQuery>,
+    query: web::Query<DepositListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let rows = state
         .db
-        .deposits_of_tenant(admin.tenant_filter(), query.page()?)
+        .deposits_of_tenant(admin.tenant_filter(), query.filter()?, query.page()?)
         .await?;
     Ok(HttpResponse::Ok().json(page(rows, DepositView::of)?))
+}
+
+/// `GET /admin/players?email=` (email prefix, case-insensitive).
+#[utoipa::path(get, path = "/api/v1/admin/players", tag = "admin", params(PlayerListQuery), security(("bearer" = [])), responses((status = 200, body = PageView<PlayerView>), ProblemResponses))]
+#[get("/admin/players")]
+pub async fn players(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    query: web::Query<PlayerListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .db
+        .players(admin.tenant_filter(), query.email_prefix()?, query.page()?)
+        .await?;
+    // A page rarely spans more than one tenant: one lookup per distinct tenant.
+    let mut slugs: HashMap<Uuid, String> = HashMap::new();
+    let mut items = Vec::with_capacity(rows.items.len());
+    for p in rows.items {
+        let slug = match slugs.entry(p.tenant_id) {
+            Entry::Occupied(known) => known.get().clone(),
+            Entry::Vacant(slot) => {
+                let tenant = state.db.tenant_by_id(p.tenant_id).await?.ok_or_else(|| {
+                    tracing::error!(tenant_id = %p.tenant_id, "player of a missing tenant");
+                    ApiError::Internal
+                })?;
+                slot.insert(tenant.slug).clone()
+            }
+        };
+        items.push(PlayerView::of(p, slug));
+    }
+    Ok(HttpResponse::Ok().json(PageView {
+        items,
+        next_cursor: rows.next_cursor.map(cursor),
+    }))
 }
 
 async fn visible_player(

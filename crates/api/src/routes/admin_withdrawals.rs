@@ -3,12 +3,11 @@
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
 use payout::{AttemptStatus, Observation};
-use persistence::{PayoutReply, Visibility, WithdrawalAction, WithdrawalFilter};
+use persistence::{PayoutReply, Visibility, WithdrawalAction};
 use psp::PayoutRequest;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
-use withdrawal::WithdrawalState;
 
 use crate::auth::{AdminPrincipal, Role};
 use crate::body::{RawBody, parse_json};
@@ -17,7 +16,7 @@ use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::psp_calls::{observe_payout, payout_reply};
 use crate::request_context::RequestId;
-use crate::routes::PageQuery;
+use crate::routes::queries::WithdrawalListQuery;
 use crate::state::AppState;
 use crate::validate::text_field;
 use crate::views::PageView;
@@ -33,43 +32,25 @@ fn admin_request(
     body: &[u8],
 ) -> Result<IdempotentRequest, ApiError> {
     let tenant = admin
-        .tenant_id
+        .tenant_id()
         .map_or_else(|| "platform".to_owned(), |t| t.to_string());
     IdempotentRequest::new(req, tenant, format!("admin:{}", admin.admin_id), body)
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
-    state: Option<String>,
-    player_id: Option<Uuid>,
-    #[serde(flatten)]
-    page: PageQuery,
-}
-
 /// `GET /admin/withdrawals?state=&player_id=`.
-#[utoipa::path(get, path = "/api/v1/admin/withdrawals", tag = "admin", params(("state" = Option<String>, Query, description = "Only this state"), ("player_id" = Option<Uuid>, Query, description = "Only this player"), PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<WithdrawalView>), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/withdrawals", tag = "admin", params(WithdrawalListQuery), security(("bearer" = [])), responses((status = 200, body = PageView<WithdrawalView>), ProblemResponses))]
 #[get("/admin/withdrawals")]
 pub async fn list(
     admin: AdminPrincipal,
     state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
+    query: web::Query<WithdrawalListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let wanted = query
-        .state
-        .as_deref()
-        .map(WithdrawalState::parse)
-        .transpose()
-        .map_err(|e| ApiError::Validation(e.to_string()))?;
-    let filter = WithdrawalFilter {
-        state: wanted,
-        player_id: query.player_id,
-    };
     let rows = state
         .db
         .withdrawals(
             Visibility::Tenant(admin.tenant_filter()),
-            filter,
-            query.page.page()?,
+            query.filter()?,
+            query.page()?,
         )
         .await?;
     Ok(HttpResponse::Ok().json(page(rows, WithdrawalView::of)?))

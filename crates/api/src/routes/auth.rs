@@ -69,11 +69,7 @@ pub async fn admin_login(
     let role = admin.as_ref().and_then(|a| Role::parse(&a.role));
     match (admin, role, verify_password(login.password, hash).await) {
         (Some(admin), Some(role), true) => {
-            let principal = AdminPrincipal {
-                admin_id: admin.id,
-                role,
-                tenant_id: admin.tenant_id,
-            };
+            let principal = AdminPrincipal::new(admin.id, role, admin.tenant_id)?;
             let token = state
                 .tokens
                 .issue_admin(principal, state.admin_token_ttl_s)?;

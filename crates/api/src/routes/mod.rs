@@ -1,20 +1,18 @@
 //! Route table of `/api/v1` and the operational endpoints.
 
 use actix_web::web;
-use persistence::PageRequest;
-use serde::Deserialize;
-
-use crate::problem::ApiError;
-use crate::views::parse_cursor;
 
 pub mod admin;
 pub mod admin_withdrawals;
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod queries;
 pub mod reconciliation;
 pub mod webhooks;
 pub mod withdrawals;
+
+pub use queries::PageQuery;
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -34,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(admin::verify_audit)
                 .service(admin::audit_events)
                 .service(admin::deposits)
+                .service(admin::players)
                 .service(admin::player_wallet)
                 .service(admin::player_transactions)
                 .service(me::wallet)
@@ -56,25 +55,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(reconciliation::get)
                 .service(webhooks::receive),
         );
-}
-
-/// `?limit=&cursor=` of list endpoints.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Page size, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<u64>,
-    /// Opaque cursor from `next_cursor`.
-    #[param(pattern = "^[0-9a-f]{32}$")]
-    cursor: Option<String>,
-}
-
-impl PageQuery {
-    /// Validates the page window (limit 1..=200).
-    pub fn page(&self) -> Result<PageRequest, ApiError> {
-        let after = self.cursor.as_deref().map(parse_cursor).transpose()?;
-        PageRequest::new(self.limit, after)
-            .ok_or_else(|| ApiError::Validation("limit must be between 1 and 200".into()))
-    }
 }

@@ -66,7 +66,7 @@ pub async fn create(
         return e.error_response();
     }
     let tenant = admin
-        .tenant_id
+        .tenant_id()
         .map_or_else(|| "platform".to_owned(), |t| t.to_string());
     let request =
         match IdempotentRequest::new(&req, tenant, format!("admin:{}", admin.admin_id), &body.0) {
@@ -88,7 +88,7 @@ pub async fn create(
             )));
         }
         let new = NewRun {
-            tenant_id: admin.tenant_filter(),
+            scope: admin.tenant_filter(),
             provider: form.provider,
             from: form.from,
             to: form.to,

@@ -65,7 +65,7 @@ async fn reconciliation(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), St
     };
     report.wallets = ctx
         .db
-        .verify_ledger(scope.tenant_id)
+        .verify_ledger(persistence::reconciliation::run_scope(&scope))
         .await
         .map_err(|e| e.to_string())?
         .mismatches;

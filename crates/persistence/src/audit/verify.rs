@@ -14,6 +14,7 @@ use super::{GENESIS_HASH, belongs_to, event_hash};
 use crate::db::Db;
 use crate::entities::{audit_chain_head as head, audit_event as event};
 use crate::error::StoreResult;
+use crate::scope::TenantScope;
 
 /// Events read per query while verifying.
 const VERIFY_BATCH: u64 = 1000;
@@ -43,12 +44,12 @@ pub struct BrokenLink {
 }
 
 impl Db {
-    /// Recomputes the chains (one tenant's, or all for `None`) and names the
+    /// Recomputes the chains of `scope` and names the
     /// first broken link. Every chain that has a head or events is walked: a
     /// chain whose head is gone and a head whose events are gone are broken.
-    pub async fn verify_audit(&self, tenant: Option<Uuid>) -> StoreResult<AuditReport> {
+    pub async fn verify_audit(&self, scope: TenantScope) -> StoreResult<AuditReport> {
         let txn = self.read_snapshot().await?;
-        let report = audit_report(&txn, tenant).await?;
+        let report = audit_report(&txn, scope.tenant_id()).await?;
         txn.commit().await?;
         Ok(report)
     }
