@@ -12,6 +12,7 @@ mod m20261124_000003_jobs_reconciliation;
 mod m20261124_000004_audit;
 mod m20261126_000005_write_path_indexes;
 mod m20261126_000006_tenant_columns;
+mod m20261201_000007_job_lease_tokens;
 
 /// The ordered list of Kasa's migrations.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_audit::Migration),
             Box::new(m20261126_000005_write_path_indexes::Migration),
             Box::new(m20261126_000006_tenant_columns::Migration),
+            Box::new(m20261201_000007_job_lease_tokens::Migration),
         ]
     }
 }

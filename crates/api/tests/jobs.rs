@@ -329,4 +329,7 @@ async fn a_heartbeat_that_finds_the_lease_lost_stops_the_job(db: &TestDb) {
         ("running", Some("w2"))
     );
 }
-backend_tests!(lost_lease, a_heartbeat_that_finds_the_lease_lost_stops_the_job);
+backend_tests!(
+    lost_lease,
+    a_heartbeat_that_finds_the_lease_lost_stops_the_job
+);

@@ -8,8 +8,8 @@
 mod common;
 
 use common::*;
-use psp::mock::{Operation, Script};
 use persistence::entities::psp_event;
+use psp::mock::{Operation, Script};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -43,7 +43,12 @@ async fn long_psp_strings_settle_deposits(db: &TestDb) {
             json!({"amount": "5.00", "currency": "EUR"}),
         )
         .await;
-    assert_eq!(declined.status, StatusCode::CREATED, "{:?}", declined.json());
+    assert_eq!(
+        declined.status,
+        StatusCode::CREATED,
+        "{:?}",
+        declined.json()
+    );
     assert_eq!(declined.json()["status"], "failed");
     assert_eq!(declined.json()["failure_code"], prefix(&long_code(), 64));
     // A deposit the PSP did not answer (no provider_ref yet) fails by a webhook
@@ -92,7 +97,12 @@ async fn long_psp_strings_settle_payouts(db: &TestDb) {
     kasa.mock()
         .push_script(Operation::Payout, Script::decline(long_code()));
     let declined = kasa.act(&admin, &id, "payouts", json!({})).await;
-    assert_eq!(declined.status, StatusCode::OK, "{:?}", declined.json());
+    assert_eq!(
+        declined.status,
+        StatusCode::ACCEPTED,
+        "{:?}",
+        declined.json()
+    );
     assert_eq!(declined.json()["state"], "payout_failed");
     assert_eq!(
         declined.json()["attempts"][0]["failure_code"],
@@ -114,7 +124,10 @@ async fn long_psp_strings_settle_payouts(db: &TestDb) {
         failed["attempts"][0]["failure_code"],
         prefix(&long_code(), 64)
     );
-    assert_eq!(failed["attempts"][0]["provider_ref"], prefix(&long_ref(), 128));
+    assert_eq!(
+        failed["attempts"][0]["provider_ref"],
+        prefix(&long_ref(), 128)
+    );
     // 3. No answer, and the PSP failed it with a long code: the recheck sees it.
     kasa.mock().push_script(
         Operation::Payout,

@@ -4,18 +4,17 @@
 //! server exposes the same engine over HTTP.
 
 mod error;
+mod provider;
 mod script;
 mod state;
+mod validate;
 mod webhook;
 
 use std::future::Future;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use secrecy::SecretString;
 
 pub use error::MockError;
@@ -23,12 +22,11 @@ pub use script::{Operation, Outcome, Script};
 pub use state::{DeliveryRecord, MockSnapshot, MockStatus, MockTransaction};
 pub use webhook::{DELIVERY_TIMEOUT, FIRST_BACKOFF, MAX_ATTEMPTS, MAX_BACKOFF};
 
-use crate::error::PspError;
 use crate::event::{
     DepositRequest, EventType, PayoutRequest, PspTransaction, ReportItem, TransactionType,
 };
-use crate::provider::PaymentProvider;
 use state::State;
+use validate::validate;
 
 /// Failure code of a `Fail` script that names none.
 pub const DEFAULT_FAILURE_CODE: &str = "processing_error";
@@ -74,7 +72,7 @@ pub enum Submission {
         code: String,
     },
     /// Carried out, but the caller must get no answer (the HTTP server hangs; the
-    /// in-process provider returns [`PspError::Unavailable`]).
+    /// in-process provider returns [`crate::PspError::Unavailable`]).
     TimedOut(PspTransaction),
 }
 
@@ -244,6 +242,19 @@ impl MockPsp {
         self.lock().report_items.push(item);
     }
 
+    /// Adds a report line served exactly as given, even one that is no
+    /// [`ReportItem`] (to test readers against a malformed report).
+    pub fn inject_report_line(&self, line: serde_json::Value) {
+        self.lock().report_lines.push(line);
+    }
+
+    /// The report's lines as sent over the wire: [`Self::report`], then the
+    /// injected lines (left out only when their `updated_at` is a time outside
+    /// the window).
+    pub fn report_lines(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<serde_json::Value> {
+        self.lock().report_lines(from, to)
+    }
+
     /// Sets where webhooks go (Kasa learns its own address only once bound).
     pub fn set_webhook_url(&self, url: impl Into<String>) {
         self.lock().webhook_url = Some(url.into());
@@ -390,81 +401,6 @@ fn declined(status: u16, code: &str) -> Submission {
     Submission::Declined {
         status,
         code: code.to_owned(),
-    }
-}
-
-/// Rejects what a real PSP would reject before doing anything.
-fn validate(new: &NewTransaction<'_>) -> Result<(), &'static str> {
-    if new.reference.trim().is_empty() {
-        return Err("invalid_reference");
-    }
-    if !is_plain_decimal(new.amount) {
-        return Err("invalid_amount");
-    }
-    match Decimal::from_str(new.amount) {
-        Ok(amount) if amount > Decimal::ZERO => {}
-        _ => return Err("invalid_amount"),
-    }
-    if new.currency.len() != 3 || !new.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err("invalid_currency");
-    }
-    Ok(())
-}
-
-/// `123` or `123.45`: `Decimal::from_str` would also take `1e3`, which no PSP sends.
-fn is_plain_decimal(amount: &str) -> bool {
-    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, "0"));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && digits(fraction)
-}
-
-#[async_trait]
-impl PaymentProvider for MockPsp {
-    fn name(&self) -> &str {
-        &self.inner.name
-    }
-
-    async fn create_deposit(&self, req: &DepositRequest) -> Result<PspTransaction, PspError> {
-        into_result(self.submit_deposit(req))
-    }
-
-    async fn create_payout(
-        &self,
-        idempotency_key: &str,
-        req: &PayoutRequest,
-    ) -> Result<PspTransaction, PspError> {
-        into_result(self.submit_payout(idempotency_key, req))
-    }
-
-    async fn get_deposit(&self, reference: &str) -> Result<Option<PspTransaction>, PspError> {
-        Ok(self.deposit(reference))
-    }
-
-    async fn get_payout(&self, reference: &str) -> Result<Option<PspTransaction>, PspError> {
-        Ok(self.payout(reference))
-    }
-
-    async fn report(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<ReportItem>, PspError> {
-        // Same answer as the HTTP server gives.
-        if from > to {
-            return Err(PspError::Declined {
-                status: 400,
-                code: "invalid_window".to_owned(),
-            });
-        }
-        Ok(MockPsp::report(self, from, to))
-    }
-}
-
-fn into_result(submission: Submission) -> Result<PspTransaction, PspError> {
-    match submission {
-        Submission::Accepted(tx) => Ok(tx),
-        Submission::Declined { status, code } => Err(PspError::Declined { status, code }),
-        Submission::TimedOut(_) => Err(PspError::Unavailable("timeout".to_owned())),
     }
 }
 
