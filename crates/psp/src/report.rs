@@ -1,6 +1,7 @@
 //! Reading the transaction report (`GET /v1/reports/transactions`) line by
 //! line: a line that is not a [`ReportItem`] (a field missing, a wrong type)
-//! is kept as an [`UnreadableLine`] instead of failing the whole report.
+//! is kept as an [`UnreadableLine`] instead of failing the whole report. So is
+//! a line whose amount is no plain decimal or whose currency is no 3-letter code.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -58,16 +59,37 @@ impl Report {
     pub fn from_lines(lines: impl IntoIterator<Item = Value>) -> Self {
         let mut report = Self::default();
         for raw in lines {
-            match ReportItem::deserialize(&raw) {
+            let item = ReportItem::deserialize(&raw)
+                .map_err(|e| e.to_string())
+                .and_then(checked);
+            match item {
                 Ok(item) => report.items.push(item),
-                Err(e) => report.unreadable.push(UnreadableLine {
-                    raw,
-                    error: e.to_string(),
-                }),
+                Err(error) => report.unreadable.push(UnreadableLine { raw, error }),
             }
         }
         report
     }
+}
+
+/// The item, if its amount and currency have the protocol's shape.
+fn checked(item: ReportItem) -> Result<ReportItem, String> {
+    if !is_plain_decimal(&item.amount) {
+        return Err(format!("amount {:?} is not a decimal string", item.amount));
+    }
+    if item.currency.len() != 3 || !item.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(format!(
+            "currency {:?} is not an ISO 4217 code",
+            item.currency
+        ));
+    }
+    Ok(item)
+}
+
+/// `123` or `123.45`: no sign, exponent or thousands separator.
+pub(crate) fn is_plain_decimal(amount: &str) -> bool {
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction)
 }
 
 #[cfg(test)]
@@ -81,10 +103,23 @@ mod tests {
             "currency": "EUR", "status": "succeeded", "updated_at": "2026-01-01T00:00:00Z"});
         let no_amount = json!({"type": "payout", "reference": "a1", "id": "p2",
             "currency": "EUR", "status": "failed", "updated_at": "2026-01-01T00:00:00Z"});
-        let report = Report::from_lines([good, no_amount.clone(), json!("junk")]);
+        let mut bad_amount = good.clone();
+        bad_amount["amount"] = json!("1,5");
+        let mut bad_currency = good.clone();
+        bad_currency["currency"] = json!("euro");
+        let report = Report::from_lines([
+            good,
+            no_amount.clone(),
+            json!("junk"),
+            bad_amount.clone(),
+            bad_currency,
+        ]);
         assert_eq!(report.items.len(), 1);
         assert_eq!(report.items[0].reference, "d1");
-        assert_eq!(report.unreadable.len(), 2);
+        assert_eq!(report.unreadable.len(), 4);
+        assert_eq!(report.unreadable[2].raw, bad_amount, "kept as sent");
+        assert!(report.unreadable[2].error.contains("1,5"));
+        assert!(report.unreadable[3].error.contains("euro"));
         let first = &report.unreadable[0];
         assert_eq!(first.raw, no_amount);
         assert!(first.error.contains("amount"), "{}", first.error);

@@ -5,6 +5,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use super::NewTransaction;
+use crate::report::is_plain_decimal;
 
 /// Rejects what a real PSP would reject before doing anything.
 pub(super) fn validate(new: &NewTransaction<'_>) -> Result<(), &'static str> {
@@ -22,11 +23,4 @@ pub(super) fn validate(new: &NewTransaction<'_>) -> Result<(), &'static str> {
         return Err("invalid_currency");
     }
     Ok(())
-}
-
-/// `123` or `123.45`: `Decimal::from_str` would also take `1e3`, which no PSP sends.
-fn is_plain_decimal(amount: &str) -> bool {
-    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, "0"));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && digits(fraction)
 }
