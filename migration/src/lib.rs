@@ -13,6 +13,7 @@ mod m20261124_000004_audit;
 mod m20261126_000005_write_path_indexes;
 mod m20261126_000006_tenant_columns;
 mod m20261201_000007_idempotency_resource;
+mod m20261201_000008_job_lease_tokens;
 mod m20261201_000010_audit_hash_version;
 
 /// The ordered list of Kasa's migrations.
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_write_path_indexes::Migration),
             Box::new(m20261126_000006_tenant_columns::Migration),
             Box::new(m20261201_000007_idempotency_resource::Migration),
+            Box::new(m20261201_000008_job_lease_tokens::Migration),
             Box::new(m20261201_000010_audit_hash_version::Migration),
         ]
     }

@@ -4,51 +4,18 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
+use common::runs::*;
 use common::*;
-use kasa_api::server::runner_settings;
-use kasa_api::worker::{self, JobContext};
+use kasa_api::worker;
 use persistence::entities::{job, reconciliation_finding};
 use psp::mock::{Operation, Script};
-use psp::{ReportItem, ReportStatus, TransactionType};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use serde_json::{Value, json};
+use serde_json::json;
 use testkit::{TestDb, backend_tests};
 use tokio_util::sync::CancellationToken;
-
-fn window() -> Value {
-    let now = chrono::Utc::now();
-    json!({"provider": "mock", "from": (now - chrono::Duration::hours(1)).to_rfc3339(), "to": (now + chrono::Duration::hours(1)).to_rfc3339()})
-}
-
-async fn run_until_done(kasa: &Kasa, admin: &str, id: &str) -> Value {
-    for _ in 0..400 {
-        let run = kasa
-            .get(&format!("/admin/reconciliation-runs/{id}?limit=200"), admin)
-            .await
-            .json();
-        if run["status"] == "succeeded" || run["status"] == "failed" {
-            return run;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("run {id} never finished");
-}
-
-fn injected_payout() -> ReportItem {
-    ReportItem {
-        r#type: TransactionType::Payout,
-        reference: uuid::Uuid::now_v7().to_string(),
-        id: "po_psp_only".into(),
-        amount: "12.34".into(),
-        currency: "EUR".into(),
-        status: ReportStatus::Succeeded,
-        updated_at: chrono::Utc::now(),
-    }
-}
 
 async fn a_run_finds_what_only_the_psp_has(db: &TestDb) {
     let kasa = spawn(db).await;
@@ -113,29 +80,6 @@ async fn a_run_finds_what_only_the_psp_has(db: &TestDb) {
     assert!(metrics.contains("kasa_jobs_oldest_queued_age_seconds"));
 }
 backend_tests!(reconciliation, a_run_finds_what_only_the_psp_has);
-
-fn context(kasa: &Kasa, worker: &str, lease: Duration) -> Arc<JobContext> {
-    let settings = settings_for_runner(lease);
-    Arc::new(JobContext {
-        db: kasa.state.db.clone(),
-        psp: Arc::clone(&kasa.state.psp),
-        settings: runner_settings(&settings, worker.to_owned()),
-    })
-}
-
-fn settings_for_runner(lease: Duration) -> kasa_api::settings::Settings {
-    let mut s = kasa_api::settings::Settings::load(None).unwrap();
-    s.jobs.poll_interval_ms = 20;
-    s.jobs.lease_s = lease.as_secs();
-    s.jobs.recheck_interval_s = 3600;
-    s
-}
-
-async fn worker_kasa(db: &TestDb) -> Kasa {
-    let mut s = settings(db);
-    s.jobs.runner = "worker".into();
-    spawn_with(s).await
-}
 
 async fn reconciliation_jobs(kasa: &Kasa) -> Vec<job::Model> {
     job::Entity::find()
@@ -290,3 +234,102 @@ async fn stuck_payouts_are_rechecked_on_schedule(db: &TestDb) {
     );
 }
 backend_tests!(scheduled_recheck, stuck_payouts_are_rechecked_on_schedule);
+
+/// The lone reconciliation job of `kasa`, leased to `worker` for `lease`.
+async fn claim_run(kasa: &Kasa, worker: &str, lease: Duration) -> persistence::jobs::ClaimedJob {
+    let claimed = kasa
+        .state
+        .db
+        .claim_job(worker, lease)
+        .await
+        .unwrap()
+        .expect("a job is due");
+    assert_eq!(claimed.job.kind, "reconciliation_run");
+    claimed
+}
+
+async fn a_worker_that_lost_its_lease_changes_nothing(db: &TestDb) {
+    let kasa = worker_kasa(db).await;
+    let admin = kasa.admin_token().await;
+    kasa.mock().inject_report_item(injected_payout());
+    let run_id = kasa
+        .post_keyed("/admin/reconciliation-runs", &admin, "r", window())
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let run_status = || async {
+        kasa.get(&format!("/admin/reconciliation-runs/{run_id}"), &admin)
+            .await
+            .json()["status"]
+            .clone()
+    };
+    // A runner stalls past its lease; restarted under the same name, it claims
+    // the job again.
+    let stale = claim_run(&kasa, "w1", Duration::from_secs(1)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let fresh = claim_run(&kasa, "w1", Duration::from_secs(30)).await;
+    assert_eq!(fresh.job.id, stale.job.id);
+    assert!(matches!(
+        kasa.state
+            .db
+            .heartbeat_job(&stale, Duration::from_secs(30))
+            .await,
+        Err(persistence::StoreError::LeaseLost)
+    ));
+    let ctx = context(&kasa, "w1", Duration::from_secs(30));
+    // The stalled one resumes: it neither starts nor finishes the run.
+    worker::execute(&ctx, stale.clone()).await;
+    assert_eq!(run_status().await, "queued");
+    worker::execute(&ctx, fresh).await;
+    assert_eq!(run_status().await, "succeeded");
+    // Nor does it set the finished run back to running.
+    worker::execute(&ctx, stale.clone()).await;
+    let run = run_until_done(&kasa, &admin, &run_id).await;
+    assert_eq!(run["status"], "succeeded", "{run}");
+    assert_eq!(run["findings"].as_array().unwrap().len(), 2, "{run}");
+    let job = kasa.state.db.job(stale.job.id).await.unwrap().unwrap();
+    assert_eq!((job.status.as_str(), job.attempts), ("succeeded", 2));
+}
+backend_tests!(stale_worker, a_worker_that_lost_its_lease_changes_nothing);
+
+async fn a_heartbeat_that_finds_the_lease_lost_stops_the_job(db: &TestDb) {
+    let fake = fake_psp::FakePsp::start().await;
+    fake.delay_report(Duration::from_secs(20));
+    let mut s = settings(db);
+    s.jobs.runner = "worker".into();
+    s.psp.mock.base_url = Some(fake.base.clone());
+    s.psp.mock.timeout_ms = 30_000;
+    let kasa = spawn_with(s).await;
+    let admin = kasa.admin_token().await;
+    kasa.post_keyed("/admin/reconciliation-runs", &admin, "r", window())
+        .await;
+    let ctx = context(&kasa, "w1", Duration::from_secs(1));
+    let claimed = claim_run(&kasa, "w1", Duration::from_secs(1)).await;
+    let job_id = claimed.job.id;
+    let running = tokio::spawn(async move { worker::execute(&ctx, claimed).await });
+    // While the job waits for the (slow) report, another worker takes it over.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    job::Entity::update_many()
+        .col_expr(job::Column::LockedBy, sea_orm::sea_query::Expr::value("w2"))
+        .filter(job::Column::Id.eq(job_id))
+        .exec(kasa.state.db.conn())
+        .await
+        .unwrap();
+    // The next heartbeat (a third of the lease) finds the lease lost and stops
+    // the job instead of letting it wait out the PSP.
+    tokio::time::timeout(Duration::from_secs(5), running)
+        .await
+        .expect("the job stops once its lease is lost")
+        .unwrap();
+    let job = kasa.state.db.job(job_id).await.unwrap().unwrap();
+    assert_eq!(
+        (job.status.as_str(), job.locked_by.as_deref()),
+        ("running", Some("w2"))
+    );
+}
+backend_tests!(
+    lost_lease,
+    a_heartbeat_that_finds_the_lease_lost_stops_the_job
+);

@@ -34,6 +34,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
                 web::post().to(reverse_payout),
             )
             .route("/report-items", web::post().to(inject_report_item))
+            .route("/report-lines", web::post().to(inject_report_line))
             .route("/webhook-url", web::post().to(set_webhook_url))
             .route("/transactions", web::get().to(transactions)),
     );
@@ -67,6 +68,15 @@ async fn inject_report_item(
     item: web::Json<ReportItem>,
 ) -> HttpResponse {
     engine.inject_report_item(item.into_inner());
+    HttpResponse::NoContent().finish()
+}
+
+/// Any JSON, served in reports as it is: a malformed line for tests of readers.
+async fn inject_report_line(
+    engine: web::Data<MockPsp>,
+    line: web::Json<serde_json::Value>,
+) -> HttpResponse {
+    engine.inject_report_line(line.into_inner());
     HttpResponse::NoContent().finish()
 }
 

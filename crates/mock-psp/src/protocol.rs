@@ -5,8 +5,9 @@ use std::time::Duration;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use psp::client::IDEMPOTENCY_KEY_HEADER;
-use psp::event::{DepositRequest, PayoutRequest, TransactionReport};
+use psp::event::{DepositRequest, PayoutRequest};
 use psp::mock::{MockPsp, Submission};
+use psp::report::RawReport;
 use serde::Deserialize;
 
 use crate::reply;
@@ -89,7 +90,7 @@ async fn report(state: web::Data<Protocol>, window: web::Query<Window>) -> HttpR
     if window.from > window.to {
         return reply::error(400, "invalid_window");
     }
-    HttpResponse::Ok().json(TransactionReport {
-        items: state.engine.report(window.from, window.to),
+    HttpResponse::Ok().json(RawReport {
+        items: state.engine.report_lines(window.from, window.to),
     })
 }

@@ -227,3 +227,52 @@ async fn binary_announces_its_address_and_stops_on_sigterm() {
         .expect("exit status");
     assert!(status.success(), "graceful exit: {status:?}");
 }
+
+#[tokio::test]
+async fn an_injected_malformed_line_reaches_the_provider_as_unreadable() {
+    let mock = MockServer::start(None, &[SECRET], Duration::from_secs(2)).await;
+    let provider = mock.provider(TIMEOUT);
+    provider
+        .create_deposit(&deposit("d1"))
+        .await
+        .expect("accepted");
+    let line = json!({"type": "payout", "reference": "a1", "id": "p1", "currency": "EUR",
+        "status": "succeeded", "updated_at": chrono::Utc::now()});
+    assert_eq!(
+        mock.control("/control/report-lines", line.clone()).await,
+        204
+    );
+    let now = chrono::Utc::now();
+    let report = provider
+        .report(
+            now - chrono::TimeDelta::minutes(5),
+            now + chrono::TimeDelta::minutes(5),
+        )
+        .await
+        .expect("one bad line does not fail the report");
+    assert_eq!(report.items.len(), 1);
+    assert_eq!(report.items[0].reference, "d1");
+    assert_eq!(report.unreadable.len(), 1);
+    assert_eq!(report.unreadable[0].raw, line);
+    assert!(report.unreadable[0].error.contains("amount"));
+    mock.stop().await;
+}
+
+#[tokio::test]
+async fn long_codes_over_http_are_cut_to_their_bound() {
+    let mock = MockServer::start(None, &[SECRET], Duration::from_secs(2)).await;
+    let provider = mock.provider(TIMEOUT);
+    let long = "ü".repeat(100);
+    mock.control(
+        "/control/script",
+        json!({"operation": "deposit", "outcome": "decline", "failure_code": long}),
+    )
+    .await;
+    match provider.create_deposit(&deposit("d1")).await {
+        Err(psp::PspError::Declined { code, .. }) => {
+            assert_eq!(code, "ü".repeat(psp::bounds::FAILURE_CODE_MAX_CHARS));
+        }
+        other => panic!("expected a decline, got {other:?}"),
+    }
+    mock.stop().await;
+}

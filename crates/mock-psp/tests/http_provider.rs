@@ -289,7 +289,8 @@ async fn report_filters_by_window_and_includes_injected_items() {
     let recent = provider
         .report(now - TimeDelta::minutes(5), now + TimeDelta::minutes(5))
         .await
-        .expect("report answered");
+        .expect("report answered")
+        .items;
     let mut references: Vec<_> = recent.iter().map(|i| i.reference.as_str()).collect();
     references.sort_unstable();
     assert_eq!(references, vec!["att_r", "dep_r"]);
@@ -303,7 +304,8 @@ async fn report_filters_by_window_and_includes_injected_items() {
     let old = provider
         .report(at(1_699_999_999), at(1_700_000_001))
         .await
-        .expect("report answered");
+        .expect("report answered")
+        .items;
     assert_eq!(old, vec![injected.clone()]);
 
     // Sub-second bounds survive the query string (`+`/`:` are escaped).
@@ -313,13 +315,15 @@ async fn report_filters_by_window_and_includes_injected_items() {
             at(1_700_000_000) + TimeDelta::milliseconds(1),
         )
         .await
-        .expect("report answered");
+        .expect("report answered")
+        .items;
     assert_eq!(exact, vec![injected]);
 
     let empty = provider
         .report(at(0), at(1_000))
         .await
-        .expect("report answered");
+        .expect("report answered")
+        .items;
     assert!(empty.is_empty());
 
     let inverted = provider.report(at(1_000), at(0)).await;

@@ -8,7 +8,10 @@
 //!   is due again.
 //! * The worker renews the lease ([`Db::heartbeat_job`]) and ends the job with
 //!   [`Db::complete_job`] / [`Db::fail_job`] / [`Db::release_job`]; each only
-//!   succeeds while the worker still holds the lease.
+//!   succeeds while the worker still holds the lease. Each claim draws a fresh
+//!   lease token, so a worker whose lease expired and was claimed again (even
+//!   by a runner of the same name) holds nothing any more;
+//!   [`Db::confirm_lease`] lets a job's own writes check it too.
 
 use std::time::Duration;
 
@@ -109,6 +112,7 @@ pub async fn enqueue<C: ConnectionTrait>(txn: &C, new: NewJob) -> StoreResult<Op
         run_at: Set(new.run_at),
         locked_by: Set(None),
         lease_expires_at: Set(None),
+        lease_token: Set(None),
         last_error: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -170,6 +174,7 @@ impl Db {
         update.status = Set(status::RUNNING.to_owned());
         update.locked_by = Set(Some(worker.to_owned()));
         update.lease_expires_at = Set(Some(until));
+        update.lease_token = Set(Some(Uuid::new_v4()));
         update.attempts = Set(attempts);
         update.updated_at = Set(now);
         let claimed = sea_orm::ActiveModelTrait::update(update, &txn).await?;
@@ -191,6 +196,17 @@ impl Db {
         .await
     }
 
+    /// Fails with `LeaseLost` unless `claimed` still holds its lease. Inside a
+    /// transaction it also locks the job row until commit, so the caller's
+    /// writes in that transaction land only while the lease is held.
+    pub async fn confirm_lease<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        claimed: &ClaimedJob,
+    ) -> StoreResult<()> {
+        finish(txn, claimed, Vec::new()).await
+    }
+
     /// Marks the job done. Call it inside the transaction that commits the
     /// job's effects, so effects and completion land together.
     pub async fn complete_job<C: ConnectionTrait>(
@@ -208,6 +224,7 @@ impl Db {
                     Column::LeaseExpiresAt,
                     Expr::value(Option::<DateTime<Utc>>::None),
                 ),
+                (Column::LeaseToken, Expr::value(Option::<Uuid>::None)),
             ],
         )
         .await
@@ -237,6 +254,7 @@ impl Db {
                     Column::LeaseExpiresAt,
                     Expr::value(Option::<DateTime<Utc>>::None),
                 ),
+                (Column::LeaseToken, Expr::value(Option::<Uuid>::None)),
             ],
         )
         .await?;
@@ -260,6 +278,7 @@ impl Db {
                     Column::LeaseExpiresAt,
                     Expr::value(Option::<DateTime<Utc>>::None),
                 ),
+                (Column::LeaseToken, Expr::value(Option::<Uuid>::None)),
             ],
         )
         .await
@@ -305,7 +324,8 @@ impl Db {
     }
 }
 
-/// Updates the job only while `claimed.worker` still holds its lease.
+/// Updates the job only while `claimed` still holds its lease: running, locked
+/// by its worker, under its lease token.
 async fn finish<C: ConnectionTrait>(
     db: &C,
     claimed: &ClaimedJob,
@@ -315,7 +335,8 @@ async fn finish<C: ConnectionTrait>(
         .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(Column::Id.eq(claimed.job.id))
         .filter(Column::Status.eq(status::RUNNING))
-        .filter(Column::LockedBy.eq(claimed.worker.as_str()));
+        .filter(Column::LockedBy.eq(claimed.worker.as_str()))
+        .filter(Column::LeaseToken.eq(claimed.job.lease_token));
     for (column, value) in columns {
         update = update.col_expr(column, value);
     }

@@ -50,6 +50,8 @@ pub enum FindingKind {
     MissingInPsp,
     /// The PSP reports it, Kasa does not have it.
     MissingInKasa,
+    /// A report line that could not be read (a field missing or malformed).
+    Unreadable,
 }
 
 impl FindingKind {
@@ -60,6 +62,7 @@ impl FindingKind {
             FindingKind::Mismatched => "mismatched",
             FindingKind::MissingInPsp => "missing_in_psp",
             FindingKind::MissingInKasa => "missing_in_kasa",
+            FindingKind::Unreadable => "unreadable",
         }
     }
 }
@@ -75,17 +78,56 @@ pub struct Finding {
     pub psp: Option<Record>,
     /// Why it is a mismatch.
     pub detail: String,
+    /// The report line, for an `Unreadable` finding.
+    pub line: Option<UnreadableLine>,
+}
+
+/// A line of the PSP's report that could not be read as a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableLine {
+    /// Deposit or payout, when the line says so.
+    pub record_type: Option<RecordType>,
+    /// The line's `reference`, empty when it has none.
+    pub reference: String,
+    /// The line's `currency` as sent, empty when it has none.
+    pub currency: String,
+    /// The line as the PSP sent it (JSON).
+    pub raw: String,
+    /// Why it could not be read.
+    pub error: String,
 }
 
 /// Compares the PSP's report with Kasa's records. `kasa` holds Kasa's records
-/// of the window plus any record the report names; `report_unknown_to_kasa`
-/// says whether PSP-only items are reported (a tenant-scoped run cannot tell
-/// whose they are, so it leaves them out).
-pub fn reconcile(kasa: &[Record], psp: &[Record], report_unknown_to_kasa: bool) -> Vec<Finding> {
+/// of the window plus any record the report names; `unreadable` are the report
+/// lines that could not be read, each an `Unreadable` finding (with Kasa's
+/// record of its reference, which is then not `MissingInPsp`: the PSP did
+/// report it); `report_unknown_to_kasa` says whether PSP-only items are
+/// reported (a tenant-scoped run cannot tell whose they are, so it leaves them
+/// out).
+pub fn reconcile(
+    kasa: &[Record],
+    psp: &[Record],
+    unreadable: &[UnreadableLine],
+    report_unknown_to_kasa: bool,
+) -> Vec<Finding> {
     let by_reference: HashMap<&str, &Record> =
         kasa.iter().map(|r| (r.reference.as_str(), r)).collect();
     let mut seen = HashSet::new();
     let mut findings = Vec::new();
+    for line in unreadable {
+        let ours = by_reference.get(line.reference.as_str()).copied();
+        // A Kasa record of the line's reference (when it has one) stays tied to it.
+        if ours.is_some() || report_unknown_to_kasa {
+            seen.insert(line.reference.as_str());
+            findings.push(Finding {
+                kind: FindingKind::Unreadable,
+                kasa: ours.cloned(),
+                psp: None,
+                detail: format!("unreadable report line ({}): {}", line.error, line.raw),
+                line: Some(line.clone()),
+            });
+        }
+    }
     for item in psp {
         seen.insert(item.reference.as_str());
         match by_reference.get(item.reference.as_str()) {
@@ -98,6 +140,7 @@ pub fn reconcile(kasa: &[Record], psp: &[Record], report_unknown_to_kasa: bool) 
                     "the PSP reports a {} Kasa does not have",
                     item.record_type.as_str()
                 ),
+                line: None,
             }),
             None => {}
         }
@@ -109,6 +152,7 @@ pub fn reconcile(kasa: &[Record], psp: &[Record], report_unknown_to_kasa: bool) 
                 kasa: Some(ours.clone()),
                 psp: None,
                 detail: format!("the PSP does not report this {}", ours.record_type.as_str()),
+                line: None,
             });
         }
     }
@@ -142,6 +186,7 @@ fn compare(ours: &Record, theirs: &Record) -> Finding {
         kasa: Some(ours.clone()),
         psp: Some(theirs.clone()),
         detail: differences.join("; "),
+        line: None,
     }
 }
 
@@ -194,7 +239,7 @@ mod tests {
             record(RecordType::Payout, "p1", "succeeded", 50),
             record(RecordType::Payout, "x9", "succeeded", 70),
         ];
-        let findings = reconcile(&kasa, &psp, true);
+        let findings = reconcile(&kasa, &psp, &[], true);
         let kinds: Vec<_> = findings
             .iter()
             .map(|f| {
@@ -219,8 +264,35 @@ mod tests {
         );
         assert!(findings[1].detail.contains("amount"));
         assert!(findings[2].detail.contains("status unknown vs succeeded"));
-        let scoped = reconcile(&kasa, &psp, false);
+        let scoped = reconcile(&kasa, &psp, &[], false);
         assert!(scoped.iter().all(|f| f.kind != FindingKind::MissingInKasa));
+    }
+
+    #[test]
+    fn unreadable_lines_are_findings_tied_to_kasas_record() {
+        let kasa = vec![record(RecordType::Deposit, "d1", "succeeded", 100)];
+        let line = |reference: &str| UnreadableLine {
+            record_type: Some(RecordType::Deposit),
+            reference: reference.into(),
+            currency: "EUR".into(),
+            raw: format!(r#"{{"reference":"{reference}"}}"#),
+            error: "missing field `amount`".into(),
+        };
+        let lines = [line("d1"), line("x1")];
+        let findings = reconcile(&kasa, &[], &lines, true);
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert!(findings.iter().all(|f| f.kind == FindingKind::Unreadable));
+        assert_eq!(
+            findings[0].kasa.as_ref().map(|r| r.reference.as_str()),
+            Some("d1")
+        );
+        assert!(findings[0].detail.contains(r#"{"reference":"d1"}"#));
+        assert!(findings[0].detail.contains("amount"));
+        assert_eq!(findings[1].kasa, None);
+        // A tenant's run cannot attribute a line Kasa knows nothing of.
+        let scoped = reconcile(&kasa, &[], &lines, false);
+        assert_eq!(scoped.len(), 1);
+        assert_eq!(scoped[0].line, Some(line("d1")));
     }
 
     #[test]

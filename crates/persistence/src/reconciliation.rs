@@ -21,9 +21,12 @@ use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, Lease, StoredResponse};
 use crate::jobs::{self, ClaimedJob, NewJob, status};
 use crate::pagination::{Page, PageRequest, fetch_page};
-use crate::reconcile::{Finding, FindingKind, Record, RecordType, psp_clearing_movement};
+use crate::reconcile::{FindingKind, Record, RecordType};
 use crate::scope::TenantScope;
-use crate::verify::Mismatch;
+
+mod findings;
+
+pub use findings::{RunReport, clearing_differences};
 
 /// Job kind of a reconciliation run.
 pub const RECONCILIATION_JOB: &str = "reconciliation_run";
@@ -80,6 +83,7 @@ impl Db {
             missing_in_kasa: Set(0),
             wallet_mismatches: Set(0),
             clearing_mismatches: Set(0),
+            unreadable: Set(0),
             created_by: Set(new.created_by),
             created_at: Set(Utc::now()),
             started_at: Set(None),
@@ -137,16 +141,26 @@ impl Db {
         Ok(fetch_page(select, finding::Column::Id, page, |f| f.id, self.conn()).await?)
     }
 
-    /// Marks a run running (a retried job runs it again from scratch).
-    pub async fn start_reconciliation_run(&self, id: Uuid) -> StoreResult<run::Model> {
+    /// Marks a run running (a retried job runs it again from scratch), only
+    /// while `claimed` holds the job's lease: a worker that lost it (stalled,
+    /// then resumed) gets `LeaseLost` and leaves the run as it is.
+    pub async fn start_reconciliation_run(
+        &self,
+        claimed: &ClaimedJob,
+        id: Uuid,
+    ) -> StoreResult<run::Model> {
+        let txn = self.conn().begin().await?;
+        self.confirm_lease(&txn, claimed).await?;
         let found = run::Entity::find_by_id(id)
-            .one(self.conn())
+            .one(&txn)
             .await?
             .ok_or(StoreError::NotFound("run"))?;
         let mut update: run::ActiveModel = found.into();
         update.status = Set(status::RUNNING.to_owned());
         update.started_at = Set(Some(Utc::now()));
-        Ok(update.update(self.conn()).await?)
+        let started = update.update(&txn).await?;
+        txn.commit().await?;
+        Ok(started)
     }
 
     /// Kasa's side of a run: records of the window (within the run's tenant)
@@ -226,8 +240,8 @@ impl Db {
     }
 
     /// Writes findings, stats and `succeeded`, and completes the job, in one
-    /// transaction: a worker that lost its lease commits nothing, and a re-run
-    /// replaces (never doubles) the findings.
+    /// transaction: a worker that lost its lease (checked by its lease token)
+    /// commits nothing, and a re-run replaces (never doubles) the findings.
     pub async fn finish_reconciliation_run(
         &self,
         claimed: &ClaimedJob,
@@ -257,6 +271,7 @@ impl Db {
         update.missing_in_kasa = Set(count(FindingKind::MissingInKasa));
         update.wallet_mismatches = Set(report.wallets.len() as i32);
         update.clearing_mismatches = Set(report.clearing.len() as i32);
+        update.unreadable = Set(count(FindingKind::Unreadable));
         update.finished_at = Set(Some(Utc::now()));
         update.update(&txn).await?;
         txn.commit().await?;
@@ -276,126 +291,6 @@ impl Db {
             .exec(self.conn())
             .await?;
         Ok(())
-    }
-}
-
-/// Everything a run found.
-#[derive(Debug, Clone, Default)]
-pub struct RunReport {
-    /// Record comparisons.
-    pub findings: Vec<Finding>,
-    /// Wallets that differ from their ledger.
-    pub wallets: Vec<Mismatch>,
-    /// Currencies whose clearing movement differs: (currency, Kasa, PSP).
-    pub clearing: Vec<(String, i64, i64)>,
-}
-
-impl RunReport {
-    fn rows(&self, run: &run::Model) -> Vec<finding::ActiveModel> {
-        let mut rows: Vec<finding::ActiveModel> = self
-            .findings
-            .iter()
-            .map(|f| {
-                let any = f.kasa.as_ref().or(f.psp.as_ref());
-                new_finding(
-                    run,
-                    f.kind.as_str(),
-                    any.map_or("deposit", |r| r.record_type.as_str()),
-                    NewFinding {
-                        reference: any.map(|r| r.reference.clone()).unwrap_or_default(),
-                        kasa: f.kasa.as_ref().map(|r| (r.status.clone(), r.amount_minor)),
-                        psp: f.psp.as_ref().map(|r| (r.status.clone(), r.amount_minor)),
-                        currency: any.map(|r| r.currency.clone()).unwrap_or_default(),
-                        detail: f.detail.clone(),
-                    },
-                )
-            })
-            .collect();
-        for m in &self.wallets {
-            if let Mismatch::Wallet {
-                player_id,
-                balance,
-                projection_minor,
-                ledger_minor,
-            } = m
-            {
-                rows.push(new_finding(run, "wallet_mismatch", "wallet", NewFinding {
-                    reference: player_id.to_string(),
-                    kasa: Some(((*balance).to_owned(), *projection_minor)),
-                    psp: None,
-                    currency: String::new(),
-                    detail: format!("{balance}: wallet {projection_minor}, ledger {ledger_minor} (minor units)"),
-                }));
-            }
-        }
-        for (currency, kasa, psp) in &self.clearing {
-            rows.push(new_finding(
-                run,
-                "clearing_mismatch",
-                "clearing",
-                NewFinding {
-                    reference: format!("psp_clearing:{currency}"),
-                    kasa: Some(("settled".into(), *kasa)),
-                    psp: Some(("settled".into(), *psp)),
-                    currency: currency.clone(),
-                    detail: format!(
-                        "clearing moved {kasa} in Kasa, the PSP reports {psp} (minor units)"
-                    ),
-                },
-            ));
-        }
-        rows
-    }
-}
-
-/// Compares the clearing movements; returns the currencies that differ.
-pub fn clearing_differences(
-    kasa: &BTreeMap<String, i64>,
-    psp_items: &[Record],
-) -> Vec<(String, i64, i64)> {
-    let psp = psp_clearing_movement(psp_items);
-    let mut currencies: Vec<&String> = kasa.keys().chain(psp.keys()).collect();
-    currencies.sort();
-    currencies.dedup();
-    currencies
-        .into_iter()
-        .filter_map(|c| {
-            let (k, p) = (
-                kasa.get(c).copied().unwrap_or(0),
-                psp.get(c).copied().unwrap_or(0),
-            );
-            (k != p).then(|| (c.clone(), k, p))
-        })
-        .collect()
-}
-
-struct NewFinding {
-    reference: String,
-    kasa: Option<(String, i64)>,
-    psp: Option<(String, i64)>,
-    currency: String,
-    detail: String,
-}
-
-fn new_finding(
-    run: &run::Model,
-    kind: &str,
-    reference_type: &str,
-    f: NewFinding,
-) -> finding::ActiveModel {
-    finding::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        run_id: Set(run.id),
-        kind: Set(kind.to_owned()),
-        reference_type: Set(reference_type.to_owned()),
-        reference: Set(f.reference.chars().take(128).collect()),
-        kasa_status: Set(f.kasa.as_ref().map(|k| k.0.chars().take(16).collect())),
-        psp_status: Set(f.psp.as_ref().map(|p| p.0.chars().take(16).collect())),
-        kasa_amount: Set(f.kasa.map(|k| k.1)),
-        psp_amount: Set(f.psp.map(|p| p.1)),
-        currency: Set(f.currency.chars().take(3).collect()),
-        detail: Set(f.detail),
-        tenant_id: Set(run.tenant_id),
     }
 }
 

@@ -8,10 +8,9 @@ use reqwest::{Client, Response, StatusCode, Url, redirect};
 use serde::de::DeserializeOwned;
 
 use crate::error::PspError;
-use crate::event::{
-    DepositRequest, ErrorBody, PayoutRequest, PspTransaction, ReportItem, TransactionReport,
-};
+use crate::event::{DepositRequest, ErrorBody, PayoutRequest, PspTransaction};
 use crate::provider::PaymentProvider;
+use crate::report::{RawReport, Report};
 
 /// How long an idle connection to the PSP is kept for reuse.
 const IDLE_CONNECTION_TTL: Duration = Duration::from_secs(4);
@@ -130,18 +129,15 @@ impl PaymentProvider for HttpProvider {
         self.get_transaction("payouts", reference).await
     }
 
-    async fn report(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<ReportItem>, PspError> {
+    async fn report(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Report, PspError> {
         let mut url = self.url(&["v1", "reports", "transactions"]);
         url.query_pairs_mut()
             .append_pair("from", &from.to_rfc3339_opts(SecondsFormat::AutoSi, true))
             .append_pair("to", &to.to_rfc3339_opts(SecondsFormat::AutoSi, true));
         let response = send(self.http.get(url)).await?;
-        let report: TransactionReport = read(response).await?;
-        Ok(report.items)
+        // Lines are read one by one: one malformed line must not hide the others.
+        let report: RawReport = read(response).await?;
+        Ok(Report::from_lines(report.items))
     }
 }
 
@@ -171,10 +167,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, PspError> {
         let code = serde_json::from_slice::<ErrorBody>(&body)
             .map(|b| b.error.code)
             .unwrap_or_else(|_| format!("http_{}", status.as_u16()));
-        return Err(PspError::Declined {
-            status: status.as_u16(),
-            code,
-        });
+        return Err(PspError::declined(status.as_u16(), code));
     }
     if status.is_server_error() {
         return Err(PspError::Unavailable(format!("PSP answered {status}")));

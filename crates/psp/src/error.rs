@@ -29,6 +29,15 @@ pub enum PspError {
 }
 
 impl PspError {
+    /// A decline with HTTP `status` and `code`, the code cut to
+    /// [`crate::bounds::FAILURE_CODE_MAX_CHARS`].
+    pub fn declined(status: u16, code: impl Into<String>) -> Self {
+        Self::Declined {
+            status,
+            code: crate::bounds::failure_code(code.into()),
+        }
+    }
+
     /// Whether the PSP may have carried out the request (every variant but `Declined`).
     pub fn outcome_unknown(&self) -> bool {
         !matches!(self, Self::Declined { .. })

@@ -8,6 +8,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::bounds;
+
 /// A webhook event, as POSTed by the PSP to `<kasa>/api/v1/webhooks/<provider>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookEvent {
@@ -27,13 +29,15 @@ pub struct WebhookEvent {
 pub struct EventData {
     /// Kasa's id: the deposit id, or the payout attempt id.
     pub reference: String,
-    /// The PSP's id of the transaction.
+    /// The PSP's id of the transaction (cut to [`bounds::PROVIDER_REF_MAX_CHARS`] when parsed).
+    #[serde(default, deserialize_with = "bounds::de_provider_ref_opt")]
     pub provider_ref: Option<String>,
     /// Decimal string, e.g. `"10.00"`.
     pub amount: String,
     /// ISO 4217 code, e.g. `"EUR"`.
     pub currency: String,
-    /// Why it failed, for `*.failed` events.
+    /// Why it failed, for `*.failed` events (cut to [`bounds::FAILURE_CODE_MAX_CHARS`] when parsed).
+    #[serde(default, deserialize_with = "bounds::de_failure_code_opt")]
     pub failure_code: Option<String>,
 }
 
@@ -113,15 +117,28 @@ pub struct PayoutRequest {
 /// A deposit or payout as the PSP reports it (create and `GET` answers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PspTransaction {
-    /// The PSP's id (Kasa's `provider_ref`).
+    /// The PSP's id (Kasa's `provider_ref`; cut to [`bounds::PROVIDER_REF_MAX_CHARS`] when parsed).
+    #[serde(deserialize_with = "bounds::de_provider_ref")]
     pub id: String,
     /// Kasa's id.
     pub reference: String,
     /// Where the transaction stands.
     pub status: PspStatus,
-    /// Why it failed, when it did.
-    #[serde(default)]
+    /// Why it failed, when it did (cut to [`bounds::FAILURE_CODE_MAX_CHARS`] when parsed).
+    #[serde(default, deserialize_with = "bounds::de_failure_code_opt")]
     pub failure_code: Option<String>,
+}
+
+impl PspTransaction {
+    /// This transaction with its id and failure code cut to their bounds, as
+    /// parsing would leave them (for answers that were never serialized).
+    pub fn bounded(self) -> Self {
+        Self {
+            id: bounds::provider_ref(self.id),
+            failure_code: self.failure_code.map(bounds::failure_code),
+            ..self
+        }
+    }
 }
 
 /// Status of a [`PspTransaction`].
@@ -208,7 +225,8 @@ pub struct ErrorBody {
 /// The `error` object of an [`ErrorBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
-    /// Machine-readable code, e.g. `"declined"`.
+    /// Machine-readable code, e.g. `"declined"` (cut to [`bounds::FAILURE_CODE_MAX_CHARS`] when parsed).
+    #[serde(deserialize_with = "bounds::de_failure_code")]
     pub code: String,
 }
 

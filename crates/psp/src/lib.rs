@@ -2,16 +2,20 @@
 //!
 //! * [`signature`]: signing and verifying webhook bodies (`Kasa-Signature`).
 //! * [`event`]: the webhook event and the protocol's request/response types.
+//! * [`bounds`]: the sizes PSP strings are cut to where they enter Kasa.
+//! * [`report`]: the transaction report, read line by line.
 //! * [`PaymentProvider`]: what Kasa needs from a PSP, with [`PspError`] saying
 //!   whether an outcome is known.
 //! * [`client::HttpProvider`]: the provider speaking the PSP protocol over HTTP.
 //! * [`mock::MockPsp`]: a scriptable PSP, used in-process and by the `mock-psp` server.
 
+pub mod bounds;
 pub mod client;
 pub mod error;
 pub mod event;
 pub mod mock;
 pub mod provider;
+pub mod report;
 pub mod signature;
 
 pub use client::HttpProvider;
@@ -22,3 +26,4 @@ pub use event::{
 };
 pub use mock::{MockConfig, MockPsp};
 pub use provider::PaymentProvider;
+pub use report::{Report, UnreadableLine};

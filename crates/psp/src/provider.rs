@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::error::PspError;
-use crate::event::{DepositRequest, PayoutRequest, PspTransaction, ReportItem};
+use crate::event::{DepositRequest, PayoutRequest, PspTransaction};
+use crate::report::Report;
 
 /// A payment service provider. Object safe: Kasa holds an `Arc<dyn PaymentProvider>`.
 ///
@@ -31,10 +32,7 @@ pub trait PaymentProvider: Send + Sync {
     /// The payout with Kasa's `reference` (attempt id), `None` when the PSP does not know it.
     async fn get_payout(&self, reference: &str) -> Result<Option<PspTransaction>, PspError>;
 
-    /// Transactions last updated within `[from, to)`, for reconciliation.
-    async fn report(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<ReportItem>, PspError>;
+    /// Transactions last updated within `[from, to)`, for reconciliation. A line
+    /// that cannot be read is returned in [`Report::unreadable`], not an error.
+    async fn report(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Report, PspError>;
 }

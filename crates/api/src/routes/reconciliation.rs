@@ -48,6 +48,7 @@ fn summary(r: &reconciliation_run::Model) -> serde_json::Value {
             "missing_in_kasa": r.missing_in_kasa,
             "wallet_mismatches": r.wallet_mismatches,
             "clearing_mismatches": r.clearing_mismatches,
+            "unreadable": r.unreadable,
         },
     })
 }

@@ -2,11 +2,12 @@
 
 use chrono::Utc;
 use persistence::jobs::ClaimedJob;
-use persistence::reconcile::{Record, RecordType, reconcile};
+use persistence::reconcile::{Record, RecordType, UnreadableLine, reconcile};
 use persistence::reconciliation::{
     RECONCILIATION_JOB, ReconciliationJob, RunReport, clearing_differences,
 };
 use psp::{ReportItem, ReportStatus, TransactionType};
+use serde_json::Value;
 
 use super::JobContext;
 use crate::psp_calls::observe_payout;
@@ -40,19 +41,38 @@ async fn reconciliation(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), St
         serde_json::from_str(&claimed.job.payload).map_err(|e| format!("bad payload: {e}"))?;
     let scope = ctx
         .db
-        .start_reconciliation_run(job.run_id)
+        .start_reconciliation_run(claimed, job.run_id)
         .await
         .map_err(|e| e.to_string())?;
     if scope.provider != ctx.psp.name() {
         return Err(format!("provider {} is not configured", scope.provider));
     }
-    let items = ctx
+    let fetched = ctx
         .psp
         .report(scope.window_from, scope.window_to)
         .await
         .map_err(|e| format!("PSP report: {e}"))?;
-    let psp_records: Vec<Record> = items.iter().filter_map(record_of).collect();
-    let named: Vec<String> = psp_records.iter().map(|r| r.reference.clone()).collect();
+    // A line that cannot be read is a finding of its own, never the run's end.
+    let mut unreadable: Vec<UnreadableLine> = fetched
+        .unreadable
+        .iter()
+        .map(|line| unreadable_line(&line.raw, &line.error))
+        .collect();
+    let mut psp_records = Vec::with_capacity(fetched.items.len());
+    for item in &fetched.items {
+        match record_of(item) {
+            Ok(record) => psp_records.push(record),
+            Err(error) => {
+                let raw = serde_json::to_value(item).unwrap_or(Value::Null);
+                unreadable.push(unreadable_line(&raw, &error));
+            }
+        }
+    }
+    let named: Vec<String> = psp_records
+        .iter()
+        .map(|r| r.reference.clone())
+        .chain(unreadable.iter().map(|l| l.reference.clone()))
+        .collect();
     let kasa = ctx
         .db
         .kasa_records(&scope, &named)
@@ -60,7 +80,7 @@ async fn reconciliation(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), St
         .map_err(|e| e.to_string())?;
     let platform_wide = scope.tenant_id.is_none();
     let mut report = RunReport {
-        findings: reconcile(&kasa, &psp_records, platform_wide),
+        findings: reconcile(&kasa, &psp_records, &unreadable, platform_wide),
         ..RunReport::default()
     };
     report.wallets = ctx
@@ -85,22 +105,41 @@ async fn reconciliation(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), St
     Ok(())
 }
 
-/// A report item as a comparable record (amounts in minor units); items that
-/// cannot be read are left out rather than guessed.
-fn record_of(item: &ReportItem) -> Option<Record> {
-    let currency = ledger::Currency::parse(&item.currency).ok()?;
-    let amount = item.amount.parse::<rust_decimal::Decimal>().ok()?;
+/// A report line as the run records it: what it names, as far as it can be read.
+fn unreadable_line(raw: &Value, error: &str) -> UnreadableLine {
+    let field = |name: &str| raw.get(name).and_then(Value::as_str).unwrap_or_default();
+    UnreadableLine {
+        record_type: match field("type") {
+            "deposit" => Some(RecordType::Deposit),
+            "payout" => Some(RecordType::Payout),
+            _ => None,
+        },
+        reference: field("reference").to_owned(),
+        currency: field("currency").to_owned(),
+        raw: raw.to_string(),
+        error: error.to_owned(),
+    }
+}
+
+/// A report item as a comparable record (amounts in minor units); an item whose
+/// currency or amount cannot be read is an error, never guessed.
+fn record_of(item: &ReportItem) -> Result<Record, String> {
+    let currency = ledger::Currency::parse(&item.currency)
+        .map_err(|e| format!("currency {:?}: {e}", item.currency))?;
+    let amount = item
+        .amount
+        .parse::<rust_decimal::Decimal>()
+        .map_err(|e| format!("amount {:?}: {e}", item.amount))?;
     let amount_minor = ledger::Money::new(amount, currency)
-        .ok()?
-        .to_minor_units()
-        .ok()?;
+        .and_then(|money| money.to_minor_units())
+        .map_err(|e| format!("amount {:?}: {e}", item.amount))?;
     let status = match item.status {
         ReportStatus::Pending => "pending",
         ReportStatus::Succeeded => "succeeded",
         ReportStatus::Failed => "failed",
         ReportStatus::Reversed => "reversed",
     };
-    Some(Record {
+    Ok(Record {
         record_type: match item.r#type {
             TransactionType::Deposit => RecordType::Deposit,
             TransactionType::Payout => RecordType::Payout,

@@ -11,8 +11,8 @@ mod handlers;
 use std::sync::Arc;
 use std::time::Duration;
 
-use persistence::Db;
 use persistence::jobs::{self, ClaimedJob, NewJob};
+use persistence::{Db, StoreError};
 use psp::PaymentProvider;
 use tokio_util::sync::CancellationToken;
 
@@ -73,20 +73,31 @@ async fn pause(shutdown: &CancellationToken, duration: Duration) {
     }
 }
 
-/// Runs one claimed job with a heartbeat beside it.
+/// Runs one claimed job with a heartbeat beside it. A heartbeat that finds the
+/// lease lost stops the job where it is: another worker holds it now.
 pub async fn execute(ctx: &JobContext, claimed: ClaimedJob) {
     let kind = claimed.job.kind.clone();
     tracing::info!(job_id = %claimed.job.id, kind, attempt = claimed.job.attempts, "job started");
     let beat = CancellationToken::new();
+    let lost = CancellationToken::new();
     let heartbeat = tokio::spawn(heartbeat(
         ctx.db.clone(),
         claimed.clone(),
         ctx.settings.lease,
         beat.clone(),
+        lost.clone(),
     ));
-    let result = handlers::run(ctx, &claimed).await;
+    let result = tokio::select! {
+        result = handlers::run(ctx, &claimed) => Some(result),
+        () = lost.cancelled() => None,
+    };
     beat.cancel();
     let _ = heartbeat.await;
+    let Some(result) = result else {
+        metrics::counter!("kasa_jobs_lease_lost_total", "kind" => kind.clone()).increment(1);
+        tracing::warn!(job_id = %claimed.job.id, kind, "job lease lost; job stopped, its new holder runs it");
+        return;
+    };
     match result {
         Ok(()) => {
             metrics::counter!("kasa_jobs_completed_total", "kind" => kind.clone()).increment(1);
@@ -110,15 +121,30 @@ pub async fn execute(ctx: &JobContext, claimed: ClaimedJob) {
     }
 }
 
-async fn heartbeat(db: Db, claimed: ClaimedJob, lease: Duration, stop: CancellationToken) {
+/// Renews the lease every third of it until `stop`; cancels `lost` and ends
+/// when the lease turns out to be lost (another failure is retried next beat).
+async fn heartbeat(
+    db: Db,
+    claimed: ClaimedJob,
+    lease: Duration,
+    stop: CancellationToken,
+    lost: CancellationToken,
+) {
     let every = lease / 3;
     loop {
         tokio::select! {
             () = stop.cancelled() => return,
             () = tokio::time::sleep(every) => {}
         }
-        if let Err(e) = db.heartbeat_job(&claimed, lease).await {
-            tracing::warn!(job_id = %claimed.job.id, error = %e, "job heartbeat failed");
+        match db.heartbeat_job(&claimed, lease).await {
+            Ok(()) => {}
+            Err(StoreError::LeaseLost) => {
+                lost.cancel();
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(job_id = %claimed.job.id, error = %e, "job heartbeat failed")
+            }
         }
     }
 }

@@ -3,7 +3,9 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod fake_psp;
 pub mod faults;
+pub mod runs;
 
 use std::time::Duration;
 

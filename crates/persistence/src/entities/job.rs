@@ -27,6 +27,8 @@ pub struct Model {
     pub locked_by: Option<String>,
     /// When the lease ends unless renewed by a heartbeat.
     pub lease_expires_at: Option<DateTimeUtc>,
+    /// Fresh per claim: only the holder of this token may touch the job.
+    pub lease_token: Option<Uuid>,
     /// Error of the last failed run.
     pub last_error: Option<String>,
     /// Enqueue time.

@@ -33,6 +33,8 @@ pub struct Model {
     pub wallet_mismatches: i32,
     /// Currencies whose PSP clearing movement differs from the PSP report.
     pub clearing_mismatches: i32,
+    /// Report lines that could not be read.
+    pub unreadable: i32,
     /// `admin:<id>` who asked for it.
     pub created_by: String,
     /// Creation time.

@@ -7,15 +7,14 @@ mod error;
 mod provider;
 mod script;
 mod state;
+mod validate;
 mod webhook;
 
 use std::future::Future;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use secrecy::SecretString;
 
 pub use error::MockError;
@@ -27,6 +26,7 @@ use crate::event::{
     DepositRequest, EventType, PayoutRequest, PspTransaction, ReportItem, TransactionType,
 };
 use state::State;
+use validate::validate;
 
 /// Failure code of a `Fail` script that names none.
 pub const DEFAULT_FAILURE_CODE: &str = "processing_error";
@@ -72,7 +72,7 @@ pub enum Submission {
         code: String,
     },
     /// Carried out, but the caller must get no answer (the HTTP server hangs; the
-    /// in-process provider returns [`PspError::Unavailable`]).
+    /// in-process provider returns [`crate::PspError::Unavailable`]).
     TimedOut(PspTransaction),
 }
 
@@ -242,6 +242,19 @@ impl MockPsp {
         self.lock().report_items.push(item);
     }
 
+    /// Adds a report line served exactly as given, even one that is no
+    /// [`ReportItem`] (to test readers against a malformed report).
+    pub fn inject_report_line(&self, line: serde_json::Value) {
+        self.lock().report_lines.push(line);
+    }
+
+    /// The report's lines as sent over the wire: [`Self::report`], then the
+    /// injected lines (left out only when their `updated_at` is a time outside
+    /// the window).
+    pub fn report_lines(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<serde_json::Value> {
+        self.lock().report_lines(from, to)
+    }
+
     /// Sets where webhooks go (Kasa learns its own address only once bound).
     pub fn set_webhook_url(&self, url: impl Into<String>) {
         self.lock().webhook_url = Some(url.into());
@@ -395,31 +408,6 @@ fn declined(status: u16, code: &str) -> Submission {
         status,
         code: code.to_owned(),
     }
-}
-
-/// Rejects what a real PSP would reject before doing anything.
-fn validate(new: &NewTransaction<'_>) -> Result<(), &'static str> {
-    if new.reference.trim().is_empty() {
-        return Err("invalid_reference");
-    }
-    if !is_plain_decimal(new.amount) {
-        return Err("invalid_amount");
-    }
-    match Decimal::from_str(new.amount) {
-        Ok(amount) if amount > Decimal::ZERO => {}
-        _ => return Err("invalid_amount"),
-    }
-    if new.currency.len() != 3 || !new.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err("invalid_currency");
-    }
-    Ok(())
-}
-
-/// `123` or `123.45`: `Decimal::from_str` would also take `1e3`, which no PSP sends.
-fn is_plain_decimal(amount: &str) -> bool {
-    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, "0"));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && digits(fraction)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! [`PaymentProvider`] of the in-process mock: the engine's answers, after
+//! The mock as an in-process [`PaymentProvider`]: the engine's answers, after
 //! the scripted answer delay.
 
 use async_trait::async_trait;
@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::{MockPsp, Submission};
 use crate::error::PspError;
-use crate::event::{DepositRequest, PayoutRequest, PspTransaction, ReportItem};
+use crate::event::{DepositRequest, PayoutRequest, PspTransaction};
 use crate::provider::PaymentProvider;
+use crate::report::Report;
 
 impl MockPsp {
     /// Waits out the answer delay set by [`MockPsp::set_answer_delay`].
@@ -42,33 +43,27 @@ impl PaymentProvider for MockPsp {
     }
 
     async fn get_deposit(&self, reference: &str) -> Result<Option<PspTransaction>, PspError> {
-        Ok(self.deposit(reference))
+        Ok(self.deposit(reference).map(PspTransaction::bounded))
     }
 
     async fn get_payout(&self, reference: &str) -> Result<Option<PspTransaction>, PspError> {
-        Ok(self.payout(reference))
+        Ok(self.payout(reference).map(PspTransaction::bounded))
     }
 
-    async fn report(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<ReportItem>, PspError> {
-        // Same answer as the HTTP server gives.
+    async fn report(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Report, PspError> {
+        // Same answer as the HTTP server gives, read the way HttpProvider reads it.
         if from > to {
-            return Err(PspError::Declined {
-                status: 400,
-                code: "invalid_window".to_owned(),
-            });
+            return Err(PspError::declined(400, "invalid_window"));
         }
-        Ok(MockPsp::report(self, from, to))
+        Ok(Report::from_lines(self.report_lines(from, to)))
     }
 }
 
+/// The in-process answer, bounded as a parsed HTTP answer would be.
 fn into_result(submission: Submission) -> Result<PspTransaction, PspError> {
     match submission {
-        Submission::Accepted(tx) => Ok(tx),
-        Submission::Declined { status, code } => Err(PspError::Declined { status, code }),
+        Submission::Accepted(tx) => Ok(tx.bounded()),
+        Submission::Declined { status, code } => Err(PspError::declined(status, code)),
         Submission::TimedOut(_) => Err(PspError::Unavailable("timeout".to_owned())),
     }
 }

@@ -128,6 +128,9 @@ pub struct MockSnapshot {
     pub payouts: Vec<MockTransaction>,
     /// Injected report-only items.
     pub report_items: Vec<ReportItem>,
+    /// Injected report lines, served as they are (malformed ones too).
+    #[serde(default)]
+    pub report_lines: Vec<serde_json::Value>,
     /// `create_deposit` calls per reference, declined and replayed ones included.
     pub deposit_calls: BTreeMap<String, u32>,
     /// `create_payout` calls per reference, declined and replayed ones included.
@@ -146,6 +149,7 @@ pub(crate) struct State {
     pub(crate) deposit_scripts: VecDeque<Script>,
     pub(crate) payout_scripts: VecDeque<Script>,
     pub(crate) report_items: Vec<ReportItem>,
+    pub(crate) report_lines: Vec<serde_json::Value>,
     pub(crate) deposit_calls: BTreeMap<String, u32>,
     pub(crate) payout_calls: BTreeMap<String, u32>,
     pub(crate) deliveries: Vec<(u64, DeliveryRecord)>,
@@ -218,6 +222,26 @@ impl State {
         items
     }
 
+    /// The report as sent over the wire: [`Self::report`], then the injected
+    /// lines. A line is left out only when its `updated_at` reads as a time
+    /// outside the window.
+    pub(crate) fn report_lines(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<serde_json::Value> {
+        let items = self
+            .report(from, to)
+            .into_iter()
+            .filter_map(|item| serde_json::to_value(item).ok());
+        let injected = self.report_lines.iter().filter(|line| {
+            line.get("updated_at")
+                .and_then(|at| serde_json::from_value::<DateTime<Utc>>(at.clone()).ok())
+                .is_none_or(|at| from <= at && at < to)
+        });
+        items.chain(injected.cloned()).collect()
+    }
+
     pub(crate) fn snapshot(&self) -> MockSnapshot {
         let sorted = |map: &HashMap<String, MockTransaction>| {
             let mut txs: Vec<MockTransaction> = map.values().cloned().collect();
@@ -228,6 +252,7 @@ impl State {
             deposits: sorted(&self.deposits),
             payouts: sorted(&self.payouts),
             report_items: self.report_items.clone(),
+            report_lines: self.report_lines.clone(),
             deposit_calls: self.deposit_calls.clone(),
             payout_calls: self.payout_calls.clone(),
             webhooks: self.deliveries.iter().map(|(_, d)| d.clone()).collect(),

@@ -395,7 +395,9 @@ async fn report_filters_by_updated_at_and_includes_injected_items() {
         })
     );
     assert_eq!(
-        PaymentProvider::report(&psp, at(999), at(1_001)).await,
+        PaymentProvider::report(&psp, at(999), at(1_001))
+            .await
+            .map(|r| r.items),
         Ok(vec![injected.clone()])
     );
     let everything = psp.report(at(0), now + TimeDelta::minutes(1));

@@ -1,0 +1,146 @@
+//! The rows a run writes: one per finding, wallet mismatch and clearing mismatch.
+
+use std::collections::BTreeMap;
+
+use sea_orm::ActiveValue::Set;
+use uuid::Uuid;
+
+use crate::entities::{reconciliation_finding as finding, reconciliation_run as run};
+use crate::reconcile::{Finding, Record, RecordType, psp_clearing_movement};
+use crate::verify::Mismatch;
+
+/// Everything a run found.
+#[derive(Debug, Clone, Default)]
+pub struct RunReport {
+    /// Record comparisons.
+    pub findings: Vec<Finding>,
+    /// Wallets that differ from their ledger.
+    pub wallets: Vec<Mismatch>,
+    /// Currencies whose clearing movement differs: (currency, Kasa, PSP).
+    pub clearing: Vec<(String, i64, i64)>,
+}
+
+impl RunReport {
+    pub(super) fn rows(&self, run: &run::Model) -> Vec<finding::ActiveModel> {
+        let mut rows: Vec<finding::ActiveModel> = self
+            .findings
+            .iter()
+            .map(|f| {
+                let any = f.kasa.as_ref().or(f.psp.as_ref());
+                // An unreadable line names itself (as far as it can be read).
+                let line = f.line.as_ref();
+                let record_type = line
+                    .and_then(|l| l.record_type)
+                    .or(any.map(|r| r.record_type));
+                let reference_type = match (record_type, line) {
+                    (Some(t), _) => t.as_str(),
+                    (None, Some(_)) => "unknown",
+                    (None, None) => RecordType::Deposit.as_str(),
+                };
+                new_finding(
+                    run,
+                    f.kind.as_str(),
+                    reference_type,
+                    NewFinding {
+                        reference: line
+                            .map(|l| l.reference.clone())
+                            .or(any.map(|r| r.reference.clone()))
+                            .unwrap_or_default(),
+                        kasa: f.kasa.as_ref().map(|r| (r.status.clone(), r.amount_minor)),
+                        psp: f.psp.as_ref().map(|r| (r.status.clone(), r.amount_minor)),
+                        currency: any
+                            .map(|r| r.currency.clone())
+                            .or(line.map(|l| l.currency.clone()))
+                            .unwrap_or_default(),
+                        detail: f.detail.clone(),
+                    },
+                )
+            })
+            .collect();
+        for m in &self.wallets {
+            if let Mismatch::Wallet {
+                player_id,
+                balance,
+                projection_minor,
+                ledger_minor,
+            } = m
+            {
+                rows.push(new_finding(run, "wallet_mismatch", "wallet", NewFinding {
+                    reference: player_id.to_string(),
+                    kasa: Some(((*balance).to_owned(), *projection_minor)),
+                    psp: None,
+                    currency: String::new(),
+                    detail: format!("{balance}: wallet {projection_minor}, ledger {ledger_minor} (minor units)"),
+                }));
+            }
+        }
+        for (currency, kasa, psp) in &self.clearing {
+            rows.push(new_finding(
+                run,
+                "clearing_mismatch",
+                "clearing",
+                NewFinding {
+                    reference: format!("psp_clearing:{currency}"),
+                    kasa: Some(("settled".into(), *kasa)),
+                    psp: Some(("settled".into(), *psp)),
+                    currency: currency.clone(),
+                    detail: format!(
+                        "clearing moved {kasa} in Kasa, the PSP reports {psp} (minor units)"
+                    ),
+                },
+            ));
+        }
+        rows
+    }
+}
+
+/// Compares the clearing movements; returns the currencies that differ.
+pub fn clearing_differences(
+    kasa: &BTreeMap<String, i64>,
+    psp_items: &[Record],
+) -> Vec<(String, i64, i64)> {
+    let psp = psp_clearing_movement(psp_items);
+    let mut currencies: Vec<&String> = kasa.keys().chain(psp.keys()).collect();
+    currencies.sort();
+    currencies.dedup();
+    currencies
+        .into_iter()
+        .filter_map(|c| {
+            let (k, p) = (
+                kasa.get(c).copied().unwrap_or(0),
+                psp.get(c).copied().unwrap_or(0),
+            );
+            (k != p).then(|| (c.clone(), k, p))
+        })
+        .collect()
+}
+
+struct NewFinding {
+    reference: String,
+    kasa: Option<(String, i64)>,
+    psp: Option<(String, i64)>,
+    currency: String,
+    detail: String,
+}
+
+fn new_finding(
+    run: &run::Model,
+    kind: &str,
+    reference_type: &str,
+    f: NewFinding,
+) -> finding::ActiveModel {
+    finding::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        run_id: Set(run.id),
+        kind: Set(kind.to_owned()),
+        reference_type: Set(reference_type.to_owned()),
+        reference: Set(f.reference.chars().take(128).collect()),
+        kasa_status: Set(f.kasa.as_ref().map(|k| k.0.chars().take(16).collect())),
+        psp_status: Set(f.psp.as_ref().map(|p| p.0.chars().take(16).collect())),
+        kasa_amount: Set(f.kasa.map(|k| k.1)),
+        psp_amount: Set(f.psp.map(|p| p.1)),
+        currency: Set(f.currency.chars().take(3).collect()),
+        detail: Set(f.detail),
+        tenant_id: Set(run.tenant_id),
+    }
+}
