@@ -39,7 +39,7 @@ pub use error::{StoreError, StoreResult};
 pub use inbox::EventOutcome;
 pub use pagination::{PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, Page, PageRequest};
 pub use payouts::{PayoutEvent, PayoutReply, StartedPayout};
-pub use rounds::ROUND_BYTES_MAX;
+pub use rounds::{ROUND_BYTES_MAX, RoundAnswer};
 pub use verify::{LedgerReport, Mismatch};
 pub use webhooks::{DEPOSIT_ROUND_BYTES_MAX, DepositEvent};
 pub use withdrawal_rounds::{SharedRender, WITHDRAWAL_ROUND_BYTES_MAX, WithdrawalRequest};
