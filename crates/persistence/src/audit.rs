@@ -12,8 +12,6 @@
 //! players' withdrawals do not queue behind each other's commits. Chains of
 //! different tenants never wait for each other.
 
-use std::collections::{BTreeMap, HashMap};
-
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -28,7 +26,6 @@ use crate::db::Db;
 use crate::entities::{audit_chain_head as head, audit_event as event};
 use crate::error::{StoreError, StoreResult};
 use crate::pagination::{Page, PageRequest, fetch_page};
-use crate::rounds::Locking;
 use crate::write_batch::WriteBatch;
 
 /// `prev_hash` of the first event of a chain.
@@ -212,65 +209,6 @@ pub(crate) async fn lock_head(
     locked(chain_id.clone())
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("audit chain head {chain_id} vanished")))
-}
-
-/// Locks the heads of `chains` (chain id → tenant) that no other transaction
-/// holds, without waiting on a row lock (`SKIP LOCKED`), until the transaction
-/// ends: the existing ones in one statement, in chain order; chains without a
-/// head get theirs created (one insert, in chain order) and locked. A head
-/// another transaction holds is left out of the answer (creating one waits
-/// only on a head another transaction is creating).
-pub(crate) async fn lock_free_heads(
-    txn: &DatabaseTransaction,
-    chains: BTreeMap<String, Option<Uuid>>,
-) -> StoreResult<HashMap<String, head::Model>> {
-    let free = |ids: Vec<String>| {
-        let select = head::Entity::find()
-            .filter(head::Column::ChainId.is_in(ids))
-            .order_by_asc(head::Column::ChainId);
-        Locking::Skip.apply(select).all(txn)
-    };
-    let mut heads: HashMap<String, head::Model> = free(chains.keys().cloned().collect())
-        .await?
-        .into_iter()
-        .map(|h| (h.chain_id.clone(), h))
-        .collect();
-    // Missing: locked elsewhere, or the chain's first event.
-    let missing: Vec<(String, Option<Uuid>)> = chains
-        .into_iter()
-        .filter(|(chain_id, _)| !heads.contains_key(chain_id))
-        .collect();
-    if missing.is_empty() {
-        return Ok(heads);
-    }
-    let ids = missing
-        .iter()
-        .map(|(chain_id, _)| chain_id.clone())
-        .collect();
-    head::Entity::insert_many(
-        missing
-            .into_iter()
-            .map(|(chain_id, tenant_id)| head::ActiveModel {
-                chain_id: Set(chain_id),
-                last_seq: Set(0),
-                last_hash: Set(GENESIS_HASH.to_owned()),
-                tenant_id: Set(tenant_id),
-            }),
-    )
-    .on_conflict(
-        OnConflict::column(head::Column::ChainId)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(txn)
-    .await?;
-    heads.extend(
-        free(ids)
-            .await?
-            .into_iter()
-            .map(|h| (h.chain_id.clone(), h)),
-    );
-    Ok(heads)
 }
 
 /// Adds the event and the new head to `batch`; `current` is the chain's head,

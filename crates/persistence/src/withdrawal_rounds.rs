@@ -8,7 +8,8 @@
 //! writes go as one batch. A round holds at most one request per wallet, per
 //! audit chain and per idempotency key; a request refused by its checks (4xx)
 //! stages nothing and does not hold the others back. A round never waits on a
-//! row lock (`SKIP LOCKED`): a request whose wallet or chain head another
+//! row lock (`SKIP LOCKED`; see [`lock_free_heads`] for new chains): a
+//! request whose wallet or chain head another
 //! transaction holds (or whose wallet does not exist) stages nothing and is
 //! answered [`RoundAnswer::Blocked`], to be tried again in a later round or
 //! run alone ([`Db::request_withdrawal_alone`], which waits for the lock). A
@@ -19,13 +20,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use idempotency::Fingerprint;
+use sea_orm::ActiveValue::Set;
 use sea_orm::TransactionTrait;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::audit::{self, AuditContext};
+use crate::audit::{self, AuditContext, GENESIS_HASH};
 use crate::db::Db;
-use crate::entities::wallet;
+use crate::entities::{audit_chain_head as head, wallet};
 use crate::error::StoreResult;
 use crate::idempotency_store::{self, IdempotencyScope, Once, StoredResponse};
 use crate::ledger_writer::LockedWallet;
@@ -156,7 +159,7 @@ impl Db {
             .iter()
             .map(|&i| (members[i].chain(), Some(members[i].new.tenant_id)))
             .collect();
-        let mut heads = audit::lock_free_heads(&txn, chains).await?;
+        let mut heads = lock_free_heads(&txn, chains).await?;
         let mut chunks: WriteChunks<Vec<Step>> = WriteChunks::new();
         for index in going {
             let request = members[index];
@@ -220,4 +223,63 @@ async fn lock_wallets(
     rows.iter()
         .map(|row| Ok((row.player_id, LockedWallet::from_row(row)?)))
         .collect()
+}
+
+/// Locks the heads of `chains` (chain id → tenant) that no other transaction
+/// holds, without waiting on a row lock (`SKIP LOCKED`), until the transaction
+/// ends: the existing ones in one statement, in chain order; chains without a
+/// head get theirs created (one insert, in chain order) and locked. A head
+/// another transaction holds is left out of the answer (creating one waits
+/// only on a head another transaction is creating).
+async fn lock_free_heads(
+    txn: &DatabaseTransaction,
+    chains: BTreeMap<String, Option<Uuid>>,
+) -> StoreResult<HashMap<String, head::Model>> {
+    let free = |ids: Vec<String>| {
+        let select = head::Entity::find()
+            .filter(head::Column::ChainId.is_in(ids))
+            .order_by_asc(head::Column::ChainId);
+        Locking::Skip.apply(select).all(txn)
+    };
+    let mut heads: HashMap<String, head::Model> = free(chains.keys().cloned().collect())
+        .await?
+        .into_iter()
+        .map(|h| (h.chain_id.clone(), h))
+        .collect();
+    // Missing: locked elsewhere, or the chain's first event.
+    let missing: Vec<(String, Option<Uuid>)> = chains
+        .into_iter()
+        .filter(|(chain_id, _)| !heads.contains_key(chain_id))
+        .collect();
+    if missing.is_empty() {
+        return Ok(heads);
+    }
+    let ids = missing
+        .iter()
+        .map(|(chain_id, _)| chain_id.clone())
+        .collect();
+    head::Entity::insert_many(
+        missing
+            .into_iter()
+            .map(|(chain_id, tenant_id)| head::ActiveModel {
+                chain_id: Set(chain_id),
+                last_seq: Set(0),
+                last_hash: Set(GENESIS_HASH.to_owned()),
+                tenant_id: Set(tenant_id),
+            }),
+    )
+    .on_conflict(
+        OnConflict::column(head::Column::ChainId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    heads.extend(
+        free(ids)
+            .await?
+            .into_iter()
+            .map(|h| (h.chain_id.clone(), h)),
+    );
+    Ok(heads)
 }
