@@ -16,7 +16,7 @@ use secrecy::ExposeSecret;
 
 use crate::auth::TokenKeys;
 use crate::bootstrap;
-use crate::rounds::{RoundBudget, Rounds};
+use crate::rounds::{RoundBudget, Rounds, UseCase};
 use crate::settings::Settings;
 use crate::startup;
 use crate::state::AppState;
@@ -250,15 +250,21 @@ fn deposit_rounds(db: &Db) -> Rounds<DepositEvent, StoreResult<EventOutcome>> {
         bytes_max: persistence::DEPOSIT_ROUND_BYTES_MAX,
         bytes_of: DepositEvent::round_bytes,
     };
-    Rounds::start(
-        "deposit",
-        DEPOSIT_LANES,
-        budget,
-        Arc::new(move |events: Vec<DepositEvent>| {
+    let alone = db.clone();
+    let use_case = UseCase {
+        settle: Arc::new(move |events: Vec<DepositEvent>| {
             let db = db.clone();
-            Box::pin(async move { db.apply_deposit_events(&events).await })
+            Box::pin(async move {
+                let answers = db.apply_deposit_events(&events).await;
+                (events, answers)
+            })
         }),
-    )
+        alone: Arc::new(move |event: DepositEvent| {
+            let db = alone.clone();
+            Box::pin(async move { db.apply_deposit_event(&event).await })
+        }),
+    };
+    Rounds::start("deposit", DEPOSIT_LANES, budget, use_case)
 }
 
 /// Withdrawal requests' queue: requests settled by `Db::request_withdrawals`.
@@ -268,15 +274,21 @@ fn withdrawal_rounds(db: &Db) -> Rounds<WithdrawalRequest, StoreResult<Once>> {
         bytes_max: persistence::WITHDRAWAL_ROUND_BYTES_MAX,
         bytes_of: WithdrawalRequest::round_bytes,
     };
-    Rounds::start(
-        "withdrawal",
-        WITHDRAWAL_LANES,
-        budget,
-        Arc::new(move |requests: Vec<WithdrawalRequest>| {
+    let alone = db.clone();
+    let use_case = UseCase {
+        settle: Arc::new(move |requests: Vec<WithdrawalRequest>| {
             let db = db.clone();
-            Box::pin(async move { db.request_withdrawals(requests).await })
+            Box::pin(async move {
+                let answers = db.request_withdrawals(&requests).await;
+                (requests, answers)
+            })
         }),
-    )
+        alone: Arc::new(move |request: WithdrawalRequest| {
+            let db = alone.clone();
+            Box::pin(async move { db.request_withdrawal_alone(&request).await })
+        }),
+    };
+    Rounds::start("withdrawal", WITHDRAWAL_LANES, budget, use_case)
 }
 
 fn db_settings(settings: &Settings, url: &str) -> DbSettings {

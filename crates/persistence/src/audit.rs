@@ -12,14 +12,11 @@
 //! players' withdrawals do not queue behind each other's commits. Chains of
 //! different tenants never wait for each other.
 
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
-
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -203,31 +200,6 @@ pub(crate) async fn lock_head(
     locked(chain_id.clone())
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("audit chain head {chain_id} vanished")))
-}
-
-/// Locks the heads of `chains` (chain id → tenant) until the transaction ends:
-/// the existing ones in one statement, in chain order, then each chain's
-/// first head as [`lock_head`] creates it.
-pub(crate) async fn lock_heads(
-    txn: &DatabaseTransaction,
-    chains: BTreeMap<String, Option<Uuid>>,
-) -> StoreResult<HashMap<String, head::Model>> {
-    let mut heads: HashMap<String, head::Model> = head::Entity::find()
-        .filter(head::Column::ChainId.is_in(chains.keys().cloned()))
-        .order_by_asc(head::Column::ChainId)
-        .lock_exclusive()
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|h| (h.chain_id.clone(), h))
-        .collect();
-    for (chain_id, tenant_id) in chains {
-        if let Entry::Vacant(slot) = heads.entry(chain_id) {
-            let created = lock_head(txn, slot.key().clone(), tenant_id).await?;
-            slot.insert(created);
-        }
-    }
-    Ok(heads)
 }
 
 /// Adds the event and the new head to `batch`; `current` is the chain's head,

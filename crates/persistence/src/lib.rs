@@ -43,7 +43,7 @@ pub use error::{StoreError, StoreResult};
 pub use inbox::EventOutcome;
 pub use pagination::{PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, Page, PageRequest};
 pub use payouts::{PayoutEvent, PayoutReply, StartedPayout};
-pub use rounds::ROUND_BYTES_MAX;
+pub use rounds::{ROUND_BYTES_MAX, RoundAnswer};
 pub use scope::TenantScope;
 pub use verify::{LedgerReport, Mismatch};
 pub use webhooks::{DEPOSIT_ROUND_BYTES_MAX, DepositEvent};

@@ -1,20 +1,24 @@
 //! Deposit settlement by PSP events.
 //!
 //! Events are settled in rounds: one database transaction locks the wallets
-//! and deposits of a round's events (in one statement, wallets in id order, so
-//! rounds never deadlock each other), reads which events the inbox has seen,
-//! decides each event with the pure rules, stages the credits through the ledger
-//! writer, the events with their outcomes for the inbox keyed by (provider,
-//! event id), and each moved wallet's projection once, and sends those writes as
-//! one batch. A round holds at most one event per deposit and per event id.
+//! and deposits of a round's events (in one statement, wallets in id order,
+//! `SKIP LOCKED`: a round never waits on a row lock), reads which events the
+//! inbox has seen, decides each event with the pure rules, stages the credits
+//! through the ledger writer, the events with their outcomes for the inbox
+//! keyed by (provider, event id), and each moved wallet's projection once, and
+//! sends those writes as one batch. A round holds at most one event per deposit
+//! and per event id. An event whose wallet or deposit another transaction holds
+//! (or whose deposit does not exist) is not settled by the round: it is
+//! answered [`RoundAnswer::Blocked`], to be tried again in a later round or
+//! settled alone ([`Db::apply_deposit_event`], which waits for the lock), so
+//! one locked wallet holds back no other player's event.
 //!
-//! A single event is a round of one. When a round of several meets an inbox
-//! conflict (a concurrent delivery of one of its events committed first) or
-//! fails, it is rolled back and its events are settled one by one, so no event
-//! waits on another's failure. A second delivery of an id rolls back as a
-//! duplicate, so its effects never commit. If the referenced deposit does not
-//! exist the event's answer is `NotFound` and nothing is stored for it, so the
-//! PSP's retry is processed.
+//! When a round of several meets an inbox conflict (a concurrent delivery of
+//! one of its events committed first) or fails, it is rolled back and its
+//! events are tried as rounds of one, so no event waits on another's failure.
+//! A second delivery of an id rolls back as a duplicate, so its effects never
+//! commit. If the referenced deposit does not exist the event's answer is
+//! `NotFound` and nothing is stored for it, so the PSP's retry is processed.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -36,7 +40,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::inbox::{self, EventOutcome, InboxEntry};
 use crate::joined;
 use crate::ledger_writer::{self, LockedWallet, MovementCause};
-use crate::rounds::{self, ROUND_BYTES_MAX, RoundMember, WriteChunks};
+use crate::rounds::{self, Locking, ROUND_BYTES_MAX, RoundAnswer, RoundMember, WriteChunks};
 use crate::write_batch::WriteBatch;
 
 /// A verified, parsed deposit event from a PSP.
@@ -62,60 +66,74 @@ pub struct DepositEvent {
     pub raw: String,
 }
 
+/// A deposit round's answer for one event.
+type Answer = RoundAnswer<StoreResult<EventOutcome>>;
+
 impl Db {
-    /// Applies a deposit event exactly once (a round of one).
+    /// Applies a deposit event exactly once, alone: waits (up to the
+    /// statement timeout) for its wallet and deposit if another transaction
+    /// holds them.
     pub async fn apply_deposit_event(&self, event: &DepositEvent) -> StoreResult<EventOutcome> {
-        match self.settle_round(&[event]).await? {
-            Round::Settled(mut outcomes) => outcomes
-                .pop()
-                .unwrap_or(Err(StoreError::NotFound("deposit"))),
+        match self.settle_round(&[event], Locking::Wait).await? {
+            Round::Settled(mut outcomes) => match outcomes.pop() {
+                Some(RoundAnswer::Settled(outcome)) => outcome,
+                // A waiting read leaves no row out: the deposit does not exist.
+                Some(RoundAnswer::Blocked) | None => Err(StoreError::NotFound("deposit")),
+            },
             // This event id committed first elsewhere: the effects are dropped.
             Round::InboxConflict => Ok(EventOutcome::Duplicate),
         }
     }
 
     /// Applies deposit events, each exactly once, in as few transactions as
-    /// their deposits and event ids allow; answers in the order given, each as
-    /// [`Db::apply_deposit_event`] would have.
-    pub async fn apply_deposit_events(
-        &self,
-        events: &[DepositEvent],
-    ) -> Vec<StoreResult<EventOutcome>> {
+    /// their deposits and event ids allow, never waiting on a row lock; answers
+    /// in the order given, each settled as [`Db::apply_deposit_event`] would
+    /// have, or [`RoundAnswer::Blocked`] (nothing written: try it again later,
+    /// or alone with [`Db::apply_deposit_event`]).
+    pub async fn apply_deposit_events(&self, events: &[DepositEvent]) -> Vec<Answer> {
         rounds::in_rounds(
             "deposit",
             events,
             DEPOSIT_ROUND_BYTES_MAX,
             |members| async move {
-                Ok(match self.settle_round(&members).await? {
+                Ok(match self.settle_round(&members, Locking::Skip).await? {
                     Round::Settled(outcomes) => Some(outcomes),
+                    Round::InboxConflict if members.len() == 1 => {
+                        Some(vec![RoundAnswer::Settled(Ok(EventOutcome::Duplicate))])
+                    }
                     Round::InboxConflict => None,
                 })
             },
-            |event| self.apply_deposit_event(event),
         )
         .await
     }
 
-    /// Settles `events` (distinct deposits and event ids) in one transaction.
-    async fn settle_round(&self, events: &[&DepositEvent]) -> StoreResult<Round> {
+    /// Settles `events` (distinct deposits and event ids) in one transaction;
+    /// with [`Locking::Skip`] an event whose rows were not locked is `Blocked`.
+    async fn settle_round(&self, events: &[&DepositEvent], locking: Locking) -> StoreResult<Round> {
         let txn = self.conn().begin().await?;
-        let (deposits, mut wallets) = lock_deposits_and_wallets(&txn, events).await?;
+        let (deposits, mut wallets) = lock_deposits_and_wallets(&txn, events, locking).await?;
         let seen = seen_events(&txn, events).await?;
         // The moved wallets' rows go with the last chunk.
         let mut chunks: WriteChunks<Vec<(InboxEntry<'_>, EventOutcome)>> = WriteChunks::new();
         let mut outcomes = Vec::with_capacity(events.len());
         for &event in events {
             if seen.contains(&(event.provider.clone(), event.event_id.clone())) {
-                outcomes.push(Ok(EventOutcome::Duplicate));
+                outcomes.push(RoundAnswer::Settled(Ok(EventOutcome::Duplicate)));
                 continue;
             }
-            let Some(row) = deposits
-                .get(&event.deposit_id)
-                .filter(|row| row.provider == event.provider)
-            else {
-                outcomes.push(Err(StoreError::NotFound("deposit")));
+            let Some(row) = deposits.get(&event.deposit_id) else {
+                outcomes.push(match locking {
+                    // Locked elsewhere, or missing: alone tells which.
+                    Locking::Skip => RoundAnswer::Blocked,
+                    Locking::Wait => RoundAnswer::Settled(Err(StoreError::NotFound("deposit"))),
+                });
                 continue;
             };
+            if row.provider != event.provider {
+                outcomes.push(RoundAnswer::Settled(Err(StoreError::NotFound("deposit"))));
+                continue;
+            }
             let wallet = wallets
                 .get_mut(&row.player_id)
                 .ok_or(StoreError::NotFound("wallet"))?;
@@ -130,7 +148,7 @@ impl Db {
                 tenant_id: Some(row.tenant_id),
             };
             entries.push((entry, outcome));
-            outcomes.push(Ok(outcome));
+            outcomes.push(RoundAnswer::Settled(Ok(outcome)));
         }
         if let Some((batch, _)) = chunks.last_mut() {
             for wallet in wallets.values().filter(|w| w.moved()) {
@@ -154,7 +172,7 @@ impl Db {
 /// How a round ended.
 enum Round {
     /// Committed; one answer per event, in order.
-    Settled(Vec<StoreResult<EventOutcome>>),
+    Settled(Vec<Answer>),
     /// Rolled back: an event id of the round was stored meanwhile.
     InboxConflict,
 }
@@ -188,18 +206,20 @@ impl RoundMember for DepositEvent {
 }
 
 /// Locks the wallets and deposits of `events` (one statement; per row the
-/// wallet first, rows in wallet then deposit order) until the transaction ends.
+/// wallet first, rows in wallet then deposit order) until the transaction ends;
+/// with [`Locking::Skip`] a deposit whose row or wallet another transaction
+/// holds is left out.
 async fn lock_deposits_and_wallets(
     txn: &DatabaseTransaction,
     events: &[&DepositEvent],
+    locking: Locking,
 ) -> StoreResult<(HashMap<Uuid, deposit::Model>, HashMap<Uuid, LockedWallet>)> {
     let ids: Vec<Uuid> = events.iter().map(|e| e.deposit_id).collect();
-    let mut select = wallet::Entity::find()
+    let select = wallet::Entity::find()
         .filter(deposit::Column::Id.is_in(ids))
         .order_by_asc(wallet::Column::PlayerId)
-        .order_by_asc(deposit::Column::Id)
-        .lock_exclusive()
-        .into_query();
+        .order_by_asc(deposit::Column::Id);
+    let mut select = locking.apply(select).into_query();
     select.inner_join(
         deposit::Entity,
         Expr::col((deposit::Entity, deposit::Column::PlayerId))

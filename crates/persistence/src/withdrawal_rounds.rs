@@ -7,27 +7,34 @@
 //! request is checked and staged as [`Db::request_withdrawal`] would, and all
 //! writes go as one batch. A round holds at most one request per wallet, per
 //! audit chain and per idempotency key; a request refused by its checks (4xx)
-//! stages nothing and does not hold the others back. A round that fails, or in
-//! which a key was completed meanwhile, is rolled back and its requests run one
-//! by one.
+//! stages nothing and does not hold the others back. A round never waits on a
+//! row lock (`SKIP LOCKED`; see [`lock_free_heads`] for new chains): a
+//! request whose wallet or chain head another
+//! transaction holds (or whose wallet does not exist) stages nothing and is
+//! answered [`RoundAnswer::Blocked`], to be tried again in a later round or
+//! run alone ([`Db::request_withdrawal_alone`], which waits for the lock). A
+//! round of several that fails, or in which a key was completed meanwhile, is
+//! rolled back and its requests are tried as rounds of one.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use idempotency::Fingerprint;
+use sea_orm::ActiveValue::Set;
 use sea_orm::TransactionTrait;
-use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::audit::{self, AuditContext};
+use crate::audit::{self, AuditContext, GENESIS_HASH};
 use crate::db::Db;
-use crate::entities::wallet;
-use crate::error::{StoreError, StoreResult};
+use crate::entities::{audit_chain_head as head, wallet};
+use crate::error::StoreResult;
 use crate::idempotency_store::{self, IdempotencyScope, Once, StoredResponse};
 use crate::ledger_writer::LockedWallet;
-use crate::rounds::{self, ROUND_BYTES_MAX, RoundMember, WriteChunks, unanswered};
+use crate::rounds::{
+    self, Locking, ROUND_BYTES_MAX, RoundAnswer, RoundMember, WriteChunks, unanswered,
+};
 use crate::withdrawals::{NewWithdrawal, WithdrawalView, stage_request};
 use crate::write_batch::Step;
 
@@ -86,23 +93,26 @@ impl RoundMember for WithdrawalRequest {
 
 impl Db {
     /// Requests withdrawals, each exactly as [`Db::request_withdrawal`] would,
-    /// in as few transactions as their wallets, audit chains and keys allow;
-    /// answers in the order given.
+    /// in as few transactions as their wallets, audit chains and keys allow,
+    /// never waiting on a row lock; answers in the order given, each settled or
+    /// [`RoundAnswer::Blocked`] (nothing written: try it again later, or alone
+    /// with [`Db::request_withdrawal_alone`]).
     pub async fn request_withdrawals(
         &self,
-        requests: Vec<WithdrawalRequest>,
-    ) -> Vec<StoreResult<Once>> {
+        requests: &[WithdrawalRequest],
+    ) -> Vec<RoundAnswer<StoreResult<Once>>> {
         rounds::in_rounds(
             "withdrawal",
-            &requests,
+            requests,
             WITHDRAWAL_ROUND_BYTES_MAX,
             |members| async move { self.withdrawal_round(&members).await },
-            |request| self.request_alone(request),
         )
         .await
     }
 
-    async fn request_alone(&self, request: &WithdrawalRequest) -> StoreResult<Once> {
+    /// Requests one queued withdrawal alone, as [`Db::request_withdrawal`]:
+    /// waits (up to the statement timeout) for rows another transaction holds.
+    pub async fn request_withdrawal_alone(&self, request: &WithdrawalRequest) -> StoreResult<Once> {
         let render = Arc::clone(&request.render);
         self.request_withdrawal(
             request.new.clone(),
@@ -114,39 +124,52 @@ impl Db {
     }
 
     /// Runs `members` (distinct wallets, chains, keys) in one transaction;
-    /// `None` when it rolled back because a key was completed meanwhile.
+    /// `None` when it rolled back because a key was completed meanwhile. A
+    /// request whose wallet or chain head another transaction holds (or whose
+    /// wallet does not exist) is `Blocked`.
     async fn withdrawal_round(
         &self,
         members: &[&WithdrawalRequest],
-    ) -> StoreResult<Option<Vec<StoreResult<Once>>>> {
+    ) -> StoreResult<Option<Vec<RoundAnswer<StoreResult<Once>>>>> {
         let txn = self.conn().begin().await?;
-        let mut answers: Vec<Option<StoreResult<Once>>> = members.iter().map(|_| None).collect();
+        let mut answers: Vec<Option<RoundAnswer<StoreResult<Once>>>> =
+            members.iter().map(|_| None).collect();
         let keys: Vec<_> = members.iter().map(|r| (&r.scope, &r.fingerprint)).collect();
         let claims = idempotency_store::claim_all_in(&txn, &keys).await?;
         let mut going = Vec::with_capacity(members.len());
         for (index, claim) in claims.into_iter().enumerate() {
             match claim {
-                Some(earlier) => answers[index] = Some(Ok(Once::Earlier(earlier))),
+                Some(earlier) => {
+                    answers[index] = Some(RoundAnswer::Settled(Ok(Once::Earlier(earlier))))
+                }
                 None => going.push(index),
             }
         }
         let players = going.iter().map(|&i| members[i].new.player.0).collect();
         let mut wallets = lock_wallets(&txn, players).await?;
+        // A wallet not obtained: locked elsewhere or missing (alone tells which).
+        going.retain(|&i| {
+            let obtained = wallets.contains_key(&members[i].new.player.0);
+            if !obtained {
+                answers[i] = Some(RoundAnswer::Blocked);
+            }
+            obtained
+        });
         let chains: BTreeMap<String, Option<Uuid>> = going
             .iter()
             .map(|&i| (members[i].chain(), Some(members[i].new.tenant_id)))
             .collect();
-        let mut heads = audit::lock_heads(&txn, chains).await?;
+        let mut heads = lock_free_heads(&txn, chains).await?;
         let mut chunks: WriteChunks<Vec<Step>> = WriteChunks::new();
         for index in going {
             let request = members[index];
-            let Some(wallet) = wallets.get_mut(&request.new.player.0) else {
-                answers[index] = Some(Err(StoreError::NotFound("wallet")));
+            let (Some(wallet), Some(head)) = (
+                wallets.get_mut(&request.new.player.0),
+                heads.remove(&request.chain()),
+            ) else {
+                answers[index] = Some(RoundAnswer::Blocked);
                 continue;
             };
-            let head = heads
-                .remove(&request.chain())
-                .ok_or_else(|| StoreError::Corrupt("audit chain head not locked".to_owned()))?;
             let render = Arc::clone(&request.render);
             let (batch, completions) = chunks.for_member(request.round_bytes());
             let mark = batch.mark();
@@ -159,7 +182,7 @@ impl Db {
                 wallet,
                 head,
             );
-            answers[index] = Some(match staged {
+            answers[index] = Some(RoundAnswer::Settled(match staged {
                 Ok((response, completion)) => {
                     completions.push(completion);
                     Ok(Once::Done(response))
@@ -168,7 +191,7 @@ impl Db {
                     batch.rewind(mark);
                     Err(error)
                 }
-            });
+            }));
         }
         for (batch, completions) in chunks.into_inner() {
             let touched = batch.run(&txn).await?;
@@ -181,24 +204,82 @@ impl Db {
         Ok(Some(
             answers
                 .into_iter()
-                .map(|answer| answer.unwrap_or_else(|| Err(unanswered())))
+                .map(|answer| answer.unwrap_or_else(|| RoundAnswer::Settled(Err(unanswered()))))
                 .collect(),
         ))
     }
 }
 
-/// Locks the wallets of `players` in id order until the transaction ends.
+/// Locks the wallets of `players` that no other transaction holds, in id
+/// order, until the transaction ends; the others are left out.
 async fn lock_wallets(
     txn: &DatabaseTransaction,
     players: Vec<Uuid>,
 ) -> StoreResult<HashMap<Uuid, LockedWallet>> {
-    let rows = wallet::Entity::find()
+    let select = wallet::Entity::find()
         .filter(wallet::Column::PlayerId.is_in(players))
-        .order_by_asc(wallet::Column::PlayerId)
-        .lock_exclusive()
-        .all(txn)
-        .await?;
+        .order_by_asc(wallet::Column::PlayerId);
+    let rows = Locking::Skip.apply(select).all(txn).await?;
     rows.iter()
         .map(|row| Ok((row.player_id, LockedWallet::from_row(row)?)))
         .collect()
+}
+
+/// Locks the heads of `chains` (chain id → tenant) that no other transaction
+/// holds, without waiting on a row lock (`SKIP LOCKED`), until the transaction
+/// ends: the existing ones in one statement, in chain order; chains without a
+/// head get theirs created (one insert, in chain order) and locked. A head
+/// another transaction holds is left out of the answer (creating one waits
+/// only on a head another transaction is creating).
+async fn lock_free_heads(
+    txn: &DatabaseTransaction,
+    chains: BTreeMap<String, Option<Uuid>>,
+) -> StoreResult<HashMap<String, head::Model>> {
+    let free = |ids: Vec<String>| {
+        let select = head::Entity::find()
+            .filter(head::Column::ChainId.is_in(ids))
+            .order_by_asc(head::Column::ChainId);
+        Locking::Skip.apply(select).all(txn)
+    };
+    let mut heads: HashMap<String, head::Model> = free(chains.keys().cloned().collect())
+        .await?
+        .into_iter()
+        .map(|h| (h.chain_id.clone(), h))
+        .collect();
+    // Missing: locked elsewhere, or the chain's first event.
+    let missing: Vec<(String, Option<Uuid>)> = chains
+        .into_iter()
+        .filter(|(chain_id, _)| !heads.contains_key(chain_id))
+        .collect();
+    if missing.is_empty() {
+        return Ok(heads);
+    }
+    let ids = missing
+        .iter()
+        .map(|(chain_id, _)| chain_id.clone())
+        .collect();
+    head::Entity::insert_many(
+        missing
+            .into_iter()
+            .map(|(chain_id, tenant_id)| head::ActiveModel {
+                chain_id: Set(chain_id),
+                last_seq: Set(0),
+                last_hash: Set(GENESIS_HASH.to_owned()),
+                tenant_id: Set(tenant_id),
+            }),
+    )
+    .on_conflict(
+        OnConflict::column(head::Column::ChainId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    heads.extend(
+        free(ids)
+            .await?
+            .into_iter()
+            .map(|h| (h.chain_id.clone(), h)),
+    );
+    Ok(heads)
 }

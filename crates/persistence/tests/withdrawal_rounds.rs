@@ -14,7 +14,10 @@ use ledger::{Currency, LedgerError, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
 use persistence::idempotency_store::{Begin, IdempotencyScope, Once, StoredResponse};
-use persistence::{Db, EventOutcome, NewWithdrawal, StoreError, TenantScope, WithdrawalRequest};
+use persistence::{
+    Db, EventOutcome, NewWithdrawal, RoundAnswer, StoreError, StoreResult, TenantScope,
+    WithdrawalRequest,
+};
 use sea_orm::EntityTrait;
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
@@ -89,7 +92,21 @@ async fn one_call_answers_each_request_as_if_alone(test_db: &TestDb) {
         ),
         request(tenant, PlayerId(Uuid::now_v7()), "k-nobody", eur(1)),
     ];
-    let answers = db.request_withdrawals(requests).await;
+    let answers = db.request_withdrawals(&requests).await;
+    // A wallet the round did not find may be locked elsewhere: the request comes
+    // back blocked, and alone it finds the wallet missing.
+    assert!(matches!(answers[6], RoundAnswer::Blocked), "{answers:?}");
+    assert!(matches!(
+        db.request_withdrawal_alone(&requests[6]).await,
+        Err(StoreError::NotFound("wallet"))
+    ));
+    let answers: Vec<StoreResult<Once>> = answers
+        .into_iter()
+        .map(|answer| match answer {
+            RoundAnswer::Settled(outcome) => outcome,
+            RoundAnswer::Blocked => Err(StoreError::NotFound("wallet")),
+        })
+        .collect();
     let done: Vec<&StoredResponse> = answers
         .iter()
         .filter_map(|a| match a {
@@ -121,9 +138,12 @@ async fn one_call_answers_each_request_as_if_alone(test_db: &TestDb) {
     assert_eq!(balance(&db, poor).await, (100, 0));
     // A refused request stored nothing: its key is free for a new body.
     let retry = db
-        .request_withdrawals(vec![request(tenant, poor, "k-poor", eur(50))])
+        .request_withdrawals(&[request(tenant, poor, "k-poor", eur(50))])
         .await;
-    assert!(matches!(retry[0], Ok(Once::Done(_))), "{retry:?}");
+    assert!(
+        matches!(retry[..], [RoundAnswer::Settled(Ok(Once::Done(_)))]),
+        "{retry:?}"
+    );
     assert_eq!(balance(&db, poor).await, (50, 50));
     let ledger = db.verify_ledger(TenantScope::One(tenant)).await.unwrap();
     assert!(ledger.ok, "{ledger:?}");
