@@ -170,6 +170,35 @@ pub(crate) fn chain_for(tenant: Uuid, ctx: &AuditContext) -> String {
     chain_of(Some(tenant), &ctx.actor)
 }
 
+/// Creates the heads of chains that have no event yet, in the order given;
+/// a head another transaction created meanwhile is left as it is.
+pub(crate) async fn create_heads(
+    txn: &DatabaseTransaction,
+    chains: impl IntoIterator<Item = (String, Option<Uuid>)>,
+) -> StoreResult<()> {
+    let heads: Vec<head::ActiveModel> = chains
+        .into_iter()
+        .map(|(chain_id, tenant_id)| head::ActiveModel {
+            chain_id: Set(chain_id),
+            last_seq: Set(0),
+            last_hash: Set(GENESIS_HASH.to_owned()),
+            tenant_id: Set(tenant_id),
+        })
+        .collect();
+    if heads.is_empty() {
+        return Ok(());
+    }
+    head::Entity::insert_many(heads)
+        .on_conflict(
+            OnConflict::column(head::Column::ChainId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
+
 /// Locks a chain's head until the transaction ends, creating it first if the
 /// chain has no event yet. Locking does not write: the batch's update is the
 /// head's only new version per event.
@@ -184,19 +213,7 @@ pub(crate) async fn lock_head(
     }
     // The chain's first event (or a concurrent first event created the head
     // meanwhile: then the insert does nothing and the lock waits for it).
-    head::Entity::insert(head::ActiveModel {
-        chain_id: Set(chain_id.clone()),
-        last_seq: Set(0),
-        last_hash: Set(GENESIS_HASH.to_owned()),
-        tenant_id: Set(tenant_id),
-    })
-    .on_conflict(
-        OnConflict::column(head::Column::ChainId)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(txn)
-    .await?;
+    create_heads(txn, [(chain_id.clone(), tenant_id)]).await?;
     locked(chain_id.clone())
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("audit chain head {chain_id} vanished")))

@@ -20,13 +20,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use idempotency::Fingerprint;
-use sea_orm::ActiveValue::Set;
 use sea_orm::TransactionTrait;
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::audit::{self, AuditContext, GENESIS_HASH};
+use crate::audit::{self, AuditContext};
 use crate::db::Db;
 use crate::entities::{audit_chain_head as head, wallet};
 use crate::error::StoreResult;
@@ -258,23 +256,7 @@ async fn lock_free_heads(
         .iter()
         .map(|(chain_id, _)| chain_id.clone())
         .collect();
-    head::Entity::insert_many(
-        missing
-            .into_iter()
-            .map(|(chain_id, tenant_id)| head::ActiveModel {
-                chain_id: Set(chain_id),
-                last_seq: Set(0),
-                last_hash: Set(GENESIS_HASH.to_owned()),
-                tenant_id: Set(tenant_id),
-            }),
-    )
-    .on_conflict(
-        OnConflict::column(head::Column::ChainId)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(txn)
-    .await?;
+    audit::create_heads(txn, missing).await?;
     heads.extend(
         free(ids)
             .await?

@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 // Only some of the shared helpers serve these tests.
-#[allow(dead_code)]
 mod common;
 
 use common::{audit, open};

@@ -5,23 +5,14 @@
 
 mod common;
 
-use common::{event, open, pending, tenant_with_players};
-use ledger::{Currency, Money, PlayerId};
+use common::{available_minor, event, open, pending, tenant_with_players};
+use ledger::{Currency, Money};
 use persistence::deposit_rules::DepositSignal;
-use persistence::entities::{ledger_transaction, wallet};
-use persistence::{Db, DepositEvent, EventOutcome, RoundAnswer, StoreError, TenantScope};
+use persistence::entities::ledger_transaction;
+use persistence::{DepositEvent, EventOutcome, RoundAnswer, StoreError, TenantScope};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
-
-async fn available_minor(db: &Db, player: PlayerId) -> i64 {
-    wallet::Entity::find_by_id(player.0)
-        .one(db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-        .available_minor
-}
 
 async fn one_round_answers_each_event_as_if_alone(test_db: &TestDb) {
     let db = open(test_db).await;

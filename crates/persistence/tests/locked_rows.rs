@@ -7,29 +7,14 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use common::{audit, open, pending, tenant_with_players};
-use idempotency::{IdempotencyKey, fingerprint};
-use ledger::{Currency, Money, PlayerId};
+use common::{available_minor, open, pending, tenant_with_players, withdrawal_request};
+use ledger::{Currency, Money};
 use persistence::deposit_rules::DepositSignal;
-use persistence::entities::wallet;
-use persistence::idempotency_store::{IdempotencyScope, Once, StoredResponse};
-use persistence::{Db, EventOutcome, NewWithdrawal, RoundAnswer, WithdrawalRequest};
+use persistence::idempotency_store::Once;
+use persistence::{EventOutcome, RoundAnswer};
 use sea_orm::{
-    ConnectionTrait, Database, DatabaseTransaction, DbBackend, EntityTrait, Statement,
-    TransactionTrait,
+    ConnectionTrait, Database, DatabaseTransaction, DbBackend, Statement, TransactionTrait,
 };
-use uuid::Uuid;
-
-async fn available_minor(db: &Db, player: PlayerId) -> i64 {
-    wallet::Entity::find_by_id(player.0)
-        .one(db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-        .available_minor
-}
 
 /// Another session's transaction holding `sql`'s rows `FOR UPDATE`.
 async fn hold(url: &str, sql: &str, value: sea_orm::Value) -> DatabaseTransaction {
@@ -45,32 +30,6 @@ async fn hold(url: &str, sql: &str, value: sea_orm::Value) -> DatabaseTransactio
         .unwrap();
     assert_eq!(locked.rows_affected(), 1, "{sql}");
     txn
-}
-
-fn withdrawal(tenant: Uuid, player: PlayerId, key: &str) -> WithdrawalRequest {
-    let amount = Money::from_minor_units(100, Currency::EUR);
-    WithdrawalRequest {
-        new: NewWithdrawal {
-            tenant_id: tenant,
-            player,
-            amount,
-            destination_type: "bank_account".into(),
-            destination_account: "DE89370400440532013000".into(),
-        },
-        scope: IdempotencyScope {
-            tenant: tenant.to_string(),
-            principal: format!("player:{}", player.0),
-            key: IdempotencyKey::parse(key).unwrap(),
-        },
-        fingerprint: fingerprint("POST", "/me/withdrawals", key.as_bytes()),
-        render: Arc::new(|view| {
-            Ok(StoredResponse {
-                status: 201,
-                body: view.withdrawal.id.to_string(),
-            })
-        }),
-        audit: audit(&format!("player:{}", player.0)),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -138,7 +97,7 @@ async fn a_withdrawal_round_settles_around_a_locked_wallet_and_chain_head() {
     // Every chain has its head: a first withdrawal each.
     let first: Vec<_> = players
         .iter()
-        .map(|p| withdrawal(tenant, *p, &format!("first-{}", p.0)))
+        .map(|p| withdrawal_request(tenant, *p, &format!("first-{}", p.0), cents(100)))
         .collect();
     for answer in db.request_withdrawals(&first).await {
         assert!(matches!(answer, RoundAnswer::Settled(Ok(Once::Done(_)))));
@@ -159,7 +118,7 @@ async fn a_withdrawal_round_settles_around_a_locked_wallet_and_chain_head() {
     .await;
     let requests: Vec<_> = players
         .iter()
-        .map(|p| withdrawal(tenant, *p, &format!("second-{}", p.0)))
+        .map(|p| withdrawal_request(tenant, *p, &format!("second-{}", p.0), cents(100)))
         .collect();
     let answers = db.request_withdrawals(&requests).await;
     assert!(
@@ -198,4 +157,8 @@ async fn a_withdrawal_round_settles_around_a_locked_wallet_and_chain_head() {
         .await
         .unwrap();
     assert!(chains.ok, "{chains:?}");
+}
+
+fn cents(minor: i64) -> Money {
+    Money::from_minor_units(minor, Currency::EUR)
 }

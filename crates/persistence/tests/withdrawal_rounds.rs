@@ -6,18 +6,12 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use common::{audit, open, pending, tenant_with_players};
-use idempotency::{IdempotencyKey, fingerprint};
+use common::{open, pending, tenant_with_players, withdrawal_request};
 use ledger::{Currency, LedgerError, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
-use persistence::idempotency_store::{Begin, IdempotencyScope, Once, StoredResponse};
-use persistence::{
-    Db, EventOutcome, NewWithdrawal, RoundAnswer, StoreError, StoreResult, TenantScope,
-    WithdrawalRequest,
-};
+use persistence::idempotency_store::{Begin, Once, StoredResponse};
+use persistence::{Db, EventOutcome, RoundAnswer, StoreError, StoreResult, TenantScope};
 use sea_orm::EntityTrait;
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
@@ -29,32 +23,6 @@ async fn fund(db: &Db, tenant: Uuid, player: PlayerId, cents: i64) {
         db.apply_deposit_event(&event).await.unwrap(),
         EventOutcome::Processed
     );
-}
-
-fn request(tenant: Uuid, player: PlayerId, key: &str, amount: Money) -> WithdrawalRequest {
-    let body = format!(r#"{{"amount":"{amount}"}}"#);
-    WithdrawalRequest {
-        new: NewWithdrawal {
-            tenant_id: tenant,
-            player,
-            amount,
-            destination_type: "bank_account".into(),
-            destination_account: "DE89370400440532013000".into(),
-        },
-        scope: IdempotencyScope {
-            tenant: tenant.to_string(),
-            principal: format!("player:{}", player.0),
-            key: IdempotencyKey::parse(key).unwrap(),
-        },
-        fingerprint: fingerprint("POST", "/me/withdrawals", body.as_bytes()),
-        render: Arc::new(|view| {
-            Ok(StoredResponse {
-                status: 201,
-                body: view.withdrawal.id.to_string(),
-            })
-        }),
-        audit: audit(&format!("player:{}", player.0)),
-    }
 }
 
 async fn balance(db: &Db, player: PlayerId) -> (i64, i64) {
@@ -78,19 +46,19 @@ async fn one_call_answers_each_request_as_if_alone(test_db: &TestDb) {
     fund(&db, tenant, other, 1_000).await;
     fund(&db, tenant, poor, 100).await;
     let requests = vec![
-        request(tenant, rich, "k-rich-1", eur(300)),
-        request(tenant, other, "k-other", eur(200)),
-        request(tenant, poor, "k-poor", eur(500)),
+        withdrawal_request(tenant, rich, "k-rich-1", eur(300)),
+        withdrawal_request(tenant, other, "k-other", eur(200)),
+        withdrawal_request(tenant, poor, "k-poor", eur(500)),
         // The same wallet again, then the same key and body again: later rounds.
-        request(tenant, rich, "k-rich-2", eur(100)),
-        request(tenant, other, "k-other", eur(200)),
-        request(
+        withdrawal_request(tenant, rich, "k-rich-2", eur(100)),
+        withdrawal_request(tenant, other, "k-other", eur(200)),
+        withdrawal_request(
             tenant,
             rich,
             "k-rich-3",
             Money::from_minor_units(5, Currency::USD),
         ),
-        request(tenant, PlayerId(Uuid::now_v7()), "k-nobody", eur(1)),
+        withdrawal_request(tenant, PlayerId(Uuid::now_v7()), "k-nobody", eur(1)),
     ];
     let answers = db.request_withdrawals(&requests).await;
     // A wallet the round did not find may be locked elsewhere: the request comes
@@ -138,7 +106,7 @@ async fn one_call_answers_each_request_as_if_alone(test_db: &TestDb) {
     assert_eq!(balance(&db, poor).await, (100, 0));
     // A refused request stored nothing: its key is free for a new body.
     let retry = db
-        .request_withdrawals(&[request(tenant, poor, "k-poor", eur(50))])
+        .request_withdrawals(&[withdrawal_request(tenant, poor, "k-poor", eur(50))])
         .await;
     assert!(
         matches!(retry[..], [RoundAnswer::Settled(Ok(Once::Done(_)))]),

@@ -127,11 +127,7 @@ pub async fn complete<C: ConnectionTrait>(
     response: &StoredResponse,
 ) -> StoreResult<()> {
     let result = completion(lease, response).exec(db).await?;
-    if result.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::LeaseLost)
-    }
+    held_lease(result.rows_affected)
 }
 
 /// The update that completes the lease's record, if the lease still holds it.
@@ -165,11 +161,7 @@ pub async fn claim_resource<C: ConnectionTrait>(
         .filter(Column::ResourceId.is_null())
         .exec(db)
         .await?;
-    if result.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::LeaseLost)
-    }
+    held_lease(result.rows_affected)
 }
 
 /// Extends the lease while the request still works (a slow PSP call), so that
@@ -184,7 +176,13 @@ pub async fn renew<C: ConnectionTrait>(db: &C, lease: &Lease, length: Duration) 
         .filter(Column::State.eq(IN_FLIGHT))
         .exec(db)
         .await?;
-    if result.rows_affected == 1 {
+    held_lease(result.rows_affected)
+}
+
+/// An update guarded by the lease token changed its one row, or the lease is
+/// another request's now.
+fn held_lease(rows_affected: u64) -> StoreResult<()> {
+    if rows_affected == 1 {
         Ok(())
     } else {
         Err(StoreError::LeaseLost)

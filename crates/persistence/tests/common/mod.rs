@@ -1,12 +1,19 @@
 //! Helpers of the storage tests: a migrated database, a tenant with players,
-//! pending deposits and the events that settle them.
+//! pending deposits and the events that settle them, withdrawal requests.
+
+#![allow(dead_code, clippy::unwrap_used)]
 
 use idempotency::IdempotencyKey;
 use ledger::{Currency, Money, PlayerId};
 use persistence::audit::AuditContext;
 use persistence::deposit_rules::DepositSignal;
-use persistence::idempotency_store::{self, Begin, IdempotencyScope};
-use persistence::{Db, DbSettings, DepositEvent, NewDeposit, NewPlayer};
+use persistence::entities::wallet;
+use persistence::idempotency_store::{self, Begin, IdempotencyScope, StoredResponse};
+use persistence::{
+    Db, DbSettings, DepositEvent, NewDeposit, NewPlayer, NewWithdrawal, WithdrawalRequest,
+};
+use sea_orm::EntityTrait;
+use std::sync::Arc;
 use testkit::TestDb;
 use uuid::Uuid;
 
@@ -111,5 +118,47 @@ pub fn event(
         amount,
         failure_code: (signal == DepositSignal::Failed).then(|| "declined".to_owned()),
         raw: format!(r#"{{"id":"{event_id}"}}"#),
+    }
+}
+
+/// The wallet's `available` balance in minor units.
+pub async fn available_minor(db: &Db, player: PlayerId) -> i64 {
+    wallet::Entity::find_by_id(player.0)
+        .one(db.conn())
+        .await
+        .unwrap()
+        .unwrap()
+        .available_minor
+}
+
+/// A withdrawal request of `amount` with key `key`, answered with its id.
+pub fn withdrawal_request(
+    tenant: Uuid,
+    player: PlayerId,
+    key: &str,
+    amount: Money,
+) -> WithdrawalRequest {
+    let body = format!(r#"{{"amount":"{amount}"}}"#);
+    WithdrawalRequest {
+        new: NewWithdrawal {
+            tenant_id: tenant,
+            player,
+            amount,
+            destination_type: "bank_account".into(),
+            destination_account: "DE89370400440532013000".into(),
+        },
+        scope: IdempotencyScope {
+            tenant: tenant.to_string(),
+            principal: format!("player:{}", player.0),
+            key: IdempotencyKey::parse(key).unwrap(),
+        },
+        fingerprint: idempotency::fingerprint("POST", "/me/withdrawals", body.as_bytes()),
+        render: Arc::new(|view| {
+            Ok(StoredResponse {
+                status: 201,
+                body: view.withdrawal.id.to_string(),
+            })
+        }),
+        audit: audit(&format!("player:{}", player.0)),
     }
 }

@@ -12,15 +12,11 @@
 
 use chrono::Utc;
 use ledger::Money;
-use payout::{AttemptStatus, Observation, Resolution, check_can_start, resolve};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait, QuerySelect,
-    TransactionTrait,
-};
+use payout::{AttemptStatus, Observation, check_can_start};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 use withdrawal::{Command, transition};
 
-use crate::anomalies::{self, NewAnomaly};
 use crate::audit::AuditContext;
 use crate::db::Db;
 use crate::entities::{payout_attempt as attempt, withdrawal as row};
@@ -29,8 +25,8 @@ use crate::idempotency_store::{self, Lease, StoredResponse};
 use crate::inbox::{self, EventOutcome, InboxEntry};
 use crate::scope::TenantScope;
 use crate::withdrawals::{
-    Render, Visibility, WithdrawalView, amount_of, apply_effects, attempts_of, audit_change,
-    finish, lock_withdrawal, state_of,
+    Render, Visibility, WithdrawalView, amount_of, attempts_of, audit_change, finish,
+    lock_withdrawal, state_of,
 };
 
 /// A committed payout intent: the attempt to send to the PSP.
@@ -77,11 +73,9 @@ pub struct PayoutEvent {
     pub raw: String,
 }
 
-/// Where an observation came from (for anomalies).
-struct Source<'a> {
-    provider: &'a str,
-    event_id: &'a str,
-}
+mod observation;
+
+use observation::{Source, anomaly, apply_observation, lock_attempt, set_attempt};
 
 impl Db {
     /// Step 1: commits a pending attempt and moves the withdrawal to
@@ -339,139 +333,4 @@ impl Db {
         txn.commit().await?;
         Ok(outcome)
     }
-}
-
-/// Locks the withdrawal, then the attempt (always in that order, then the
-/// wallet, so no two use-cases can deadlock).
-async fn lock_attempt(
-    txn: &DatabaseTransaction,
-    attempt_id: Uuid,
-) -> StoreResult<(row::Model, attempt::Model)> {
-    let found = attempt::Entity::find_by_id(attempt_id)
-        .one(txn)
-        .await?
-        .ok_or(StoreError::NotFound("payout attempt"))?;
-    let withdrawal = lock_withdrawal(
-        txn,
-        Visibility::Tenant(TenantScope::One(found.tenant_id)),
-        found.withdrawal_id,
-    )
-    .await?;
-    let locked = attempt::Entity::find_by_id(attempt_id)
-        .lock_exclusive()
-        .one(txn)
-        .await?
-        .ok_or(StoreError::NotFound("payout attempt"))?;
-    Ok((withdrawal, locked))
-}
-
-async fn set_attempt(
-    txn: &DatabaseTransaction,
-    current: attempt::Model,
-    status: AttemptStatus,
-    provider_ref: Option<String>,
-    failure_code: Option<String>,
-) -> StoreResult<attempt::Model> {
-    let keep_ref = current.provider_ref.is_some();
-    let mut update: attempt::ActiveModel = current.into();
-    update.status = Set(status.as_str().to_owned());
-    if !keep_ref && provider_ref.is_some() {
-        update.provider_ref = Set(provider_ref);
-    }
-    if failure_code.is_some() {
-        update.failure_code = Set(failure_code);
-    }
-    update.updated_at = Set(Utc::now());
-    Ok(update.update(txn).await?)
-}
-
-/// The one path from "the PSP says X about this attempt" to state and money.
-async fn apply_observation(
-    txn: &DatabaseTransaction,
-    withdrawal: row::Model,
-    current: attempt::Model,
-    observation: &Observation,
-    provider_ref: Option<String>,
-    source: &Source<'_>,
-) -> StoreResult<(row::Model, EventOutcome)> {
-    let status =
-        AttemptStatus::parse(&current.status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let command = match resolve(status, observation) {
-        Resolution::Succeed => (AttemptStatus::Succeeded, Command::PayoutSucceeded, None),
-        Resolution::Fail { failure_code } => {
-            (AttemptStatus::Failed, Command::PayoutFailed, failure_code)
-        }
-        Resolution::Reverse => {
-            if state_of(&withdrawal)? == withdrawal::WithdrawalState::Reversed {
-                return Ok((withdrawal, EventOutcome::Duplicate));
-            }
-            let updated =
-                move_withdrawal(txn, withdrawal, Command::Reverse, &current.provider).await?;
-            return Ok((updated, EventOutcome::Processed));
-        }
-        Resolution::StillPending => {
-            set_attempt(txn, current, AttemptStatus::Pending, provider_ref, None).await?;
-            return Ok((withdrawal, EventOutcome::Processed));
-        }
-        Resolution::NoChange => {
-            if current.provider_ref.is_none() && provider_ref.is_some() {
-                set_attempt(txn, current, status, provider_ref, None).await?;
-            }
-            return Ok((withdrawal, EventOutcome::Duplicate));
-        }
-        Resolution::Duplicate => return Ok((withdrawal, EventOutcome::Duplicate)),
-        Resolution::Anomaly { reason } => {
-            let detail = format!("attempt is {}: {reason}", current.status);
-            anomaly(
-                txn,
-                &withdrawal,
-                &current,
-                source,
-                "late_contradicting_event",
-                detail,
-            )
-            .await?;
-            return Ok((withdrawal, EventOutcome::Anomaly));
-        }
-    };
-    let (next, command, failure_code) = command;
-    let provider = current.provider.clone();
-    set_attempt(txn, current, next, provider_ref, failure_code).await?;
-    let updated = move_withdrawal(txn, withdrawal, command, &provider).await?;
-    Ok((updated, EventOutcome::Processed))
-}
-
-/// Applies a state-machine command with its ledger effects.
-async fn move_withdrawal(
-    txn: &DatabaseTransaction,
-    current: row::Model,
-    command: Command,
-    provider: &str,
-) -> StoreResult<row::Model> {
-    let step = transition(Some(state_of(&current)?), command)?;
-    apply_effects(txn, &current, step.effect.as_slice(), provider, None).await?;
-    let mut update: row::ActiveModel = current.into();
-    update.state = Set(step.to.as_str().to_owned());
-    update.updated_at = Set(Utc::now());
-    Ok(update.update(txn).await?)
-}
-
-async fn anomaly(
-    txn: &DatabaseTransaction,
-    withdrawal: &row::Model,
-    current: &attempt::Model,
-    source: &Source<'_>,
-    kind: &'static str,
-    detail: String,
-) -> StoreResult<()> {
-    let new = NewAnomaly {
-        tenant_id: Some(withdrawal.tenant_id),
-        provider: source.provider.to_owned(),
-        event_id: source.event_id.to_owned(),
-        kind,
-        reference_type: "payout_attempt",
-        reference_id: Some(current.id),
-        detail,
-    };
-    anomalies::record(txn, new).await
 }
