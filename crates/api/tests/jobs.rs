@@ -148,17 +148,21 @@ async fn two_workers_run_fifty_jobs_once_each(db: &TestDb) {
 }
 backend_tests!(fifty_jobs, two_workers_run_fifty_jobs_once_each);
 
-async fn a_dead_workers_job_is_finished_by_another_once(db: &TestDb) {
-    let kasa = worker_kasa(db).await;
-    let admin = kasa.admin_token().await;
-    kasa.mock().inject_report_item(injected_payout());
-    let run_id = kasa
-        .post_keyed("/admin/reconciliation-runs", &admin, "r", window())
+/// Queues a reconciliation run over [`window`]; returns its id.
+async fn queue_run(kasa: &Kasa, admin: &str) -> String {
+    kasa.post_keyed("/admin/reconciliation-runs", admin, "r", window())
         .await
         .json()["id"]
         .as_str()
         .unwrap()
-        .to_owned();
+        .to_owned()
+}
+
+async fn a_dead_workers_job_is_finished_by_another_once(db: &TestDb) {
+    let kasa = worker_kasa(db).await;
+    let admin = kasa.admin_token().await;
+    kasa.mock().inject_report_item(injected_payout());
+    let run_id = queue_run(&kasa, &admin).await;
     // A worker claims the job with a 1 s lease and dies without a word.
     let dead = kasa
         .state
@@ -252,13 +256,7 @@ async fn a_worker_that_lost_its_lease_changes_nothing(db: &TestDb) {
     let kasa = worker_kasa(db).await;
     let admin = kasa.admin_token().await;
     kasa.mock().inject_report_item(injected_payout());
-    let run_id = kasa
-        .post_keyed("/admin/reconciliation-runs", &admin, "r", window())
-        .await
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let run_id = queue_run(&kasa, &admin).await;
     let run_status = || async {
         kasa.get(&format!("/admin/reconciliation-runs/{run_id}"), &admin)
             .await

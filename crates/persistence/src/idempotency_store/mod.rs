@@ -132,16 +132,13 @@ pub async fn complete<C: ConnectionTrait>(
 
 /// The update that completes the lease's record, if the lease still holds it.
 fn completion(lease: &Lease, response: &StoredResponse) -> sea_orm::UpdateMany<Entity> {
-    Entity::update_many()
+    update_held(lease)
         .col_expr(Column::State, Expr::value(COMPLETED))
         .col_expr(
             Column::ResponseStatus,
             Expr::value(i32::from(response.status)),
         )
         .col_expr(Column::ResponseBody, Expr::value(response.body.clone()))
-        .filter(scope_filter(&lease.scope))
-        .filter(Column::LeaseToken.eq(lease.token))
-        .filter(Column::State.eq(IN_FLIGHT))
 }
 
 /// Ties the resource a request has just created (a deposit, a payout
@@ -153,11 +150,8 @@ pub async fn claim_resource<C: ConnectionTrait>(
     lease: &Lease,
     resource: Uuid,
 ) -> StoreResult<()> {
-    let result = Entity::update_many()
+    let result = update_held(lease)
         .col_expr(Column::ResourceId, Expr::value(resource))
-        .filter(scope_filter(&lease.scope))
-        .filter(Column::LeaseToken.eq(lease.token))
-        .filter(Column::State.eq(IN_FLIGHT))
         .filter(Column::ResourceId.is_null())
         .exec(db)
         .await?;
@@ -169,14 +163,19 @@ pub async fn claim_resource<C: ConnectionTrait>(
 /// [`StoreError::LeaseLost`] when the lease is no longer this request's.
 pub async fn renew<C: ConnectionTrait>(db: &C, lease: &Lease, length: Duration) -> StoreResult<()> {
     let until_ms = lease_until_ms(length);
-    let result = Entity::update_many()
+    let result = update_held(lease)
         .col_expr(Column::LeaseExpiresAtMs, Expr::value(until_ms))
-        .filter(scope_filter(&lease.scope))
-        .filter(Column::LeaseToken.eq(lease.token))
-        .filter(Column::State.eq(IN_FLIGHT))
         .exec(db)
         .await?;
     held_lease(result.rows_affected)
+}
+
+/// An update of the lease's record, if the lease still holds it.
+fn update_held(lease: &Lease) -> sea_orm::UpdateMany<Entity> {
+    Entity::update_many()
+        .filter(scope_filter(&lease.scope))
+        .filter(Column::LeaseToken.eq(lease.token))
+        .filter(Column::State.eq(IN_FLIGHT))
 }
 
 /// An update guarded by the lease token changed its one row, or the lease is
@@ -202,14 +201,11 @@ pub async fn release<C: ConnectionTrait>(db: &C, lease: &Lease) -> StoreResult<(
         .exec(db)
         .await?;
     if deleted.rows_affected == 0 {
-        Entity::update_many()
+        update_held(lease)
             .col_expr(
                 Column::LeaseExpiresAtMs,
                 Expr::value(Utc::now().timestamp_millis()),
             )
-            .filter(scope_filter(&lease.scope))
-            .filter(Column::LeaseToken.eq(lease.token))
-            .filter(Column::State.eq(IN_FLIGHT))
             .exec(db)
             .await?;
     }
