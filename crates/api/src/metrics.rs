@@ -1,9 +1,15 @@
 //! `/metrics` in Prometheus text format (`metrics` + its Prometheus exporter).
+//! [`catalog`] names every metric and bounds its labels.
 
+pub mod catalog;
+
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use withdrawal::WithdrawalState;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -21,11 +27,12 @@ const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-/// Buckets of `kasa_round_requests` (requests settled per round).
+/// Buckets of [`catalog::ROUND_REQUESTS`] (requests settled per round).
 const ROUND_SIZE_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 
 /// Installs the process-wide recorder once (with a thread that runs its
-/// upkeep); later calls reuse it.
+/// upkeep), describes every metric and creates the known series at zero;
+/// later calls reuse it.
 pub fn install() -> Option<PrometheusHandle> {
     HANDLE
         .get_or_init(|| {
@@ -33,13 +40,15 @@ pub fn install() -> Option<PrometheusHandle> {
                 .set_buckets(LATENCY_BUCKETS)
                 .and_then(|builder| {
                     builder.set_buckets_for_metric(
-                        Matcher::Full("kasa_round_requests".to_owned()),
+                        Matcher::Full(catalog::ROUND_REQUESTS.to_owned()),
                         ROUND_SIZE_BUCKETS,
                     )
                 })
                 .and_then(PrometheusBuilder::install_recorder);
             match installed {
                 Ok(handle) => {
+                    catalog::describe();
+                    catalog::zero_series();
                     spawn_upkeep(handle.clone());
                     Some(handle)
                 }
@@ -67,16 +76,26 @@ fn spawn_upkeep(handle: PrometheusHandle) {
     }
 }
 
-/// Refreshes the queue gauges from the database and renders every metric.
+/// Refreshes the queue and withdrawal gauges from the database and renders
+/// every metric.
 pub async fn render(state: &AppState) -> Result<String, ApiError> {
     let handle = install().ok_or(ApiError::Internal)?;
     let stats = state.db.queue_stats().await?;
-    metrics::gauge!("kasa_jobs_queued").set(stats.queued as f64);
-    metrics::gauge!("kasa_jobs_running").set(stats.running as f64);
-    metrics::gauge!("kasa_jobs_failed").set(stats.failed as f64);
-    metrics::gauge!("kasa_jobs_oldest_queued_age_seconds").set(stats.oldest_queued_age_s);
-    for (state_name, count) in state.db.withdrawal_state_counts().await? {
-        metrics::gauge!("kasa_withdrawals", "state" => state_name).set(count as f64);
+    metrics::gauge!(catalog::JOBS_QUEUED).set(stats.queued as f64);
+    metrics::gauge!(catalog::JOBS_RUNNING).set(stats.running as f64);
+    metrics::gauge!(catalog::JOBS_FAILED).set(stats.failed as f64);
+    metrics::gauge!(catalog::JOBS_OLDEST_QUEUED_AGE).set(stats.oldest_queued_age_s);
+    let counts: HashMap<String, i64> = state
+        .db
+        .withdrawal_state_counts()
+        .await?
+        .into_iter()
+        .collect();
+    // Every known state, 0 when none is in it: a state that empties reads 0,
+    // not its last count.
+    for known in WithdrawalState::ALL {
+        let count = counts.get(known.as_str()).copied().unwrap_or(0);
+        metrics::gauge!(catalog::WITHDRAWALS, "state" => known.as_str()).set(count as f64);
     }
     Ok(handle.render())
 }

@@ -1,6 +1,7 @@
 //! Per-request context: a request id (accepted from `X-Request-Id` when sane,
 //! else generated, and always returned), a tracing span carrying it, one log
-//! line per request, and HTTP metrics labelled by the route's pattern.
+//! line per request, and HTTP metrics labelled by the route's pattern (and by
+//! the method, unknown methods folded into one value).
 
 use std::future::{Ready, ready};
 use std::time::Instant;
@@ -15,6 +16,7 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::auth::{AdminPrincipal, PlayerPrincipal};
+use crate::metrics::catalog;
 use crate::problem::ApiError;
 
 /// Response (and accepted request) header carrying the request id.
@@ -45,20 +47,20 @@ pub async fn middleware(
         .filter(|v| sane(v))
         .map_or_else(|| Uuid::new_v4().to_string(), str::to_owned);
     req.extensions_mut().insert(RequestId(id.clone()));
-    let method = req.method().to_string();
-    let span =
-        tracing::info_span!("request", request_id = %id, method = %method, path = %req.path());
+    let method = catalog::method_label(req.method().as_str());
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
     let started = Instant::now();
     let mut res = next.call(req).instrument(span.clone()).await?;
+    // The pattern of a registered route (bounded by the route table), never the raw path.
     let route = res
         .request()
         .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
+        .unwrap_or_else(|| catalog::UNMATCHED_ROUTE.to_owned());
     let status = res.status().as_u16();
     let elapsed = started.elapsed();
-    metrics::counter!("kasa_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status.to_string())
+    metrics::counter!(catalog::HTTP_REQUESTS, "method" => method, "route" => route.clone(), "status" => status.to_string())
         .increment(1);
-    metrics::histogram!("kasa_http_request_duration_seconds", "method" => method, "route" => route)
+    metrics::histogram!(catalog::HTTP_REQUEST_DURATION, "method" => method, "route" => route)
         .record(elapsed.as_secs_f64());
     span.in_scope(|| tracing::info!(status, elapsed_ms = elapsed.as_millis() as u64, "request"));
     if let Ok(value) = HeaderValue::from_str(&id) {

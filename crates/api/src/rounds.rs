@@ -27,6 +27,8 @@ use std::time::{Duration, Instant};
 use persistence::RoundAnswer;
 use tokio::sync::{Mutex, Semaphore, mpsc, oneshot};
 
+use crate::metrics::catalog;
+
 /// Most requests one round takes.
 pub const ROUND_MAX: usize = 64;
 /// How long a blocked request is tried again in later rounds before it is
@@ -115,13 +117,16 @@ impl<R: Send + 'static, A: Send + 'static> Rounds<R, A> {
     /// Starts `lanes` lanes (each holds one pooled connection while it works)
     /// on the current tokio runtime; they stop when the handle is dropped.
     /// `name` labels the `kasa_round_requests` histogram and the
-    /// `kasa_round_retries_total` and `kasa_round_alone_total` counters (`queue`).
+    /// `kasa_round_retries_total` and `kasa_round_alone_total` counters
+    /// (`queue`); the counters start at zero.
     pub fn start(
         name: &'static str,
         lanes: usize,
         budget: RoundBudget<R>,
         use_case: UseCase<R, A>,
     ) -> Self {
+        metrics::counter!(catalog::ROUND_RETRIES, "queue" => name).increment(0);
+        metrics::counter!(catalog::ROUND_ALONE, "queue" => name).increment(0);
         let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
         let queue = Arc::new(Mutex::new(Queue {
             receiver,
@@ -161,7 +166,8 @@ async fn run_lane<R: Send + 'static, A: Send + 'static>(
     budget: RoundBudget<R>,
 ) {
     while let Some(jobs) = next_round(&queue, budget).await {
-        metrics::histogram!("kasa_round_requests", "queue" => lane.name).record(jobs.len() as f64);
+        metrics::histogram!(catalog::ROUND_REQUESTS, "queue" => lane.name)
+            .record(jobs.len() as f64);
         let (requests, jobs): (Vec<_>, Vec<_>) = jobs
             .into_iter()
             .map(|job| (job.request, (job.answer, job.blocked_since)))
@@ -196,7 +202,7 @@ fn blocked<R: Send + 'static, A: Send + 'static>(lane: &Lane<R, A>, job: Job<R, 
         .blocked_since
         .map_or(Duration::ZERO, |since| since.elapsed());
     if waited < RETRY_FOR {
-        metrics::counter!("kasa_round_retries_total", "queue" => lane.name).increment(1);
+        metrics::counter!(catalog::ROUND_RETRIES, "queue" => lane.name).increment(1);
         let queue = lane.queue.clone();
         tokio::spawn(async move {
             tokio::time::sleep(RETRY_PAUSE).await;
@@ -207,7 +213,7 @@ fn blocked<R: Send + 'static, A: Send + 'static>(lane: &Lane<R, A>, job: Job<R, 
         });
         return;
     }
-    metrics::counter!("kasa_round_alone_total", "queue" => lane.name).increment(1);
+    metrics::counter!(catalog::ROUND_ALONE, "queue" => lane.name).increment(1);
     let turns = Arc::clone(&lane.turns);
     let alone = Arc::clone(&lane.use_case.alone);
     tokio::spawn(async move {

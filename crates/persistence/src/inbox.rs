@@ -27,6 +27,13 @@ pub enum EventOutcome {
 }
 
 impl EventOutcome {
+    /// Every outcome, in declaration order.
+    pub const ALL: [EventOutcome; 3] = [
+        EventOutcome::Processed,
+        EventOutcome::Duplicate,
+        EventOutcome::Anomaly,
+    ];
+
     /// Wire name.
     pub fn as_str(self) -> &'static str {
         match self {

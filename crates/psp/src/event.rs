@@ -62,6 +62,15 @@ pub enum EventType {
 }
 
 impl EventType {
+    /// Every kind, in declaration order.
+    pub const ALL: [EventType; 5] = [
+        Self::DepositSucceeded,
+        Self::DepositFailed,
+        Self::PayoutSucceeded,
+        Self::PayoutFailed,
+        Self::PayoutReversed,
+    ];
+
     /// The wire name, e.g. `"deposit.succeeded"`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -230,7 +230,8 @@ pub async fn payouts(
     .await
 }
 
-/// Counts a payout create call by what the PSP answered.
+/// Counts a payout create call by what the PSP answered (one of
+/// [`crate::metrics::catalog::PAYOUT_OUTCOMES`]).
 fn count_attempt(reply: &PayoutReply) {
     let outcome = match reply {
         PayoutReply::Answered {
@@ -244,7 +245,7 @@ fn count_attempt(reply: &PayoutReply) {
         PayoutReply::Answered { .. } => "pending",
         PayoutReply::Unknown => "unknown",
     };
-    metrics::counter!("kasa_payout_attempts_total", "outcome" => outcome).increment(1);
+    metrics::counter!(crate::metrics::catalog::PAYOUT_ATTEMPTS, "outcome" => outcome).increment(1);
 }
 
 /// `POST /admin/withdrawals/{id}/recheck`: asks the PSP about the latest

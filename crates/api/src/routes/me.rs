@@ -118,7 +118,7 @@ async fn deposit_use_case(
                 provider: state.psp.name().to_owned(),
             };
             let created = state.db.create_deposit(new, &lease).await?;
-            metrics::counter!("kasa_deposits_created_total", "currency" => money.currency().code())
+            metrics::counter!(crate::metrics::catalog::DEPOSITS_CREATED, "currency" => money.currency().code())
                 .increment(1);
             let request = psp_request(&created)?;
             let ask = deposit_answer(state.psp.as_ref(), &request);

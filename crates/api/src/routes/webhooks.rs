@@ -64,10 +64,11 @@ pub async fn receive(
                 })?
         }
     };
-    metrics::counter!("kasa_webhook_events_total", "type" => event.r#type.as_str(), "outcome" => outcome.as_str())
+    metrics::counter!(crate::metrics::catalog::WEBHOOK_EVENTS, "type" => event.r#type.as_str(), "outcome" => outcome.as_str())
         .increment(1);
     if outcome == persistence::EventOutcome::Anomaly {
-        metrics::counter!("kasa_anomalies_total", "type" => event.r#type.as_str()).increment(1);
+        metrics::counter!(crate::metrics::catalog::ANOMALIES, "type" => event.r#type.as_str())
+            .increment(1);
     }
     tracing::info!(event_id = %event.id, event_type = event.r#type.as_str(), outcome = outcome.as_str(), "webhook");
     Ok(HttpResponse::Ok().json(json!({"status": outcome.as_str()})))

@@ -16,7 +16,20 @@ use persistence::{Db, StoreError};
 use psp::PaymentProvider;
 use tokio_util::sync::CancellationToken;
 
+use crate::metrics::catalog;
+
 pub use handlers::RECHECK_JOB;
+
+/// Every job kind a runner knows; other kinds label metrics as `other`.
+pub const JOB_KINDS: [&str; 2] = [persistence::reconciliation::RECONCILIATION_JOB, RECHECK_JOB];
+
+/// The `kind` label of a job: its kind when known, else `other`.
+fn kind_label(kind: &str) -> &'static str {
+    JOB_KINDS
+        .into_iter()
+        .find(|known| *known == kind)
+        .unwrap_or("other")
+}
 
 /// Runner settings.
 #[derive(Debug, Clone)]
@@ -94,17 +107,17 @@ pub async fn execute(ctx: &JobContext, claimed: ClaimedJob) {
     beat.cancel();
     let _ = heartbeat.await;
     let Some(result) = result else {
-        metrics::counter!("kasa_jobs_lease_lost_total", "kind" => kind.clone()).increment(1);
+        metrics::counter!(catalog::JOBS_LEASE_LOST, "kind" => kind_label(&kind)).increment(1);
         tracing::warn!(job_id = %claimed.job.id, kind, "job lease lost; job stopped, its new holder runs it");
         return;
     };
     match result {
         Ok(()) => {
-            metrics::counter!("kasa_jobs_completed_total", "kind" => kind.clone()).increment(1);
+            metrics::counter!(catalog::JOBS_COMPLETED, "kind" => kind_label(&kind)).increment(1);
             tracing::info!(job_id = %claimed.job.id, kind, "job succeeded");
         }
         Err(error) => {
-            metrics::counter!("kasa_jobs_failed_runs_total", "kind" => kind.clone()).increment(1);
+            metrics::counter!(catalog::JOBS_FAILED_RUNS, "kind" => kind_label(&kind)).increment(1);
             match ctx.db.fail_job(&claimed, &error).await {
                 Ok(true) => {
                     tracing::error!(job_id = %claimed.job.id, kind, %error, "job failed for good");
