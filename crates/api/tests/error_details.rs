@@ -140,6 +140,28 @@ async fn details_name_what_is_wrong(db: &TestDb) {
         "`destination.account` must be a string",
     );
 
+    // A webhook's malformed event is 400, naming the field too.
+    let mut event = deposit_event("evt_bad", "deposit.succeeded", "nope", "1.00");
+    event["created"] = json!("soon");
+    let a = kasa.webhook(&event).await;
+    check(
+        &a,
+        "webhook",
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+        "`created` must be a whole number",
+    );
+    event["created"] = json!(1);
+    event["type"] = json!("deposit.maybe");
+    let a = kasa.webhook(&event).await;
+    check(
+        &a,
+        "webhook type",
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+        "`type` must be one of",
+    );
+
     // State transitions: the action's words and the contract's state names.
     let requested = kasa.withdraw(&token, "10.00").await;
     let a = kasa.act(&admin, &requested, "payouts", json!({})).await;
