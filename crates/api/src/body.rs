@@ -7,6 +7,7 @@ use futures::StreamExt;
 use futures::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
+use crate::json_errors;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -45,15 +46,23 @@ impl FromRequest for RawBody {
     }
 }
 
-/// Parses JSON: syntax errors are 400, shape and type errors 422.
+/// Parses JSON: syntax errors are 400, shape and type errors 422, each with
+/// a message naming the field and what it must be ([`crate::json_errors`]).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::MalformedJson(
+            "the request body is empty; this request needs a JSON object".into(),
+        ));
+    }
+    if let Some(problem) = json_errors::not_an_object(bytes) {
+        return Err(ApiError::Validation(problem));
+    }
     serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {
-            Category::Syntax | Category::Eof | Category::Io => {
-                ApiError::MalformedJson(format!("malformed JSON: {e}"))
-            }
-            Category::Data => ApiError::Validation(format!("invalid request: {e}")),
+            Category::Syntax | Category::Eof => ApiError::MalformedJson(json_errors::syntax(&e)),
+            Category::Io => ApiError::MalformedJson("could not read the body".into()),
+            Category::Data => ApiError::Validation(json_errors::shape::<T>(bytes)),
         }
     })
 }

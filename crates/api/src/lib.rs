@@ -7,9 +7,12 @@
 pub mod auth;
 mod body;
 mod bootstrap;
+mod cors;
 pub mod idempotent;
+mod json_errors;
 pub mod metrics;
 pub mod openapi;
+pub mod operations;
 pub mod problem;
 mod psp_calls;
 pub mod request_context;
@@ -34,7 +37,7 @@ pub use throttle::Throttle;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(
         web::QueryConfig::default()
-            .error_handler(|err, _| ApiError::Validation(format!("invalid query: {err}")).into()),
+            .error_handler(|err, _| ApiError::Validation(query_problem(&err)).into()),
     )
     .app_data(
         web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("resource").into()),
@@ -43,9 +46,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .default_service(web::to(not_found));
 }
 
+/// A query string the handler's parameters refused, in the user's words.
+/// (Undeclared parameters and values of the wrong type are refused earlier,
+/// by [`operations::reject_undeclared_query`].)
+fn query_problem(err: &actix_web::error::QueryPayloadError) -> String {
+    let message = err.to_string();
+    let message = message.trim_start_matches("Query deserialize error: ");
+    if let Some(name) = json_errors::quoted(message, "unknown field `") {
+        return format!("unknown query parameter `{}`", json_errors::echo(name));
+    }
+    if let Some(name) = json_errors::quoted(message, "duplicate field `") {
+        return format!("query parameter `{name}` is given more than once");
+    }
+    if let Some(name) = json_errors::quoted(message, "missing field `") {
+        return format!("query parameter `{name}` is required");
+    }
+    "the query string does not fit this endpoint's parameters".to_owned()
+}
+
 /// Unknown path: 404. Known path, other method: 405 with `Allow`.
 async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
-    match openapi::allowed_methods(req.path()) {
+    match operations::allowed_methods(req.path()) {
         Some(allow) => HttpResponse::MethodNotAllowed()
             .insert_header((actix_web::http::header::ALLOW, allow))
             .insert_header((actix_web::http::header::CONTENT_TYPE, problem::PROBLEM_JSON))

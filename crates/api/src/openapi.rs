@@ -154,38 +154,3 @@ pub struct ApiDoc;
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
-
-/// The documented methods of `path` (upper case, comma-separated), if the
-/// document has a path template that matches it.
-pub fn allowed_methods(path: &str) -> Option<String> {
-    static TEMPLATES: std::sync::LazyLock<Vec<(Vec<String>, String)>> =
-        std::sync::LazyLock::new(|| {
-            ApiDoc::openapi()
-                .paths
-                .paths
-                .iter()
-                .map(|(template, item)| {
-                    let segments = template.split('/').map(str::to_owned).collect();
-                    let methods: Vec<String> = serde_json::to_value(item)
-                        .ok()
-                        .and_then(|v| {
-                            v.as_object()
-                                .map(|o| o.keys().map(|k| k.to_uppercase()).collect())
-                        })
-                        .unwrap_or_default();
-                    (segments, methods.join(", "))
-                })
-                .collect()
-        });
-    let parts: Vec<&str> = path.split('/').collect();
-    TEMPLATES
-        .iter()
-        .find(|(segments, _)| {
-            segments.len() == parts.len()
-                && segments
-                    .iter()
-                    .zip(&parts)
-                    .all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
-        })
-        .map(|(_, methods)| methods.clone())
-}

@@ -19,6 +19,10 @@ pub enum ApiError {
     /// Authenticated, but the role may not do this (403).
     #[error("your role may not do this")]
     Forbidden,
+    /// A browser's CORS preflight asked for what this server does not allow
+    /// (an origin, method or header) (403).
+    #[error("{0}")]
+    CorsRefused(String),
     /// Unknown id, or another tenant's or player's (404).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -78,7 +82,7 @@ impl ApiError {
         match self {
             ApiError::Validation(_) | ApiError::MalformedJson(_) => "validation_failed",
             ApiError::Unauthorized => "unauthorized",
-            ApiError::Forbidden => "forbidden",
+            ApiError::Forbidden | ApiError::CorsRefused(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::InsufficientFunds(_) => "insufficient_funds",
             ApiError::CurrencyMismatch(_) => "currency_mismatch",
@@ -102,7 +106,7 @@ impl ApiError {
         match self {
             ApiError::Validation(_) | ApiError::MalformedJson(_) => "Validation failed",
             ApiError::Unauthorized => "Unauthorized",
-            ApiError::Forbidden => "Forbidden",
+            ApiError::Forbidden | ApiError::CorsRefused(_) => "Forbidden",
             ApiError::NotFound(_) => "Not found",
             ApiError::InsufficientFunds(_) => "Insufficient funds",
             ApiError::CurrencyMismatch(_) => "Currency mismatch",
@@ -164,7 +168,7 @@ impl ResponseError for ApiError {
                 StatusCode::BAD_REQUEST
             }
             ApiError::Unauthorized | ApiError::InvalidSignature(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::CorsRefused(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) | ApiError::ReferenceNotFound(_) => StatusCode::NOT_FOUND,
             ApiError::AlreadyExists(_)
             | ApiError::IdempotencyKeyInFlight

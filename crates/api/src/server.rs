@@ -5,7 +5,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_cors::Cors;
 use actix_web::{App, HttpServer, dev::ServerHandle, web};
 use anyhow::Context;
 use persistence::idempotency_store::Once;
@@ -193,9 +192,15 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
     let server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(
+                crate::operations::reject_undeclared_query,
+            ))
+            .wrap(actix_web::middleware::from_fn(
                 crate::request_context::middleware,
             ))
-            .wrap(cors(&origins))
+            .wrap(crate::cors::cors(&origins))
+            .wrap(actix_web::middleware::from_fn(
+                crate::cors::refusals_as_problems,
+            ))
             .app_data(app_state.clone())
             .configure(crate::configure)
     })
@@ -331,18 +336,6 @@ async fn bootstrap_admin(db: &Db, settings: &Settings) -> anyhow::Result<()> {
         tracing::info!("bootstrap platform admin created");
     }
     Ok(())
-}
-
-fn cors(origins: &[String]) -> Cors {
-    let mut cors = Cors::default()
-        .allowed_methods(["GET", "POST"])
-        .allowed_headers(["authorization", "content-type", "idempotency-key"])
-        .expose_headers(["idempotent-replayed", "retry-after"])
-        .max_age(600);
-    for origin in origins {
-        cors = cors.allowed_origin(origin);
-    }
-    cors
 }
 
 fn spawn_purge(db: Db, retention: Duration) {

@@ -31,7 +31,11 @@ pub fn cursor(id: Uuid) -> String {
 
 /// Decodes a page cursor.
 pub fn parse_cursor(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::try_parse(raw).map_err(|_| ApiError::Validation("cursor is not valid".into()))
+    Uuid::try_parse(raw).map_err(|_| {
+        ApiError::Validation(
+            "query parameter `cursor` must be the `next_cursor` of a previous page".into(),
+        )
+    })
 }
 
 /// A page of items.

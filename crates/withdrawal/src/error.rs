@@ -17,7 +17,7 @@ pub enum WithdrawalError {
     UnknownState(String),
     /// The command is not allowed from the withdrawal's state; `from` is
     /// `None` when the withdrawal does not exist yet.
-    #[error("cannot {command} a withdrawal {}", InState(*.from))]
+    #[error("{}", Refusal { from: *.from, command: *.command })]
     InvalidTransition {
         /// The state the withdrawal is in, `None` if it does not exist yet.
         from: Option<WithdrawalState>,
@@ -34,15 +34,49 @@ impl WithdrawalError {
     }
 }
 
-/// "in state paid", or "that does not exist" for `None`.
-struct InState(Option<WithdrawalState>);
+/// A refused transition in the contract's words: which states the action is
+/// allowed from, and the state the withdrawal is in.
+struct Refusal {
+    from: Option<WithdrawalState>,
+    command: Command,
+}
 
-impl fmt::Display for InState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(state) => write!(f, "in state {state}"),
-            None => f.write_str("that does not exist"),
+impl Refusal {
+    /// "a payout can only start", "a withdrawal can only be approved", ...
+    fn action(&self) -> &'static str {
+        match self.command {
+            Command::Request => "a withdrawal can only be requested once",
+            Command::Approve => "a withdrawal can only be approved",
+            Command::Reject => "a withdrawal can only be rejected",
+            Command::Cancel => "a withdrawal can only be cancelled",
+            Command::StartPayout => "a payout can only start",
+            Command::PayoutSucceeded => "a payout can only succeed",
+            Command::PayoutFailed => "a payout can only fail",
+            Command::PayoutOutcomeUnknown => "a payout can only stay unresolved",
+            Command::Reverse => "a payout can only be reversed",
         }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(state) = self.from else {
+            return f.write_str("this withdrawal does not exist");
+        };
+        let allowed: Vec<&str> = WithdrawalState::ALL
+            .into_iter()
+            .filter(|s| crate::transition(Some(*s), self.command).is_ok())
+            .map(WithdrawalState::as_str)
+            .collect();
+        f.write_str(self.action())?;
+        if let Some((last, rest)) = allowed.split_last() {
+            f.write_str(" from ")?;
+            if !rest.is_empty() {
+                write!(f, "{} or ", rest.join(", "))?;
+            }
+            f.write_str(last)?;
+        }
+        write!(f, "; this withdrawal is {state}")
     }
 }
 
@@ -51,31 +85,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn invalid_transition_names_the_command_and_the_state() {
-        let paid = WithdrawalError::InvalidTransition {
-            from: Some(WithdrawalState::Paid),
-            command: Command::Approve,
-        };
-        assert_eq!(
-            paid.to_string(),
-            "cannot approve a withdrawal in state paid"
-        );
-        let pending = WithdrawalError::InvalidTransition {
-            from: Some(WithdrawalState::PayoutPending),
-            command: Command::Cancel,
-        };
-        assert_eq!(
-            pending.to_string(),
-            "cannot cancel a withdrawal in state payout_pending"
-        );
-        let missing = WithdrawalError::InvalidTransition {
-            from: None,
-            command: Command::StartPayout,
-        };
-        assert_eq!(
-            missing.to_string(),
-            "cannot start_payout a withdrawal that does not exist"
-        );
+    fn invalid_transition_names_the_allowed_states_and_the_current_one() {
+        let cases = [
+            (
+                Some(WithdrawalState::Paid),
+                Command::Approve,
+                "a withdrawal can only be approved from requested; this withdrawal is paid",
+            ),
+            (
+                Some(WithdrawalState::PayoutPending),
+                Command::Cancel,
+                "a withdrawal can only be cancelled from requested; this withdrawal is payout_pending",
+            ),
+            (
+                Some(WithdrawalState::Requested),
+                Command::StartPayout,
+                "a payout can only start from approved or payout_failed; this withdrawal is requested",
+            ),
+            (
+                Some(WithdrawalState::Paid),
+                Command::Reject,
+                "a withdrawal can only be rejected from requested, approved or payout_failed; this withdrawal is paid",
+            ),
+            (
+                Some(WithdrawalState::Approved),
+                Command::Request,
+                "a withdrawal can only be requested once; this withdrawal is approved",
+            ),
+            (None, Command::StartPayout, "this withdrawal does not exist"),
+        ];
+        for (from, command, expected) in cases {
+            let err = WithdrawalError::InvalidTransition { from, command };
+            assert_eq!(err.to_string(), expected);
+        }
     }
 
     #[test]

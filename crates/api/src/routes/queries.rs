@@ -14,8 +14,9 @@ use crate::views::parse_cursor;
 /// Validates a page window (limit 1..=200, cursor from `next_cursor`).
 fn page_request(limit: Option<u64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
     let after = cursor.map(parse_cursor).transpose()?;
-    PageRequest::new(limit, after)
-        .ok_or_else(|| ApiError::Validation("limit must be between 1 and 200".into()))
+    PageRequest::new(limit, after).ok_or_else(|| {
+        ApiError::Validation("query parameter `limit` must be a whole number from 1 to 200".into())
+    })
 }
 
 /// `?limit=&cursor=` of list endpoints without filters.
@@ -62,9 +63,15 @@ impl WithdrawalListQuery {
         let state = self
             .state
             .as_deref()
-            .map(WithdrawalState::parse)
-            .transpose()
-            .map_err(|e| ApiError::Validation(e.to_string()))?;
+            .map(|s| {
+                WithdrawalState::parse(s).map_err(|_| {
+                    ApiError::Validation(format!(
+                        "query parameter `state` must be one of {}",
+                        WithdrawalState::ALL.map(WithdrawalState::as_str).join(", ")
+                    ))
+                })
+            })
+            .transpose()?;
         Ok(WithdrawalFilter {
             state,
             player_id: self.player_id,
@@ -102,8 +109,11 @@ impl DepositListQuery {
             .status
             .as_deref()
             .map(|s| {
-                DepositStatus::parse(s)
-                    .ok_or_else(|| ApiError::Validation(format!("unknown deposit status {s:?}")))
+                DepositStatus::parse(s).ok_or_else(|| {
+                    ApiError::Validation(
+                        "query parameter `status` must be one of pending, succeeded, failed".into(),
+                    )
+                })
             })
             .transpose()?;
         Ok(DepositFilter {
@@ -143,7 +153,7 @@ impl PlayerListQuery {
         match self.email.as_deref() {
             Some(e) if e.is_empty() || e.chars().count() > EMAIL_PREFIX_LEN_MAX => {
                 Err(ApiError::Validation(format!(
-                    "email must be 1 to {EMAIL_PREFIX_LEN_MAX} characters"
+                    "query parameter `email` must be 1 to {EMAIL_PREFIX_LEN_MAX} characters long"
                 )))
             }
             other => Ok(other),

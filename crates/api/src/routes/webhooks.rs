@@ -14,7 +14,7 @@ use secrecy::ExposeSecret;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::body::RawBody;
+use crate::body::{RawBody, parse_json};
 use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -36,8 +36,11 @@ pub async fn receive(
         return Err(ApiError::NotFound("provider"));
     }
     verify_signature(&req, &state, &body.0)?;
-    let event: WebhookEvent = serde_json::from_slice(&body.0)
-        .map_err(|e| ApiError::MalformedJson(format!("malformed event: {e}")))?;
+    // The contract answers every malformed event 400, shape errors included.
+    let event: WebhookEvent = parse_json(&body.0).map_err(|e| match e {
+        ApiError::Validation(detail) => ApiError::MalformedJson(detail),
+        other => other,
+    })?;
     let raw = String::from_utf8_lossy(&body.0).into_owned();
     let outcome = match event.r#type {
         EventType::DepositSucceeded | EventType::DepositFailed => {
