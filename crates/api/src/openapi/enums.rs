@@ -70,7 +70,9 @@ closed_set! {
     /// What a reconciliation finding is.
     FindingKind => {
         use persistence::reconcile::FindingKind as K;
-        [K::Matched, K::Mismatched, K::MissingInPsp, K::MissingInKasa, K::Unreadable].map(K::as_str)
+        let records = [K::Matched, K::Mismatched, K::MissingInPsp, K::MissingInKasa, K::Unreadable];
+        // The run's own checks (persistence::reconciliation::findings).
+        records.map(K::as_str).into_iter().chain(["wallet_mismatch", "clearing_mismatch"])
     }
 }
 

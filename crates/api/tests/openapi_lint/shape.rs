@@ -177,7 +177,9 @@ fn closed_sets_are_enums() {
             "mismatched",
             "missing_in_psp",
             "missing_in_kasa",
-            "unreadable"
+            "unreadable",
+            "wallet_mismatch",
+            "clearing_mismatch"
         ])
     );
     assert_eq!(
