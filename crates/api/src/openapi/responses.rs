@@ -48,7 +48,11 @@ impl Kind {
             ];
             errors.push((
                 "400",
-                "Malformed JSON body or Idempotency-Key",
+                if self.idempotent {
+                    "Malformed JSON body, or Idempotency-Key missing or invalid"
+                } else {
+                    "Malformed JSON body"
+                },
                 codes.into_iter().flatten().collect(),
             ));
         }

@@ -23,6 +23,23 @@ fn reads_never_list_idempotency_problems() {
     }
 }
 
+/// Only operations taking an `Idempotency-Key` document its problems.
+#[test]
+fn only_keyed_operations_list_idempotency_problems() {
+    let doc = doc();
+    for (method, path, op) in operations(&doc) {
+        let keyed = op["parameters"]
+            .as_array()
+            .is_some_and(|ps| ps.iter().any(|p| p["name"] == "Idempotency-Key"));
+        let text = op["responses"].to_string().to_lowercase();
+        assert_eq!(
+            keyed,
+            text.contains("idempotency_key_"),
+            "{method} {path}: idempotency problems listed iff it takes a key"
+        );
+    }
+}
+
 #[test]
 fn errors_are_problem_documents_with_the_code_enum() {
     let doc = doc();
