@@ -3,108 +3,22 @@
 //! `GET /api/v1/openapi.json`.
 
 use actix_web::{HttpResponse, get};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::OpenApi;
 
 use crate::problem::Problem;
 
-/// The problem+json answers every operation may give.
-#[derive(utoipa::IntoResponses)]
-pub enum ProblemResponses {
-    /// Malformed JSON, or a required `Idempotency-Key` missing or invalid.
-    #[response(
-        status = 400,
-        description = "Malformed JSON or missing/invalid Idempotency-Key",
-        content_type = "application/problem+json"
-    )]
-    BadRequest(Problem),
-    /// No, expired or invalid token; bad credentials; bad webhook signature.
-    #[response(
-        status = 401,
-        description = "Unauthorized",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    /// The role may not do this.
-    #[response(
-        status = 403,
-        description = "Forbidden",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-    /// Unknown id, or another tenant's or player's.
-    #[response(
-        status = 404,
-        description = "Not found",
-        content_type = "application/problem+json"
-    )]
-    NotFound(Problem),
-    /// Invalid state transition, duplicate, or idempotency key in flight.
-    #[response(
-        status = 409,
-        description = "Conflict",
-        content_type = "application/problem+json"
-    )]
-    Conflict(Problem),
-    /// Body over the limit.
-    #[response(
-        status = 413,
-        description = "Payload too large",
-        content_type = "application/problem+json"
-    )]
-    TooLarge(Problem),
-    /// Validation failed, insufficient funds, currency mismatch, key reused.
-    #[response(
-        status = 422,
-        description = "Unprocessable",
-        content_type = "application/problem+json"
-    )]
-    Unprocessable(Problem),
-    /// Rate limited (see `Retry-After`).
-    #[response(
-        status = 429,
-        description = "Rate limited",
-        content_type = "application/problem+json"
-    )]
-    RateLimited(Problem),
-    /// Internal error.
-    #[response(
-        status = 500,
-        description = "Internal error",
-        content_type = "application/problem+json"
-    )]
-    Internal(Problem),
-    /// Database or PSP unavailable; nothing was committed.
-    #[response(
-        status = 503,
-        description = "Unavailable",
-        content_type = "application/problem+json"
-    )]
-    Unavailable(Problem),
-}
-
-/// Adds the bearer-token security scheme.
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
-        );
-    }
-}
+pub mod bodies;
+pub mod enums;
+pub mod responses;
 
 /// The document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Kasa", version = "1", description = "Payments and wallet backend for online casino operators."),
+    info(
+        title = "Kasa",
+        version = "1",
+        description = "Payments and wallet backend for online casino operators."
+    ),
     paths(
         crate::routes::health::healthz,
         crate::routes::health::readyz,
@@ -143,14 +57,24 @@ impl Modify for BearerAuth {
         crate::routes::webhooks::receive,
         openapi_json,
     ),
-    components(schemas(Problem)),
-    modifiers(&BearerAuth),
+    components(schemas(Problem))
 )]
 pub struct ApiDoc;
 
+/// The served document: the generated one with what every operation shares
+/// (security schemes, error responses, headers) added by [`responses::finish`].
+pub fn document() -> &'static serde_json::Value {
+    static DOC: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        responses::finish(&mut doc);
+        doc
+    });
+    &DOC
+}
+
 /// `GET /api/v1/openapi.json`.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, body = Object, description = "This document")))]
+#[utoipa::path(get, path = "/api/v1/openapi.json", operation_id = "getOpenApiDocument", tag = "operations", responses((status = 200, body = bodies::OpenApiDocument, description = "This document")))]
 #[get("/openapi.json")]
 pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    HttpResponse::Ok().json(document())
 }

@@ -151,6 +151,7 @@ pub struct Problem {
     /// What went wrong in this request.
     detail: String,
     /// Stable error code (`validation_failed`, `not_found`, ...).
+    #[schema(value_type = crate::openapi::enums::ProblemCode)]
     code: &'static str,
 }
 

@@ -44,6 +44,7 @@ pub struct PageView<T> {
     /// Items, newest first.
     pub items: Vec<T>,
     /// Cursor of the next page, `null` on the last.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 
@@ -68,6 +69,7 @@ pub struct WalletView {
     available: String,
     #[schema(example = "30.00")]
     held: String,
+    #[schema(format = DateTime)]
     updated_at: String,
 }
 
@@ -88,15 +90,18 @@ impl WalletView {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TransactionView {
     id: Uuid,
-    #[schema(example = "deposit")]
+    #[schema(value_type = crate::openapi::enums::TransactionKind, example = "deposit")]
     kind: String,
     #[schema(example = "25.00")]
     amount: String,
     currency: String,
+    #[schema(required = true)]
     available_after: Option<String>,
+    #[schema(required = true)]
     held_after: Option<String>,
     reference_type: String,
     reference_id: Uuid,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 
@@ -127,6 +132,7 @@ pub struct PlayerView {
     email: String,
     #[schema(example = "EUR")]
     currency: String,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 
@@ -148,16 +154,20 @@ impl PlayerView {
 pub struct DepositView {
     id: Uuid,
     player_id: Uuid,
-    #[schema(example = "pending")]
+    #[schema(value_type = crate::openapi::enums::DepositStatus, example = "pending")]
     status: String,
     #[schema(example = "25.00")]
     amount: String,
     #[schema(example = "EUR")]
     currency: String,
     provider: String,
+    #[schema(required = true)]
     provider_ref: Option<String>,
+    #[schema(required = true)]
     failure_code: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
 }
 
@@ -183,13 +193,16 @@ impl DepositView {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AnomalyView {
     id: Uuid,
+    #[schema(required = true)]
     tenant_id: Option<Uuid>,
     provider: String,
     event_id: String,
     kind: String,
     reference_type: String,
+    #[schema(required = true)]
     reference_id: Option<Uuid>,
     detail: String,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 
@@ -214,11 +227,16 @@ impl AnomalyView {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AttemptView {
     id: Uuid,
+    #[schema(value_type = crate::openapi::enums::AttemptStatus)]
     status: String,
     provider: String,
+    #[schema(required = true)]
     provider_ref: Option<String>,
+    #[schema(required = true)]
     failure_code: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
 }
 
@@ -238,12 +256,15 @@ pub struct WithdrawalView {
     amount: String,
     #[schema(example = "EUR")]
     currency: String,
-    #[schema(example = "requested")]
+    #[schema(value_type = crate::openapi::enums::WithdrawalState, example = "requested")]
     state: String,
     destination: DestinationView,
+    #[schema(required = true)]
     reject_reason: Option<String>,
     attempts: Vec<AttemptView>,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
 }
 

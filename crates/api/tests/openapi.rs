@@ -20,6 +20,11 @@ async fn the_document_lists_every_contract_route() {
         .await
         .unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(
+        &doc,
+        kasa_api::openapi::document(),
+        "the served document is the linted one (tests/openapi_lint)"
+    );
     let expected = [
         ("post", "/api/v1/auth/admin/login"),
         ("post", "/api/v1/auth/player/register"),

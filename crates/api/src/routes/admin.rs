@@ -18,7 +18,6 @@ use uuid::Uuid;
 use crate::auth::{AdminPrincipal, Role, check_password_policy, hash_password};
 use crate::body::{RawBody, parse_json};
 use crate::idempotent::{completion, run_optional, stored_json};
-use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
@@ -45,7 +44,7 @@ struct CreateTenant {
 }
 
 /// `POST /admin/tenants` (platform admins).
-#[utoipa::path(post, path = "/api/v1/admin/tenants", tag = "admin", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateTenant, security(("bearer" = [])), responses((status = 201, body = Object, description = "Tenant created"), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/admin/tenants", operation_id = "createTenant", tag = "admin", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateTenant, security(("bearer" = [])), responses((status = 201, body = crate::openapi::bodies::TenantView, description = "Tenant created")))]
 #[post("/admin/tenants")]
 pub async fn create_tenant(
     req: HttpRequest,
@@ -81,6 +80,7 @@ struct CreateUser {
     email: String,
     #[schema(value_type = String, min_length = 10, max_length = 128)]
     password: SecretString,
+    #[schema(value_type = crate::openapi::enums::Role)]
     role: String,
     #[serde(default)]
     tenant: Option<String>,
@@ -88,7 +88,7 @@ struct CreateUser {
 
 /// `POST /admin/users`: platform admins create anyone; tenant admins create
 /// `finance` and `support` users of their own tenant.
-#[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateUser, security(("bearer" = [])), responses((status = 201, body = Object, description = "Admin user created"), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/admin/users", operation_id = "createAdminUser", tag = "admin", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateUser, security(("bearer" = [])), responses((status = 201, body = crate::openapi::bodies::AdminUserView, description = "Admin user created")))]
 #[post("/admin/users")]
 pub async fn create_user(
     req: HttpRequest,
@@ -157,7 +157,7 @@ async fn user_tenant(
 }
 
 /// `POST /admin/ledger/verify`: recomputes every wallet of the admin's scope.
-#[utoipa::path(post, path = "/api/v1/admin/ledger/verify", tag = "admin", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = Object, description = "{ok, wallets_checked, mismatches}"), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/admin/ledger/verify", operation_id = "verifyLedger", tag = "admin", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = crate::openapi::bodies::LedgerReport, description = "Verification report")))]
 #[post("/admin/ledger/verify")]
 pub async fn verify_ledger(
     req: HttpRequest,
@@ -193,7 +193,7 @@ pub async fn verify_ledger(
 }
 
 /// `GET /admin/anomalies`.
-#[utoipa::path(get, path = "/api/v1/admin/anomalies", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<AnomalyView>), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/anomalies", operation_id = "listAnomalies", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<AnomalyView>, description = "Page of anomalies")))]
 #[get("/admin/anomalies")]
 pub async fn anomalies(
     admin: AdminPrincipal,
@@ -208,7 +208,7 @@ pub async fn anomalies(
 }
 
 /// `GET /admin/deposits?status=&player_id=`.
-#[utoipa::path(get, path = "/api/v1/admin/deposits", tag = "admin", params(DepositListQuery), security(("bearer" = [])), responses((status = 200, body = PageView<DepositView>), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/deposits", operation_id = "listAdminDeposits", tag = "admin", params(DepositListQuery), security(("bearer" = [])), responses((status = 200, body = PageView<DepositView>, description = "Page of deposits")))]
 #[get("/admin/deposits")]
 pub async fn deposits(
     admin: AdminPrincipal,
@@ -223,7 +223,7 @@ pub async fn deposits(
 }
 
 /// `GET /admin/players?email=` (email prefix, case-insensitive).
-#[utoipa::path(get, path = "/api/v1/admin/players", tag = "admin", params(PlayerListQuery), security(("bearer" = [])), responses((status = 200, body = PageView<PlayerView>), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/players", operation_id = "listPlayers", tag = "admin", params(PlayerListQuery), security(("bearer" = [])), responses((status = 200, body = PageView<PlayerView>, description = "Page of players")))]
 #[get("/admin/players")]
 pub async fn players(
     admin: AdminPrincipal,
@@ -270,7 +270,7 @@ async fn visible_player(
 }
 
 /// `GET /admin/players/{id}/wallet`.
-#[utoipa::path(get, path = "/api/v1/admin/players/{id}/wallet", tag = "admin", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = WalletView), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/players/{id}/wallet", operation_id = "getPlayerWallet", tag = "admin", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = WalletView, description = "The player's wallet")))]
 #[get("/admin/players/{id}/wallet")]
 pub async fn player_wallet(
     admin: AdminPrincipal,
@@ -287,7 +287,7 @@ pub async fn player_wallet(
 }
 
 /// `GET /admin/players/{id}/transactions`.
-#[utoipa::path(get, path = "/api/v1/admin/players/{id}/transactions", tag = "admin", params(("id" = Uuid, Path, description = "Id"), PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<TransactionView>), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/players/{id}/transactions", operation_id = "listPlayerTransactions", tag = "admin", params(("id" = Uuid, Path, description = "Id"), PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<TransactionView>, description = "Page of the player's ledger transactions")))]
 #[get("/admin/players/{id}/transactions")]
 pub async fn player_transactions(
     admin: AdminPrincipal,
@@ -304,7 +304,7 @@ pub async fn player_transactions(
 }
 
 /// `GET /admin/audit-events` (newest first; tenant admins see their tenant's chain).
-#[utoipa::path(get, path = "/api/v1/admin/audit-events", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = Object, description = "Page of audit events"), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/audit-events", operation_id = "listAuditEvents", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = crate::openapi::bodies::AuditEventPage, description = "Page of audit events")))]
 #[get("/admin/audit-events")]
 pub async fn audit_events(
     admin: AdminPrincipal,
@@ -337,7 +337,7 @@ pub async fn audit_events(
 }
 
 /// `GET /admin/audit-events/verify`: recomputes the hash chains.
-#[utoipa::path(get, path = "/api/v1/admin/audit-events/verify", tag = "admin", security(("bearer" = [])), responses((status = 200, body = Object, description = "{ok, count, broken}"), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/audit-events/verify", operation_id = "verifyAuditChains", tag = "admin", security(("bearer" = [])), responses((status = 200, body = crate::openapi::bodies::AuditReport, description = "Verification report")))]
 #[get("/admin/audit-events/verify")]
 pub async fn verify_audit(
     admin: AdminPrincipal,

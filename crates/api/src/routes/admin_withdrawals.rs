@@ -12,7 +12,6 @@ use uuid::Uuid;
 use crate::auth::{AdminPrincipal, Role};
 use crate::body::{RawBody, parse_json};
 use crate::idempotent::{self, IdempotentRequest};
-use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::psp_calls::{observe_payout, payout_reply};
 use crate::request_context::RequestId;
@@ -38,7 +37,7 @@ fn admin_request(
 }
 
 /// `GET /admin/withdrawals?state=&player_id=`.
-#[utoipa::path(get, path = "/api/v1/admin/withdrawals", tag = "admin", params(WithdrawalListQuery), security(("bearer" = [])), responses((status = 200, body = PageView<WithdrawalView>), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/withdrawals", operation_id = "listAdminWithdrawals", tag = "admin", params(WithdrawalListQuery), security(("bearer" = [])), responses((status = 200, body = PageView<WithdrawalView>, description = "Page of withdrawals")))]
 #[get("/admin/withdrawals")]
 pub async fn list(
     admin: AdminPrincipal,
@@ -57,7 +56,7 @@ pub async fn list(
 }
 
 /// `GET /admin/withdrawals/{id}`.
-#[utoipa::path(get, path = "/api/v1/admin/withdrawals/{id}", tag = "admin", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/withdrawals/{id}", operation_id = "getAdminWithdrawal", tag = "admin", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView, description = "The withdrawal with its attempts")))]
 #[get("/admin/withdrawals/{id}")]
 pub async fn get(
     admin: AdminPrincipal,
@@ -100,7 +99,7 @@ where
 }
 
 /// `POST /admin/withdrawals/{id}/approve`.
-#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/approve", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/approve", operation_id = "approveWithdrawal", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView, description = "The approved withdrawal")))]
 #[post("/admin/withdrawals/{id}/approve")]
 pub async fn approve(
     req: HttpRequest,
@@ -143,7 +142,7 @@ struct Reject {
 }
 
 /// `POST /admin/withdrawals/{id}/reject` `{reason}`: releases the hold.
-#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/reject", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = Reject, security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/reject", operation_id = "rejectWithdrawal", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = Reject, security(("bearer" = [])), responses((status = 200, body = WithdrawalView, description = "The rejected withdrawal (hold released)")))]
 #[post("/admin/withdrawals/{id}/reject")]
 pub async fn reject(
     req: HttpRequest,
@@ -184,7 +183,7 @@ pub async fn reject(
 
 /// `POST /admin/withdrawals/{id}/payouts`: starts (or retries) a payout.
 /// The PSP call happens between two transactions, never inside one.
-#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/payouts", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 202, body = WithdrawalView), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/payouts", operation_id = "createPayout", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 202, body = WithdrawalView, description = "The withdrawal with the new payout attempt")))]
 #[post("/admin/withdrawals/{id}/payouts")]
 pub async fn payouts(
     req: HttpRequest,
@@ -250,7 +249,7 @@ fn count_attempt(reply: &PayoutReply) {
 
 /// `POST /admin/withdrawals/{id}/recheck`: asks the PSP about the latest
 /// attempt and applies the answer through the same path as a webhook.
-#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/recheck", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/recheck", operation_id = "recheckWithdrawal", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView, description = "The withdrawal after the PSP's answer")))]
 #[post("/admin/withdrawals/{id}/recheck")]
 pub async fn recheck(
     req: HttpRequest,

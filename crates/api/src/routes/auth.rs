@@ -12,7 +12,6 @@ use crate::auth::{
     AdminPrincipal, PlayerPrincipal, Role, check_password_policy, hash_password, verify_password,
 };
 use crate::body::{RawBody, parse_json};
-use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::request_context::RequestId;
 use crate::state::AppState;
@@ -52,7 +51,7 @@ fn client_ip(req: &HttpRequest) -> String {
 }
 
 /// `POST /auth/admin/login`.
-#[utoipa::path(post, path = "/api/v1/auth/admin/login", tag = "auth", request_body = AdminLogin, responses((status = 200, body = IssuedToken), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/auth/admin/login", operation_id = "loginAdmin", tag = "auth", request_body = AdminLogin, responses((status = 200, body = IssuedToken, description = "Bearer token of the admin")))]
 #[post("/auth/admin/login")]
 pub async fn admin_login(
     req: HttpRequest,
@@ -120,7 +119,7 @@ fn login_record(
 }
 
 /// `POST /auth/player/register`.
-#[utoipa::path(post, path = "/api/v1/auth/player/register", tag = "auth", request_body = Register, responses((status = 201, body = Object, description = "The player and its wallet were created"), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/auth/player/register", operation_id = "registerPlayer", tag = "auth", request_body = Register, responses((status = 201, body = crate::openapi::bodies::RegisteredPlayerView, description = "The player and its wallet were created")))]
 #[post("/auth/player/register")]
 pub async fn player_register(
     req: HttpRequest,
@@ -158,7 +157,7 @@ pub async fn player_register(
 }
 
 /// `POST /auth/player/login`.
-#[utoipa::path(post, path = "/api/v1/auth/player/login", tag = "auth", request_body = PlayerLogin, responses((status = 200, body = IssuedToken), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/auth/player/login", operation_id = "loginPlayer", tag = "auth", request_body = PlayerLogin, responses((status = 200, body = IssuedToken, description = "Bearer token of the player")))]
 #[post("/auth/player/login")]
 pub async fn player_login(
     req: HttpRequest,

@@ -12,7 +12,6 @@ use uuid::Uuid;
 use crate::auth::PlayerPrincipal;
 use crate::body::{RawBody, parse_json};
 use crate::idempotent::{self, IdempotentRequest, stored_json};
-use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::psp_calls::{deposit_answer, resumed_deposit_answer};
 use crate::request_context::RequestId;
@@ -24,7 +23,7 @@ use crate::views::{DepositView, TransactionView, WalletView, money, page};
 use persistence::audit::AuditContext;
 
 /// `GET /me/wallet`.
-#[utoipa::path(get, path = "/api/v1/me/wallet", tag = "player", security(("bearer" = [])), responses((status = 200, body = WalletView), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/me/wallet", operation_id = "getMyWallet", tag = "player", security(("bearer" = [])), responses((status = 200, body = WalletView, description = "The player's wallet")))]
 #[get("/me/wallet")]
 pub async fn wallet(
     player: PlayerPrincipal,
@@ -39,7 +38,7 @@ pub async fn wallet(
 }
 
 /// `GET /me/transactions`.
-#[utoipa::path(get, path = "/api/v1/me/transactions", tag = "player", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<TransactionView>), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/me/transactions", operation_id = "listMyTransactions", tag = "player", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<TransactionView>, description = "Page of ledger transactions")))]
 #[get("/me/transactions")]
 pub async fn transactions(
     player: PlayerPrincipal,
@@ -65,7 +64,7 @@ struct CreateDeposit {
 }
 
 /// `POST /me/deposits`: creates a pending deposit and asks the PSP for it.
-#[utoipa::path(post, path = "/api/v1/me/deposits", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateDeposit, security(("bearer" = [])), responses((status = 201, body = DepositView), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/me/deposits", operation_id = "createDeposit", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateDeposit, security(("bearer" = [])), responses((status = 201, body = DepositView, description = "The deposit after the PSP's answer")))]
 #[post("/me/deposits")]
 pub async fn create_deposit(
     req: HttpRequest,
@@ -152,7 +151,7 @@ fn psp_request(created: &deposit_row::Model) -> Result<DepositRequest, ApiError>
 }
 
 /// `GET /me/deposits`.
-#[utoipa::path(get, path = "/api/v1/me/deposits", tag = "player", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<DepositView>), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/me/deposits", operation_id = "listMyDeposits", tag = "player", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<DepositView>, description = "Page of deposits")))]
 #[get("/me/deposits")]
 pub async fn deposits(
     player: PlayerPrincipal,
@@ -167,7 +166,7 @@ pub async fn deposits(
 }
 
 /// `GET /me/deposits/{id}`.
-#[utoipa::path(get, path = "/api/v1/me/deposits/{id}", tag = "player", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = DepositView), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/me/deposits/{id}", operation_id = "getMyDeposit", tag = "player", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = DepositView, description = "The deposit")))]
 #[get("/me/deposits/{id}")]
 pub async fn deposit(
     player: PlayerPrincipal,

@@ -46,6 +46,7 @@ impl PageQuery {
 pub struct WithdrawalListQuery {
     /// Only this state (`requested`, `approved`, `rejected`, `cancelled`,
     /// `payout_pending`, `paid`, `payout_failed`, ...).
+    #[param(value_type = Option<crate::openapi::enums::WithdrawalState>)]
     state: Option<String>,
     /// Only this player.
     player_id: Option<Uuid>,
@@ -90,7 +91,7 @@ impl WithdrawalListQuery {
 #[into_params(parameter_in = Query)]
 pub struct DepositListQuery {
     /// Only this status (`pending`, `succeeded`, `failed`).
-    #[param(pattern = "^(pending|succeeded|failed)$")]
+    #[param(value_type = Option<crate::openapi::enums::DepositStatus>)]
     status: Option<String>,
     /// Only this player.
     player_id: Option<Uuid>,

@@ -12,7 +12,6 @@ use uuid::Uuid;
 use crate::auth::{AdminPrincipal, Role};
 use crate::body::{RawBody, parse_json};
 use crate::idempotent::{self, IdempotentRequest, stored_json};
-use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
@@ -54,7 +53,7 @@ fn summary(r: &reconciliation_run::Model) -> serde_json::Value {
 }
 
 /// `POST /admin/reconciliation-runs` (finance and above).
-#[utoipa::path(post, path = "/api/v1/admin/reconciliation-runs", tag = "admin", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateRun, security(("bearer" = [])), responses((status = 202, body = Object, description = "The queued run"), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/admin/reconciliation-runs", operation_id = "createReconciliationRun", tag = "admin", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateRun, security(("bearer" = [])), responses((status = 202, body = crate::openapi::bodies::ReconciliationRunView, description = "The queued run")))]
 #[post("/admin/reconciliation-runs")]
 pub async fn create(
     req: HttpRequest,
@@ -107,7 +106,7 @@ pub async fn create(
 }
 
 /// `GET /admin/reconciliation-runs`.
-#[utoipa::path(get, path = "/api/v1/admin/reconciliation-runs", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = Object, description = "Page of runs"), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/reconciliation-runs", operation_id = "listReconciliationRuns", tag = "admin", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = crate::openapi::bodies::ReconciliationRunPage, description = "Page of runs")))]
 #[get("/admin/reconciliation-runs")]
 pub async fn list(
     admin: AdminPrincipal,
@@ -121,18 +120,34 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(page(rows, |r| Ok(summary(&r)))?))
 }
 
-#[derive(Serialize)]
-struct FindingView {
-    id: Uuid,
-    kind: String,
-    reference_type: String,
-    reference: String,
-    kasa_status: Option<String>,
-    psp_status: Option<String>,
-    kasa_amount_minor: Option<i64>,
-    psp_amount_minor: Option<i64>,
-    currency: String,
-    detail: String,
+/// One reconciliation finding.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FindingView {
+    /// Finding id.
+    pub id: Uuid,
+    /// What was found.
+    #[schema(value_type = crate::openapi::enums::FindingKind)]
+    pub kind: String,
+    /// `deposit` or `payout`.
+    pub reference_type: String,
+    /// Kasa's id (the PSP's `reference`).
+    pub reference: String,
+    /// Kasa's status, when Kasa has the record.
+    #[schema(required = true)]
+    pub kasa_status: Option<String>,
+    /// The PSP's status, when the PSP reports it.
+    #[schema(required = true)]
+    pub psp_status: Option<String>,
+    /// Kasa's amount in minor units.
+    #[schema(required = true)]
+    pub kasa_amount_minor: Option<i64>,
+    /// The PSP's amount in minor units.
+    #[schema(required = true)]
+    pub psp_amount_minor: Option<i64>,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Why it is a finding.
+    pub detail: String,
 }
 
 fn finding_view(f: reconciliation_finding::Model) -> FindingView {
@@ -151,7 +166,7 @@ fn finding_view(f: reconciliation_finding::Model) -> FindingView {
 }
 
 /// `GET /admin/reconciliation-runs/{id}?limit=&cursor=` (the page applies to findings).
-#[utoipa::path(get, path = "/api/v1/admin/reconciliation-runs/{id}", tag = "admin", params(("id" = Uuid, Path, description = "Id"), PageQuery), security(("bearer" = [])), responses((status = 200, body = Object, description = "Run with stats and a page of findings"), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/admin/reconciliation-runs/{id}", operation_id = "getReconciliationRun", tag = "admin", params(("id" = Uuid, Path, description = "Id"), PageQuery), security(("bearer" = [])), responses((status = 200, body = crate::openapi::bodies::ReconciliationRunDetail, description = "The run with its stats and a page of findings")))]
 #[get("/admin/reconciliation-runs/{id}")]
 pub async fn get(
     admin: AdminPrincipal,

@@ -15,7 +15,6 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::body::{RawBody, parse_json};
-use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -23,7 +22,7 @@ use crate::state::AppState;
 pub const SIGNATURE_HEADER: &str = "Kasa-Signature";
 
 /// Receives one PSP event.
-#[utoipa::path(post, path = "/api/v1/webhooks/{provider}", tag = "webhooks", params(("provider" = String, Path, description = "PSP name"), ("Kasa-Signature" = String, Header, description = "t=<unix>,v1=<hex HMAC-SHA256>")), request_body = Object, responses((status = 200, body = Object, description = "{status: processed|duplicate|anomaly}"), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/webhooks/{provider}", operation_id = "receiveWebhook", tag = "webhooks", params(("provider" = String, Path, description = "PSP name"), ("Kasa-Signature" = String, Header, description = "t=<unix>,v1=<hex HMAC-SHA256>")), request_body = crate::openapi::bodies::WebhookEvent, security(("webhook_signature" = [])), responses((status = 200, body = crate::openapi::bodies::WebhookAck, description = "What Kasa did with the event")))]
 #[post("/webhooks/{provider}")]
 pub async fn receive(
     req: HttpRequest,

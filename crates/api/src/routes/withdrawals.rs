@@ -10,7 +10,6 @@ use uuid::Uuid;
 use crate::auth::PlayerPrincipal;
 use crate::body::{RawBody, parse_json};
 use crate::idempotent::{self, IdempotentRequest};
-use crate::openapi::ProblemResponses;
 use crate::problem::ApiError;
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
@@ -55,7 +54,7 @@ fn player_request(
 }
 
 /// `POST /me/withdrawals`.
-#[utoipa::path(post, path = "/api/v1/me/withdrawals", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateWithdrawal, security(("bearer" = [])), responses((status = 201, body = WithdrawalView), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/me/withdrawals", operation_id = "createWithdrawal", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateWithdrawal, security(("bearer" = [])), responses((status = 201, body = WithdrawalView, description = "The requested withdrawal (amount held)")))]
 #[post("/me/withdrawals")]
 pub async fn create(
     req: HttpRequest,
@@ -99,7 +98,7 @@ pub async fn create(
 }
 
 /// `GET /me/withdrawals`.
-#[utoipa::path(get, path = "/api/v1/me/withdrawals", tag = "player", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<WithdrawalView>), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/me/withdrawals", operation_id = "listMyWithdrawals", tag = "player", params(PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<WithdrawalView>, description = "Page of withdrawals")))]
 #[get("/me/withdrawals")]
 pub async fn list(
     player: PlayerPrincipal,
@@ -118,7 +117,7 @@ pub async fn list(
 }
 
 /// `GET /me/withdrawals/{id}`.
-#[utoipa::path(get, path = "/api/v1/me/withdrawals/{id}", tag = "player", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[utoipa::path(get, path = "/api/v1/me/withdrawals/{id}", operation_id = "getMyWithdrawal", tag = "player", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView, description = "The withdrawal with its attempts")))]
 #[get("/me/withdrawals/{id}")]
 pub async fn get(
     player: PlayerPrincipal,
@@ -134,7 +133,7 @@ pub async fn get(
 }
 
 /// `POST /me/withdrawals/{id}/cancel`: only from `requested`; releases the hold.
-#[utoipa::path(post, path = "/api/v1/me/withdrawals/{id}/cancel", tag = "player", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView), ProblemResponses))]
+#[utoipa::path(post, path = "/api/v1/me/withdrawals/{id}/cancel", operation_id = "cancelWithdrawal", tag = "player", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView, description = "The cancelled withdrawal (hold released)")))]
 #[post("/me/withdrawals/{id}/cancel")]
 pub async fn cancel(
     req: HttpRequest,

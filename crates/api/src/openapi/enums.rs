@@ -1,0 +1,200 @@
+//! The closed sets of the contract as OpenAPI string enums, so generated
+//! clients get union types (a state badge can be typed). Each set is built from
+//! the domain's own list where the domain has one, so the document cannot drift.
+
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+/// A string schema allowing exactly `values`.
+fn string_enum<I: IntoIterator<Item = &'static str>>(
+    description: &str,
+    values: I,
+) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(description.trim()))
+        .enum_values(Some(values))
+        .into()
+}
+
+/// Declares a schema-only type whose schema is a string enum.
+macro_rules! closed_set {
+    ($(#[doc = $doc:literal])+ $name:ident => $values:expr) => {
+        $(#[doc = $doc])+
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                string_enum(concat!($($doc),+), $values)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+closed_set! {
+    /// State of a withdrawal.
+    WithdrawalState => withdrawal::WithdrawalState::ALL.map(withdrawal::WithdrawalState::as_str)
+}
+
+closed_set! {
+    /// Status of a payout attempt.
+    AttemptStatus => payout::AttemptStatus::ALL.map(payout::AttemptStatus::as_str)
+}
+
+closed_set! {
+    /// Status of a deposit.
+    DepositStatus => [
+        persistence::deposit_rules::DepositStatus::Pending,
+        persistence::deposit_rules::DepositStatus::Succeeded,
+        persistence::deposit_rules::DepositStatus::Failed,
+    ]
+    .map(persistence::deposit_rules::DepositStatus::as_str)
+}
+
+closed_set! {
+    /// Kind of a ledger transaction.
+    TransactionKind => ledger::TransactionKind::ALL.map(ledger::TransactionKind::as_str)
+}
+
+closed_set! {
+    /// Role of an admin user.
+    Role => {
+        use crate::auth::Role as R;
+        [R::Support, R::Finance, R::TenantAdmin, R::PlatformAdmin].map(R::as_str)
+    }
+}
+
+closed_set! {
+    /// What a reconciliation finding is.
+    FindingKind => {
+        use persistence::reconcile::FindingKind as K;
+        let records = [K::Matched, K::Mismatched, K::MissingInPsp, K::MissingInKasa, K::Unreadable];
+        // The run's own checks (persistence::reconciliation::findings).
+        records.map(K::as_str).into_iter().chain(["wallet_mismatch", "clearing_mismatch"])
+    }
+}
+
+closed_set! {
+    /// Status of a reconciliation run (its job's status).
+    RunStatus => {
+        use persistence::jobs::status;
+        [status::QUEUED, status::RUNNING, status::SUCCEEDED, status::FAILED]
+    }
+}
+
+closed_set! {
+    /// What Kasa did with a webhook event.
+    WebhookOutcome => {
+        use persistence::EventOutcome as O;
+        [O::Processed, O::Duplicate, O::Anomaly].map(O::as_str)
+    }
+}
+
+closed_set! {
+    /// Type of a PSP webhook event.
+    EventType => {
+        use psp::event::EventType as E;
+        [E::DepositSucceeded, E::DepositFailed, E::PayoutSucceeded, E::PayoutFailed, E::PayoutReversed]
+            .map(E::as_str)
+    }
+}
+
+closed_set! {
+    /// Stable error code of a problem document.
+    ProblemCode => PROBLEM_CODES
+}
+
+/// Every `code` a problem document can carry (`ApiError::code`).
+pub const PROBLEM_CODES: [&str; 19] = [
+    "validation_failed",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "insufficient_funds",
+    "currency_mismatch",
+    "already_exists",
+    "invalid_state_transition",
+    "psp_unavailable",
+    "idempotency_key_missing",
+    "idempotency_key_reused",
+    "idempotency_key_in_flight",
+    "invalid_signature",
+    "reference_not_found",
+    "payload_too_large",
+    "rate_limited",
+    "unavailable",
+    "method_not_allowed",
+    "internal",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::PROBLEM_CODES;
+    use crate::problem::ApiError;
+
+    /// Lists one error of every variant; the match makes a new variant a
+    /// compile error here until it is listed.
+    fn every_error() -> Vec<ApiError> {
+        let all = vec![
+            ApiError::Validation(String::new()),
+            ApiError::MalformedJson(String::new()),
+            ApiError::Unauthorized,
+            ApiError::Forbidden,
+            ApiError::CorsRefused(String::new()),
+            ApiError::NotFound("x"),
+            ApiError::InsufficientFunds(String::new()),
+            ApiError::CurrencyMismatch(String::new()),
+            ApiError::InvalidStateTransition(String::new()),
+            ApiError::PspUnavailable,
+            ApiError::AlreadyExists("x"),
+            ApiError::IdempotencyKeyMissing(String::new()),
+            ApiError::IdempotencyKeyReused,
+            ApiError::IdempotencyKeyInFlight,
+            ApiError::InvalidSignature(String::new()),
+            ApiError::ReferenceNotFound("x"),
+            ApiError::PayloadTooLarge(1),
+            ApiError::RateLimited { retry_after_s: 1 },
+            ApiError::Unavailable,
+            ApiError::MethodNotAllowed,
+            ApiError::Internal,
+        ];
+        for e in &all {
+            match e {
+                ApiError::Validation(_)
+                | ApiError::MalformedJson(_)
+                | ApiError::Unauthorized
+                | ApiError::Forbidden
+                | ApiError::CorsRefused(_)
+                | ApiError::NotFound(_)
+                | ApiError::InsufficientFunds(_)
+                | ApiError::CurrencyMismatch(_)
+                | ApiError::InvalidStateTransition(_)
+                | ApiError::PspUnavailable
+                | ApiError::AlreadyExists(_)
+                | ApiError::IdempotencyKeyMissing(_)
+                | ApiError::IdempotencyKeyReused
+                | ApiError::IdempotencyKeyInFlight
+                | ApiError::InvalidSignature(_)
+                | ApiError::ReferenceNotFound(_)
+                | ApiError::PayloadTooLarge(_)
+                | ApiError::RateLimited { .. }
+                | ApiError::Unavailable
+                | ApiError::MethodNotAllowed
+                | ApiError::Internal => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_problem_code_enum_is_exactly_the_codes_of_api_error() {
+        let mut codes: Vec<&str> = every_error().iter().map(ApiError::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let mut listed = PROBLEM_CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(codes, listed);
+    }
+}
