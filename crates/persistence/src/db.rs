@@ -16,7 +16,9 @@ pub struct DbSettings {
     pub max_connections: u32,
     /// How long a request waits for a pooled connection.
     pub acquire_timeout: Duration,
-    /// PostgreSQL `statement_timeout` for every session.
+    /// PostgreSQL `statement_timeout` of every pooled connection, set with a
+    /// session `SET` right after connecting (not as a startup parameter, which
+    /// PgBouncer refuses).
     pub statement_timeout: Duration,
 }
 
@@ -43,6 +45,11 @@ impl DbSettings {
     }
 }
 
+/// The session `SET` that applies `timeout` (whole milliseconds; 0 disables it).
+fn statement_timeout_sql(timeout: Duration) -> String {
+    format!("SET statement_timeout = {}", timeout.as_millis())
+}
+
 /// A connection pool to Kasa's database.
 #[derive(Debug, Clone)]
 pub struct Db {
@@ -65,9 +72,24 @@ impl Db {
             .acquire_timeout(settings.acquire_timeout)
             .connect_timeout(settings.acquire_timeout)
             .sqlx_logging(false);
-        let statement_timeout_ms = settings.statement_timeout.as_millis().to_string();
-        options.map_sqlx_postgres_opts(move |opts| {
-            opts.options([("statement_timeout", statement_timeout_ms.as_str())])
+        // Only the startup parameters every PostgreSQL pooler forwards: PgBouncer
+        // refuses `options` and `extra_float_digits` unless told to ignore them (and
+        // an ignored `options` would silently drop the timeout). Kasa reads no floats
+        // in text mode, and PostgreSQL 12+ prints them exactly by default anyway.
+        options.map_sqlx_postgres_opts(|opts| opts.extra_float_digits(None));
+        let set_timeout = statement_timeout_sql(settings.statement_timeout);
+        options.map_sqlx_postgres_pool_opts(move |pool| {
+            let set_timeout = set_timeout.clone();
+            // Runs once per physical connection (Kasa sets no search path, the only
+            // other user of this hook in sea-orm).
+            pool.after_connect(move |conn, _| {
+                let sql = set_timeout.clone();
+                Box::pin(async move {
+                    sqlx::Executor::execute(conn, sqlx::AssertSqlSafe(sql))
+                        .await
+                        .map(|_| ())
+                })
+            })
         });
         options.map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
