@@ -244,7 +244,9 @@ async fn a_late_decline_never_changes_a_settled_deposit() {
     };
     let kasa = spawn(&db).await;
     let (player, token, admin) = kasa.tenant_with_player("acme").await;
-    kasa.mock().set_answer_delay(Duration::from_millis(1_000));
+    // The decline arrives 2 s after the deposit row exists: the settlement
+    // below locks the row well before that and commits 1 s after it.
+    kasa.mock().set_answer_delay(Duration::from_millis(2_000));
     kasa.mock()
         .push_script(Operation::Deposit, Script::decline("card_declined"));
     let request = {
@@ -286,7 +288,7 @@ async fn a_late_decline_never_changes_a_settled_deposit() {
     ))
     .await
     .unwrap();
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    tokio::time::sleep(Duration::from_millis(3_000)).await;
     txn.commit().await.unwrap();
     let answer = request.await.unwrap();
     assert_eq!(answer.status(), StatusCode::CREATED);
