@@ -71,6 +71,9 @@ pub fn amount(raw: &str, currency: &str, max: Decimal) -> Result<Money, ApiError
 }
 
 #[cfg(test)]
+mod schema_truth;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -67,6 +67,11 @@ closed_set! {
 }
 
 closed_set! {
+    /// ISO 4217 code of a currency Kasa keeps wallets in.
+    Currency => ledger::Currency::ALL.map(ledger::Currency::code)
+}
+
+closed_set! {
     /// What a reconciliation finding is.
     FindingKind => {
         use persistence::reconcile::FindingKind as K;

@@ -39,7 +39,13 @@ fn scope_of(admin: &AdminPrincipal) -> (String, String) {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateTenant {
+    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9-]{1,64}$")]
     slug: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     name: String,
 }
 
@@ -77,12 +83,17 @@ pub async fn create_tenant(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateUser {
+    #[schema(
+        max_length = 254,
+        pattern = "^[!-?A-~]+@[-!-,/-?A-~][!-?A-~]*\\.[!-?A-~]*[-!-,/-?A-~]$"
+    )]
     email: String,
     #[schema(value_type = String, min_length = 10, max_length = 128)]
     password: SecretString,
     #[schema(value_type = crate::openapi::enums::Role)]
     role: String,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9-]{1,64}$")]
     tenant: Option<String>,
 }
 

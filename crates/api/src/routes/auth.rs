@@ -21,6 +21,10 @@ use persistence::audit::{AuditContext, AuditRecord};
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AdminLogin {
+    #[schema(
+        max_length = 254,
+        pattern = "^[!-?A-~]+@[-!-,/-?A-~][!-?A-~]*\\.[!-?A-~]*[-!-,/-?A-~]$"
+    )]
     email: String,
     #[schema(value_type = String, min_length = 10, max_length = 128)]
     password: SecretString,
@@ -29,7 +33,12 @@ struct AdminLogin {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PlayerLogin {
+    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9-]{1,64}$")]
     tenant: String,
+    #[schema(
+        max_length = 254,
+        pattern = "^[!-?A-~]+@[-!-,/-?A-~][!-?A-~]*\\.[!-?A-~]*[-!-,/-?A-~]$"
+    )]
     email: String,
     #[schema(value_type = String, min_length = 10, max_length = 128)]
     password: SecretString,
@@ -38,10 +47,16 @@ struct PlayerLogin {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Register {
+    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9-]{1,64}$")]
     tenant: String,
+    #[schema(
+        max_length = 254,
+        pattern = "^[!-?A-~]+@[-!-,/-?A-~][!-?A-~]*\\.[!-?A-~]*[-!-,/-?A-~]$"
+    )]
     email: String,
     #[schema(value_type = String, min_length = 10, max_length = 128)]
     password: SecretString,
+    #[schema(value_type = crate::openapi::enums::Currency, example = "EUR")]
     currency: String,
 }
 

@@ -56,10 +56,15 @@ pub async fn transactions(
 #[serde(deny_unknown_fields)]
 struct CreateDeposit {
     /// Decimal string with at most the currency's minor digits.
-    #[schema(example = "25.00", pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    #[schema(
+        example = "25.00",
+        pattern = "^[0-9]{1,16}(\\.[0-9]{1,3})?$",
+        min_length = 1,
+        max_length = 20
+    )]
     amount: String,
     /// ISO 4217 code of the wallet.
-    #[schema(example = "EUR")]
+    #[schema(value_type = crate::openapi::enums::Currency, example = "EUR")]
     currency: String,
 }
 

@@ -24,6 +24,7 @@ const WINDOW_DAYS_MAX: i64 = 92;
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateRun {
+    #[schema(min_length = 1, max_length = 64)]
     provider: String,
     from: DateTime<Utc>,
     to: DateTime<Utc>,

@@ -22,10 +22,15 @@ use crate::views::{WithdrawalView, page, withdrawal_response};
 #[serde(deny_unknown_fields)]
 struct CreateWithdrawal {
     /// Decimal string with at most the currency's minor digits.
-    #[schema(example = "30.00", pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    #[schema(
+        example = "30.00",
+        pattern = "^[0-9]{1,16}(\\.[0-9]{1,3})?$",
+        min_length = 1,
+        max_length = 20
+    )]
     amount: String,
     /// ISO 4217 code of the wallet.
-    #[schema(example = "EUR")]
+    #[schema(value_type = crate::openapi::enums::Currency, example = "EUR")]
     currency: String,
     destination: Destination,
 }
@@ -35,8 +40,14 @@ struct CreateWithdrawal {
 #[serde(deny_unknown_fields)]
 pub struct Destination {
     /// Kind (`bank_account`, `card`, `e_wallet`, ...).
+    #[schema(min_length = 1, max_length = 32, pattern = "^[a-z_]{1,32}$")]
     pub r#type: String,
     /// Account identifier at that destination.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub account: String,
 }
 
