@@ -63,7 +63,7 @@ pub fn page<M, T>(
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct WalletView {
     player_id: Uuid,
-    #[schema(example = "EUR")]
+    #[schema(value_type = crate::openapi::enums::Currency, example = "EUR")]
     currency: String,
     #[schema(example = "70.00")]
     available: String,
@@ -94,6 +94,7 @@ pub struct TransactionView {
     kind: String,
     #[schema(example = "25.00")]
     amount: String,
+    #[schema(value_type = crate::openapi::enums::Currency)]
     currency: String,
     #[schema(required = true)]
     available_after: Option<String>,
@@ -130,7 +131,7 @@ pub struct PlayerView {
     /// Slug of the player's tenant.
     tenant: String,
     email: String,
-    #[schema(example = "EUR")]
+    #[schema(value_type = crate::openapi::enums::Currency, example = "EUR")]
     currency: String,
     #[schema(format = DateTime)]
     created_at: String,
@@ -158,7 +159,7 @@ pub struct DepositView {
     status: String,
     #[schema(example = "25.00")]
     amount: String,
-    #[schema(example = "EUR")]
+    #[schema(value_type = crate::openapi::enums::Currency, example = "EUR")]
     currency: String,
     provider: String,
     #[schema(required = true)]
@@ -254,7 +255,7 @@ pub struct WithdrawalView {
     player_id: Uuid,
     #[schema(example = "30.00")]
     amount: String,
-    #[schema(example = "EUR")]
+    #[schema(value_type = crate::openapi::enums::Currency, example = "EUR")]
     currency: String,
     #[schema(value_type = crate::openapi::enums::WithdrawalState, example = "requested")]
     state: String,

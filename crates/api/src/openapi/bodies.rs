@@ -51,7 +51,7 @@ pub struct RegisteredPlayerView {
     /// Login email (lower case).
     pub email: String,
     /// ISO 4217 code of the wallet.
-    #[schema(example = "EUR")]
+    #[schema(value_type = enums::Currency, example = "EUR")]
     pub currency: String,
 }
 
