@@ -160,15 +160,7 @@ async fn every_endpoint_refuses_undeclared_query_parameters(db: &TestDb) {
         .await;
     assert_eq!(run.status, StatusCode::ACCEPTED, "{:?}", run.json());
     let run = run.json()["id"].as_str().unwrap().to_owned();
-    let before = (
-        kasa.wallet(&token).await,
-        kasa.get("/me/deposits?limit=200", &token).await.json(),
-        kasa.get("/admin/audit-events?limit=200", &admin)
-            .await
-            .json()["items"]
-            .as_array()
-            .map(Vec::len),
-    );
+    let before = observed(&kasa, &token, &admin).await;
 
     let doc: Value = kasa
         .http
@@ -232,15 +224,7 @@ async fn every_endpoint_refuses_undeclared_query_parameters(db: &TestDb) {
 
     // Nothing was done: no money moved, no deposit, no audit event, the
     // withdrawal is still requested, and the refused tenant does not exist.
-    let after = (
-        kasa.wallet(&token).await,
-        kasa.get("/me/deposits?limit=200", &token).await.json(),
-        kasa.get("/admin/audit-events?limit=200", &admin)
-            .await
-            .json()["items"]
-            .as_array()
-            .map(Vec::len),
-    );
+    let after = observed(&kasa, &token, &admin).await;
     assert_eq!(before, after);
     let w = kasa
         .get(&format!("/me/withdrawals/{withdrawal}"), &token)
@@ -275,3 +259,21 @@ backend_tests!(
     unknown_params,
     every_endpoint_refuses_undeclared_query_parameters
 );
+
+/// What a refused request must leave as it was: the player's wallet and
+/// deposits, and how many audit events there are.
+async fn observed(
+    kasa: &Kasa,
+    token: &str,
+    admin: &str,
+) -> ((String, String), Value, Option<usize>) {
+    (
+        kasa.wallet(token).await,
+        kasa.get("/me/deposits?limit=200", token).await.json(),
+        kasa.get("/admin/audit-events?limit=200", admin)
+            .await
+            .json()["items"]
+            .as_array()
+            .map(Vec::len),
+    )
+}
