@@ -33,9 +33,7 @@ pub async fn run_worker(settings: &Settings) -> anyhow::Result<()> {
     crate::metrics::install();
     let url = settings.database_url();
     let url = url.expose_secret();
-    let db = Db::connect(&db_settings(settings, url))
-        .await
-        .context("connecting to the database")?;
+    let db = connect_db(settings, url).await?;
     let (psp, _, _) = startup::psp_provider(settings, false)?;
     let ctx = JobContext {
         db,
@@ -56,9 +54,7 @@ pub async fn run_worker(settings: &Settings) -> anyhow::Result<()> {
 pub async fn verify(settings: &Settings) -> anyhow::Result<bool> {
     let url = settings.database_url();
     let url = url.expose_secret();
-    let db = Db::connect(&db_settings(settings, url))
-        .await
-        .context("connecting to the database")?;
+    let db = connect_db(settings, url).await?;
     let audit = db
         .verify_audit(persistence::TenantScope::All)
         .await
@@ -146,9 +142,7 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
     let url = settings.database_url();
     let url = url.expose_secret();
     ensure_sqlite_dir(url)?;
-    let db = Db::connect(&db_settings(settings, url))
-        .await
-        .context("connecting to the database")?;
+    let db = connect_db(settings, url).await?;
     if !options.no_migrate {
         db.migrate().await.context("applying migrations")?;
     }
@@ -296,11 +290,31 @@ fn withdrawal_rounds(db: &Db) -> Rounds<WithdrawalRequest, StoreResult<Once>> {
     Rounds::start("withdrawal", WITHDRAWAL_LANES, budget, use_case)
 }
 
+/// Opens the pool. With no statement timeout of Kasa's own, logs the one the
+/// server applies (per role or database), and warns when there is none.
+async fn connect_db(settings: &Settings, url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(&db_settings(settings, url))
+        .await
+        .context("connecting to the database")?;
+    if settings.database.statement_timeout_ms == 0 {
+        match db.server_statement_timeout().await? {
+            Some(timeout) if timeout == "0" => tracing::warn!(
+                "no statement timeout: KASA__DATABASE__STATEMENT_TIMEOUT_MS is 0 and the \
+                 database sets none; set one per role or database (docs/scaling.md)"
+            ),
+            Some(timeout) => tracing::info!(%timeout, "statement timeout set by the database"),
+            None => {}
+        }
+    }
+    Ok(db)
+}
+
 fn db_settings(settings: &Settings, url: &str) -> DbSettings {
     let mut db = DbSettings::new(url);
     db.max_connections = settings.database.max_connections;
     db.acquire_timeout = Duration::from_millis(settings.database.acquire_timeout_ms);
     db.statement_timeout = Duration::from_millis(settings.database.statement_timeout_ms);
+    db.statement_cache = settings.database.statement_cache;
     db
 }
 

@@ -70,8 +70,11 @@ pub struct DatabaseSettings {
     pub max_connections: u32,
     /// Wait for a pooled connection, in ms.
     pub acquire_timeout_ms: u64,
-    /// PostgreSQL `statement_timeout`, in ms.
+    /// PostgreSQL `statement_timeout`, in ms; 0 leaves it to the role or
+    /// database (transaction pooling: docs/scaling.md).
     pub statement_timeout_ms: u64,
+    /// sqlx's prepared-statement cache (on by default).
+    pub statement_cache: bool,
 }
 
 /// Token settings.
@@ -158,6 +161,7 @@ impl Settings {
             .set_default("database.max_connections", 32)?
             .set_default("database.acquire_timeout_ms", 5_000)?
             .set_default("database.statement_timeout_ms", 10_000)?
+            .set_default("database.statement_cache", true)?
             .set_default("auth.admin_token_ttl_s", 15 * 60)?
             .set_default("auth.player_token_ttl_s", 60 * 60)?
             .set_default("auth.issuer", "kasa")?

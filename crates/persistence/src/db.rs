@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
+};
 
 use crate::error::StoreResult;
 
@@ -18,8 +20,12 @@ pub struct DbSettings {
     pub acquire_timeout: Duration,
     /// PostgreSQL `statement_timeout` of every pooled connection, set with a
     /// session `SET` right after connecting (not as a startup parameter, which
-    /// PgBouncer refuses).
+    /// PgBouncer refuses). Zero sends no `SET`: the role's or database's setting
+    /// applies, which is how transaction pooling must get its timeout.
     pub statement_timeout: Duration,
+    /// Whether sqlx keeps each connection's prepared statements for reuse.
+    /// Off, every execution parses its statement again (one more round trip).
+    pub statement_cache: bool,
 }
 
 impl std::fmt::Debug for DbSettings {
@@ -29,6 +35,7 @@ impl std::fmt::Debug for DbSettings {
             .field("max_connections", &self.max_connections)
             .field("acquire_timeout", &self.acquire_timeout)
             .field("statement_timeout", &self.statement_timeout)
+            .field("statement_cache", &self.statement_cache)
             .finish()
     }
 }
@@ -41,14 +48,19 @@ impl DbSettings {
             max_connections: 32,
             acquire_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(10),
+            statement_cache: true,
         }
     }
 }
 
-/// The session `SET` that applies `timeout` (whole milliseconds; 0 disables it).
-fn statement_timeout_sql(timeout: Duration) -> String {
-    format!("SET statement_timeout = {}", timeout.as_millis())
+/// The session `SET` that applies `timeout` (whole milliseconds), or none for
+/// zero: the server's own setting (per role or database) then applies.
+fn statement_timeout_sql(timeout: Duration) -> Option<String> {
+    (!timeout.is_zero()).then(|| format!("SET statement_timeout = {}", timeout.as_millis()))
 }
+
+/// Statements sqlx keeps per connection when its cache is on (sqlx's default).
+const STATEMENT_CACHE_CAPACITY: usize = 100;
 
 /// A connection pool to Kasa's database.
 #[derive(Debug, Clone)]
@@ -76,21 +88,30 @@ impl Db {
         // refuses `options` and `extra_float_digits` unless told to ignore them (and
         // an ignored `options` would silently drop the timeout). Kasa reads no floats
         // in text mode, and PostgreSQL 12+ prints them exactly by default anyway.
-        options.map_sqlx_postgres_opts(|opts| opts.extra_float_digits(None));
-        let set_timeout = statement_timeout_sql(settings.statement_timeout);
-        options.map_sqlx_postgres_pool_opts(move |pool| {
-            let set_timeout = set_timeout.clone();
-            // Runs once per physical connection (Kasa sets no search path, the only
-            // other user of this hook in sea-orm).
-            pool.after_connect(move |conn, _| {
-                let sql = set_timeout.clone();
-                Box::pin(async move {
-                    sqlx::Executor::execute(conn, sqlx::AssertSqlSafe(sql))
-                        .await
-                        .map(|_| ())
-                })
-            })
+        let cache = if settings.statement_cache {
+            STATEMENT_CACHE_CAPACITY
+        } else {
+            0
+        };
+        options.map_sqlx_postgres_opts(move |opts| {
+            opts.extra_float_digits(None)
+                .statement_cache_capacity(cache)
         });
+        if let Some(set_timeout) = statement_timeout_sql(settings.statement_timeout) {
+            options.map_sqlx_postgres_pool_opts(move |pool| {
+                let set_timeout = set_timeout.clone();
+                // Runs once per physical connection (Kasa sets no search path, the
+                // only other user of this hook in sea-orm).
+                pool.after_connect(move |conn, _| {
+                    let sql = set_timeout.clone();
+                    Box::pin(async move {
+                        sqlx::Executor::execute(conn, sqlx::AssertSqlSafe(sql))
+                            .await
+                            .map(|_| ())
+                    })
+                })
+            });
+        }
         options.map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                 .foreign_keys(true)
@@ -116,6 +137,24 @@ impl Db {
     pub async fn ping(&self) -> StoreResult<()> {
         self.conn.execute_unprepared("SELECT 1").await?;
         Ok(())
+    }
+
+    /// The `statement_timeout` a pooled PostgreSQL connection runs with, as
+    /// `SHOW` prints it (`0` for none); `None` on SQLite, which has none.
+    pub async fn server_statement_timeout(&self) -> StoreResult<Option<String>> {
+        if self.backend() != DatabaseBackend::Postgres {
+            return Ok(None);
+        }
+        let row = self
+            .conn
+            .query_one_raw(Statement::from_string(
+                DatabaseBackend::Postgres,
+                "SHOW statement_timeout",
+            ))
+            .await?;
+        Ok(row
+            .map(|row| row.try_get::<String>("", "statement_timeout"))
+            .transpose()?)
     }
 
     /// The underlying sea-orm connection.

@@ -45,6 +45,20 @@ pub struct SmokeArgs {
     /// Keep the temporary directory (logs, SQLite file) even when everything passed.
     #[arg(long)]
     keep: bool,
+    /// A `KASA__…=value` setting for every `kasa` the smoke starts (repeatable),
+    /// e.g. `--kasa-env KASA__DATABASE__STATEMENT_TIMEOUT_MS=0` behind PgBouncer.
+    #[arg(long = "kasa-env", value_name = "NAME=VALUE", value_parser = kasa_setting)]
+    kasa_env: Vec<(String, String)>,
+}
+
+/// Parses `KASA__NAME=value`; other names are refused, since the smoke owns them.
+fn kasa_setting(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((name, value)) if name.starts_with("KASA__") && name.len() > "KASA__".len() => {
+            Ok((name.to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("expected KASA__NAME=value, got `{arg}`")),
+    }
 }
 
 /// The future a step returns.
@@ -211,7 +225,7 @@ async fn run_in(
         .database_url
         .clone()
         .filter(|url| !url.trim().is_empty());
-    let stack = stack::start(&bin_dir, work, database_url, children).await?;
+    let stack = stack::start(&bin_dir, work, database_url, &args.kasa_env, children).await?;
     let kasa = children.pop();
     let mut smoke = Smoke::new(
         client::Client::new(stack.api_base)?,

@@ -111,6 +111,7 @@ pub async fn start(
     bin_dir: &Path,
     work: &Path,
     database_url: Option<String>,
+    kasa_env: &[(String, String)],
     children: &mut Vec<ChildGuard>,
 ) -> Result<Stack> {
     let kasa = process::binary(bin_dir, "kasa")?;
@@ -173,7 +174,11 @@ pub async fn start(
     let launcher = Launcher {
         kasa,
         work: work.to_path_buf(),
-        env: env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        env: env
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .chain(kasa_env.iter().cloned())
+            .collect(),
         api_port,
     };
     children.push(launcher.serve("kasa", &[]).await?);
