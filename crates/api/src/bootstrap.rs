@@ -2,6 +2,7 @@
 
 use ledger::Currency;
 use persistence::{Db, NewAdmin, NewPlayer};
+use psp::mock::{Operation, SCENARIOS};
 use rand::distr::{Alphanumeric, SampleString};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -87,16 +88,86 @@ pub async fn seed_demo(db: &Db) -> Result<DemoCredentials, ApiError> {
     Ok(creds)
 }
 
-/// Prints the demo credentials for a new user.
-pub fn print_demo(creds: &DemoCredentials, base_url: &str) {
+/// What `kasa serve --dev` prints at start: where the console is, the demo
+/// credentials, the in-process mock's webhook secret (when that mock runs, so
+/// a user can sign a webhook by hand) and the demo scenario amounts.
+pub fn demo_banner(
+    creds: &DemoCredentials,
+    base_url: &str,
+    webhook_secret: Option<&str>,
+) -> String {
     let password = creds.password.expose_secret();
-    println!("--dev: demo data ready (passwords change at every start)");
-    println!("  tenant:  {}", creds.tenant);
-    println!("  admin:   {} / {password}", creds.admin_email);
-    println!("  player:  {} / {password}", creds.player_email);
-    println!(
-        "  try:     curl -s -X POST {base_url}/api/v1/auth/player/login -H 'content-type: application/json' \
-         -d '{{\"tenant\":\"{}\",\"email\":\"{}\",\"password\":\"{password}\"}}'",
-        creds.tenant, creds.player_email
-    );
+    let mut lines = vec![
+        "--dev: demo data ready (passwords change at every start)".to_owned(),
+        format!("  console: {base_url}/console/ (back office, sign in as the admin)"),
+        format!("           {base_url}/console/player/ (player pages, sign in as the player)"),
+        format!("  tenant:  {}", creds.tenant),
+        format!("  admin:   {} / {password}", creds.admin_email),
+        format!("  player:  {} / {password}", creds.player_email),
+        format!(
+            "  try:     curl -s -X POST {base_url}/api/v1/auth/player/login -H 'content-type: application/json' \
+             -d '{{\"tenant\":\"{}\",\"email\":\"{}\",\"password\":\"{password}\"}}'",
+            creds.tenant, creds.player_email
+        ),
+    ];
+    if let Some(secret) = webhook_secret {
+        lines.push(format!(
+            "  in-process mock PSP: webhooks to {base_url}/api/v1/webhooks/mock signed with"
+        ));
+        lines.push(format!("           webhook secret {secret}"));
+        lines.push(
+            "           (Kasa-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>)"
+                .to_owned(),
+        );
+    }
+    lines.push("  demo scenarios (by the amount's cents; any other amount succeeds):".to_owned());
+    for rule in SCENARIOS {
+        let operation = match rule.operation {
+            Operation::Deposit => "deposit",
+            Operation::Payout => "payout",
+        };
+        lines.push(format!(
+            "    {operation:<7} {}  {}",
+            rule.pattern(),
+            rule.summary
+        ));
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_banner_shows_console_credentials_secret_and_scenarios() {
+        let creds = DemoCredentials {
+            tenant: "demo".into(),
+            admin_email: "admin@demo.kasa.test".into(),
+            player_email: "player@demo.kasa.test".into(),
+            password: SecretString::from("pw-1234"),
+        };
+        let banner = demo_banner(&creds, "http://127.0.0.1:8080", Some("whsec_abc"));
+        for expected in [
+            "console: http://127.0.0.1:8080/console/ ",
+            "http://127.0.0.1:8080/console/player/ ",
+            "tenant:  demo",
+            "admin:   admin@demo.kasa.test / pw-1234",
+            "player:  player@demo.kasa.test / pw-1234",
+            "webhook secret whsec_abc",
+            "http://127.0.0.1:8080/api/v1/webhooks/mock",
+            "deposit x.13  declined",
+            "deposit x.44  succeeds, then a contradicting",
+            "payout  x.66  the PSP call times out",
+            "payout  x.77  payout.failed webhook",
+        ] {
+            assert!(
+                banner.contains(expected),
+                "{expected:?} missing from:\n{banner}"
+            );
+        }
+        let external = demo_banner(&creds, "http://127.0.0.1:8080", None);
+        assert!(!external.contains("webhook secret"), "{external}");
+        assert!(external.contains("payout  x.66"), "{external}");
+    }
 }

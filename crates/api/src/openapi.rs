@@ -32,6 +32,7 @@ pub mod responses;
         crate::routes::admin::anomalies,
         crate::routes::admin::deposits,
         crate::routes::admin::players,
+        crate::routes::admin::player_by_id,
         crate::routes::admin::player_wallet,
         crate::routes::admin::player_transactions,
         crate::routes::admin::audit_events,

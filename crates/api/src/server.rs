@@ -210,7 +210,15 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
         let creds = bootstrap::seed_demo(&db)
             .await
             .map_err(|e| anyhow::anyhow!("seeding demo data: {e}"))?;
-        bootstrap::print_demo(&creds, &format!("http://{addr}"));
+        // The in-process mock signs with the first secret Kasa verifies with.
+        let secret = mock
+            .as_ref()
+            .and_then(|_| state.webhook_secrets.first())
+            .map(|s| s.expose_secret().to_owned());
+        println!(
+            "{}",
+            bootstrap::demo_banner(&creds, &format!("http://{addr}"), secret.as_deref())
+        );
     }
     spawn_purge(
         db.clone(),

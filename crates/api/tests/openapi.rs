@@ -46,6 +46,7 @@ async fn the_document_lists_every_contract_route() {
         ("post", "/api/v1/admin/withdrawals/{id}/reject"),
         ("post", "/api/v1/admin/withdrawals/{id}/payouts"),
         ("post", "/api/v1/admin/withdrawals/{id}/recheck"),
+        ("get", "/api/v1/admin/players/{id}"),
         ("get", "/api/v1/admin/players/{id}/wallet"),
         ("get", "/api/v1/admin/players/{id}/transactions"),
         ("get", "/api/v1/admin/deposits"),

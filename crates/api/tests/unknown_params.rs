@@ -82,6 +82,7 @@ fn routes(player: Uuid, withdrawal: &str, deposit: &str, run: &str) -> Vec<Route
             .query(&["status", "player_id", "limit", "cursor"]),
         route(Method::GET, "/api/v1/admin/players", "/api/v1/admin/players", Admin)
             .query(&["email", "limit", "cursor"]),
+        route(Method::GET, "/api/v1/admin/players/{id}", format!("/api/v1/admin/players/{player}"), Admin),
         route(Method::GET, "/api/v1/admin/players/{id}/wallet", format!("/api/v1/admin/players/{player}/wallet"), Admin),
         route(Method::GET, "/api/v1/admin/players/{id}/transactions", format!("/api/v1/admin/players/{player}/transactions"), Admin)
             .query(PAGE),
@@ -172,7 +173,7 @@ async fn every_endpoint_refuses_undeclared_query_parameters(db: &TestDb) {
         .await
         .unwrap();
     let table = routes(player, &withdrawal, &deposit, &run);
-    assert_eq!(table.len(), 36, "every route of routes::configure");
+    assert_eq!(table.len(), 37, "every route of routes::configure");
     for r in &table {
         let method = r.method.as_str().to_lowercase();
         let op = &doc["paths"][r.template][method.as_str()];

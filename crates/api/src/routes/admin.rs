@@ -280,6 +280,30 @@ async fn visible_player(
     Ok(PlayerId(player.id))
 }
 
+/// `GET /admin/players/{id}`: one player, as `GET /admin/players` lists it.
+#[utoipa::path(get, path = "/api/v1/admin/players/{id}", operation_id = "getAdminPlayer", tag = "admin", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = PlayerView, description = "The player")))]
+#[get("/admin/players/{id}")]
+pub async fn player_by_id(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let player = state
+        .db
+        .player(PlayerId(id.into_inner()), admin.tenant_filter())
+        .await?
+        .ok_or(ApiError::NotFound("player"))?;
+    let tenant = state
+        .db
+        .tenant_by_id(player.tenant_id)
+        .await?
+        .ok_or_else(|| {
+            tracing::error!(tenant_id = %player.tenant_id, "player of a missing tenant");
+            ApiError::Internal
+        })?;
+    Ok(HttpResponse::Ok().json(PlayerView::of(player, tenant.slug)))
+}
+
 /// `GET /admin/players/{id}/wallet`.
 #[utoipa::path(get, path = "/api/v1/admin/players/{id}/wallet", operation_id = "getPlayerWallet", tag = "admin", params(("id" = Uuid, Path, description = "Id")), security(("bearer" = [])), responses((status = 200, body = WalletView, description = "The player's wallet")))]
 #[get("/admin/players/{id}/wallet")]

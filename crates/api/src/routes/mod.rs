@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(admin::audit_events)
                 .service(admin::deposits)
                 .service(admin::players)
+                .service(admin::player_by_id)
                 .service(admin::player_wallet)
                 .service(admin::player_transactions)
                 .service(me::wallet)

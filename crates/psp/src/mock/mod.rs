@@ -5,6 +5,7 @@
 
 mod error;
 mod provider;
+mod scenario;
 mod script;
 mod state;
 mod validate;
@@ -18,6 +19,7 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 pub use error::MockError;
+pub use scenario::{SCENARIOS, Scenario, ScenarioRule, scenario_for};
 pub use script::{Operation, Outcome, Script};
 pub use state::{DeliveryRecord, MockSnapshot, MockStatus, MockTransaction};
 pub use webhook::{DELIVERY_TIMEOUT, FIRST_BACKOFF, MAX_ATTEMPTS, MAX_BACKOFF};
@@ -296,7 +298,16 @@ impl MockPsp {
         if let Err(code) = validate(&new) {
             return declined(400, code);
         }
-        let script = state.scripts(new.op).pop_front().unwrap_or_default();
+        let script = match state.scripts(new.op).pop_front() {
+            Some(script) => script,
+            None => state.unscripted(
+                new.op,
+                new.reference,
+                new.amount,
+                new.currency,
+                new.destination,
+            ),
+        };
         let failure_code = script.failure_code.clone();
         let (status, answer): (MockStatus, fn(PspTransaction) -> Submission) = match script.outcome
         {
@@ -351,7 +362,7 @@ impl MockPsp {
     /// After the delay, moves a pending transaction to its scripted outcome and
     /// announces it by webhook.
     fn settle_later(&self, generation: u64, op: Operation, tx: &MockTransaction, script: Script) {
-        let duplicate = script.duplicate;
+        let (duplicate, contradict) = (script.duplicate, script.contradict);
         let delay = script
             .delay_ms
             .map_or(self.inner.delay, Duration::from_millis);
@@ -398,6 +409,15 @@ impl MockPsp {
             psp.deliver_webhook(&event).await;
             if duplicate {
                 psp.deliver_webhook(&event).await;
+            }
+            if let Some(late) = contradict
+                .then(|| webhook::contradicting_event(&event))
+                .flatten()
+            {
+                tokio::time::sleep(delay).await;
+                if psp.lock().generation == generation {
+                    psp.deliver_webhook(&late).await;
+                }
             }
         });
     }

@@ -42,6 +42,11 @@ pub struct Script {
     /// Failure code for `Fail`, `Decline` and a failing `Timeout`.
     #[serde(default)]
     pub failure_code: Option<String>,
+    /// After the outcome's webhook, send a contradicting one (a fresh event id,
+    /// after the same delay): `*.failed` after a success, `*.succeeded` after a
+    /// failure. The mock's own record keeps the first outcome.
+    #[serde(default)]
+    pub contradict: bool,
 }
 
 impl Script {
@@ -77,12 +82,19 @@ impl Script {
         self
     }
 
+    /// This script with a contradicting webhook after its outcome's one.
+    pub fn contradicted(mut self) -> Self {
+        self.contradict = true;
+        self
+    }
+
     fn with(outcome: Outcome, failure_code: Option<String>) -> Self {
         Self {
             outcome,
             delay_ms: None,
             duplicate: false,
             failure_code,
+            contradict: false,
         }
     }
 }

@@ -1,10 +1,11 @@
 //! What the mock PSP remembers: transactions, scripts, call counts, deliveries.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::scenario::{Scenario, scenario_for};
 use super::script::{Operation, Script};
 use crate::event::{
     EventType, PspStatus, PspTransaction, ReportItem, ReportStatus, TransactionType,
@@ -158,6 +159,8 @@ pub(crate) struct State {
     pub(crate) generation: u64,
     /// How long the in-process engine takes to answer a create call.
     pub(crate) answer_delay: std::time::Duration,
+    /// Payouts (currency, amount, destination) the `x.77` scenario already failed once.
+    pub(crate) failed_once: HashSet<String>,
 }
 
 impl State {
@@ -178,6 +181,35 @@ impl State {
             Operation::Deposit => &mut self.deposits,
             Operation::Payout => &mut self.payouts,
         }
+    }
+
+    /// The script of a create call nobody scripted: its demo scenario's (see
+    /// [`super::scenario`]), else plain success.
+    pub(crate) fn unscripted(
+        &mut self,
+        op: Operation,
+        reference: &str,
+        amount: &str,
+        currency: &str,
+        destination: Option<&serde_json::Value>,
+    ) -> Script {
+        let Some(scenario) = scenario_for(op, amount) else {
+            return Script::default();
+        };
+        let failed_before = scenario == Scenario::PayoutFailsOnce && {
+            let destination = destination.map(ToString::to_string).unwrap_or_default();
+            !self
+                .failed_once
+                .insert(format!("{currency} {amount} {destination}"))
+        };
+        tracing::info!(
+            ?scenario,
+            reference,
+            amount,
+            failed_before,
+            "mock PSP demo scenario"
+        );
+        scenario.script(failed_before)
     }
 
     pub(crate) fn count_call(&mut self, op: Operation, reference: &str) {

@@ -36,6 +36,34 @@ pub(crate) fn new_event(event_type: EventType, tx: &MockTransaction) -> WebhookE
     }
 }
 
+/// An event that contradicts `event` (a fresh id): `*.failed` with
+/// [`super::scenario::CONTRADICTION_CODE`] after a success, `*.succeeded` after a
+/// failure. `None` for a reversal, which nothing contradicts.
+pub(crate) fn contradicting_event(event: &WebhookEvent) -> Option<WebhookEvent> {
+    let (r#type, failure_code) = match event.r#type {
+        EventType::DepositSucceeded => (
+            EventType::DepositFailed,
+            Some(super::scenario::CONTRADICTION_CODE.to_owned()),
+        ),
+        EventType::PayoutSucceeded => (
+            EventType::PayoutFailed,
+            Some(super::scenario::CONTRADICTION_CODE.to_owned()),
+        ),
+        EventType::DepositFailed => (EventType::DepositSucceeded, None),
+        EventType::PayoutFailed => (EventType::PayoutSucceeded, None),
+        EventType::PayoutReversed => return None,
+    };
+    Some(WebhookEvent {
+        id: format!("evt_{}", uuid::Uuid::new_v4().simple()),
+        r#type,
+        created: Utc::now().timestamp(),
+        data: EventData {
+            failure_code,
+            ..event.data.clone()
+        },
+    })
+}
+
 impl MockPsp {
     /// POSTs `event` to the webhook URL, signed with every configured secret, retrying
     /// with backoff while Kasa answers non-2xx or cannot be reached (a 404 means Kasa
