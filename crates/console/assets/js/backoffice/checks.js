@@ -23,7 +23,7 @@ export function Anomalies() {
   const pages = usePages((cursor) => get('/admin/anomalies', { cursor }), []);
   /** @type {Anomaly[]} */
   const items = pages.loaded.data?.items ?? [];
-  return html`<h1>Anomalies</h1>
+  return html`<div class="page"><h1>Anomalies</h1>
     <p class="muted">Late or contradicting PSP events: recorded, no money moved.</p>
     <${LoadState} loaded=${pages.loaded} />
     <${Table}
@@ -41,7 +41,7 @@ export function Anomalies() {
         </tr>`,
       )}
     />
-    <${Pager} pages=${pages} />`;
+    <${Pager} pages=${pages} /></div>`;
 }
 
 /**
@@ -73,7 +73,7 @@ export function Audit() {
   /** @type {AuditEvent[]} */
   const items = pages.loaded.data?.items ?? [];
   const report = check.result;
-  return html`<h1>Audit</h1>
+  return html`<div class="page"><h1>Audit</h1>
     <button type="button" disabled=${check.busy} onClick=${check.start}>Verify chain</button>
     ${report &&
     html`<p role="status" class=${report.ok ? 'ok' : 'alert'}>
@@ -101,7 +101,7 @@ export function Audit() {
         </tr>`,
       )}
     />
-    <${Pager} pages=${pages} />`;
+    <${Pager} pages=${pages} /></div>`;
 }
 
 export function Ledger() {
@@ -109,7 +109,7 @@ export function Ledger() {
     () => /** @type {Promise<LedgerReport>} */ (call('POST', '/admin/ledger/verify', { key: newKey() })),
   );
   const report = check.result;
-  return html`<h1>Ledger</h1>
+  return html`<div class="page"><h1>Ledger</h1>
     <p class="muted">Recomputes every wallet from the ledger and checks that every transaction balances to zero.</p>
     <button type="button" disabled=${check.busy} onClick=${check.start}>Verify ledger</button>
     ${report &&
@@ -121,5 +121,5 @@ export function Ledger() {
               ${report.mismatches.map((m) => html`<li class="mono">${JSON.stringify(m)}</li>`)}
             </ul>`}
     </div>`}
-    <${ErrorAlert} error=${check.error} />`;
+    <${ErrorAlert} error=${check.error} /></div>`;
 }

@@ -47,7 +47,7 @@ export function Deposits() {
     setPlayerError('');
     setPlayer(value);
   }
-  return html`<h1>Deposits</h1>
+  return html`<div class="page"><h1>Deposits</h1>
     <form class="filters" onSubmit=${applyPlayer}>
       <div>
         <label for="deposit-status">Status</label>
@@ -69,5 +69,5 @@ export function Deposits() {
     </form>
     <${LoadState} loaded=${pages.loaded} />
     <${DepositTable} items=${pages.loaded.data?.items ?? []} />
-    <${Pager} pages=${pages} />`;
+    <${Pager} pages=${pages} /></div>`;
 }

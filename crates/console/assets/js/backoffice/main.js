@@ -130,8 +130,8 @@ function App() {
     setNotice('You are signed out.');
     navigate('#/login');
   };
-  return html`<${Header} session=${session} section=${parts[0] ?? 'withdrawals'} onSignOut=${signOut} />
-    <main><${Page} session=${session} parts=${parts} query=${route.query} /></main>`;
+  return html`<div class="page"><${Header} session=${session} section=${parts[0] ?? 'withdrawals'} onSignOut=${signOut} />
+    <main><${Page} session=${session} parts=${parts} query=${route.query} /></main></div>`;
 }
 
 const root = document.getElementById('app');

@@ -28,7 +28,7 @@ export function Players() {
   );
   /** @type {Player[]} */
   const items = pages.loaded.data?.items ?? [];
-  return html`<h1>Players</h1>
+  return html`<div class="page"><h1>Players</h1>
     <form class="filters" role="search" onSubmit=${(/** @type {Event} */ e) => {
       e.preventDefault();
       setEmail(input.trim());
@@ -55,7 +55,7 @@ export function Players() {
         </tr>`,
       )}
     />`}
-    <${Pager} pages=${pages} />`;
+    <${Pager} pages=${pages} /></div>`;
 }
 
 /** @param {{items: Transaction[]}} props */
@@ -87,7 +87,7 @@ export function PlayerPage({ id }) {
   const player = seen.get(id);
   /** @type {Wallet | null} */
   const w = wallet.data;
-  return html`<h1>Player</h1>
+  return html`<div class="page"><h1>Player</h1>
     <dl class="facts">
       ${player && html`<dt>Email</dt><dd>${player.email}</dd><dt>Tenant</dt><dd>${player.tenant}</dd>`}
       <dt>Id</dt><dd class="mono">${id}</dd>
@@ -113,5 +113,5 @@ export function PlayerPage({ id }) {
       <${LoadState} loaded=${withdrawals.loaded} />
       <${WithdrawalTable} items=${withdrawals.loaded.data?.items ?? []} />
       <${Pager} pages=${withdrawals} />
-    </section>`;
+    </section></div>`;
 }

@@ -47,7 +47,7 @@ export function Reconciliation({ role }) {
     });
   }
 
-  return html`<h1>Reconciliation</h1>
+  return html`<div class="page"><h1>Reconciliation</h1>
     ${ACTING_ROLES.includes(role)
       ? html`<form class="filters" onSubmit=${start}>
           <div>
@@ -87,7 +87,7 @@ export function Reconciliation({ role }) {
         </tr>`,
       )}
     />
-    <${Pager} pages=${pages} />`;
+    <${Pager} pages=${pages} /></div>`;
 }
 
 /** @param {{id: string}} props */
@@ -101,11 +101,11 @@ export function ReconciliationRun({ id }) {
     const timer = setTimeout(loaded.reload, 1000);
     return () => clearTimeout(timer);
   }, [run, settled]);
-  if (run === null) return html`<h1>Reconciliation run</h1><${LoadState} loaded=${loaded} />`;
+  if (run === null) return html`<div class="page"><h1>Reconciliation run</h1><${LoadState} loaded=${loaded} /></div>`;
   /** @type {Finding[]} */
   const findings = run.findings;
   const s = run.stats;
-  return html`<h1>Reconciliation run</h1>
+  return html`<div class="page"><h1>Reconciliation run</h1>
     <p><a href="#/reconciliation">All runs</a></p>
     <dl class="facts">
       <dt>Status</dt><dd><${Badge} value=${run.status} /></dd>
@@ -140,5 +140,5 @@ export function ReconciliationRun({ id }) {
           <td>${f.detail}</td>
         </tr>`,
       )}
-    />`;
+    /></div>`;
 }

@@ -22,7 +22,7 @@ export function WithdrawalQueue({ state }) {
   );
   /** @type {Withdrawal[]} */
   const items = pages.loaded.data?.items ?? [];
-  return html`<h1>Withdrawals</h1>
+  return html`<div class="page"><h1>Withdrawals</h1>
     <div role="tablist" aria-label="Withdrawal states" class="tabs">
       ${tabs.map(
         ([value, name]) =>
@@ -32,7 +32,7 @@ export function WithdrawalQueue({ state }) {
     </div>
     <${LoadState} loaded=${pages.loaded} />
     <${WithdrawalTable} items=${items} />
-    <${Pager} pages=${pages} />`;
+    <${Pager} pages=${pages} /></div>`;
 }
 
 /** @param {{items: Withdrawal[]}} props */
@@ -111,9 +111,9 @@ export function WithdrawalPage({ id, role }) {
     act('Reject', 'reject', { reason: reason.trim() });
   }
 
-  if (!w) return html`<h1>Withdrawal</h1><${LoadState} loaded=${loaded} />`;
+  if (!w) return html`<div class="page"><h1>Withdrawal</h1><${LoadState} loaded=${loaded} /></div>`;
   const actions = ACTING_ROLES.includes(role) ? allowedActions(w) : [];
-  return html`<h1>Withdrawal</h1>
+  return html`<div class="page"><h1>Withdrawal</h1>
     <p><a href=${`#/withdrawals?state=${w.state}`}>Back to the queue</a></p>
     <${LoadState} loaded=${loaded} />
     <dl class="facts">
@@ -157,5 +157,5 @@ export function WithdrawalPage({ id, role }) {
       ${reasonError && html`<p class="field-error" role="alert">${reasonError}</p>`}
       <button type="submit" class="danger" disabled=${action.busy}>Confirm reject</button>
     </form>`}
-    <${ActionStatus} action=${action} />`;
+    <${ActionStatus} action=${action} /></div>`;
 }

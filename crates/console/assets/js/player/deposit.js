@@ -55,7 +55,7 @@ export function DepositPage() {
     });
   }
 
-  return html`<h1>Deposit</h1>
+  return html`<div class="page"><h1>Deposit</h1>
     <${Balances} wallet=${wallet} />
     <form onSubmit=${submit}>
       <label for="deposit-amount">Amount</label>
@@ -78,5 +78,5 @@ export function DepositPage() {
       Deposit of ${money(deposit.amount, deposit.currency)}: <${Badge} value=${deposit.status} />
       ${settled ? (deposit.status === 'succeeded' ? ' Credited to your wallet.' : ' Nothing was charged.') : ' Waiting for the payment provider…'}
     </div>`}
-    <${ErrorAlert} error=${pollError} />`;
+    <${ErrorAlert} error=${pollError} /></div>`;
 }

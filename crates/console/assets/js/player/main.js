@@ -136,8 +136,8 @@ function App() {
     setNotice('You are signed out.');
     navigate('#/login');
   };
-  return html`<${Header} email=${email} section=${parts[0] ?? 'wallet'} onSignOut=${signOut} />
-    <main><${Page} parts=${parts} /></main>`;
+  return html`<div class="page"><${Header} email=${email} section=${parts[0] ?? 'wallet'} onSignOut=${signOut} />
+    <main><${Page} parts=${parts} /></main></div>`;
 }
 
 const root = document.getElementById('app');

@@ -16,12 +16,12 @@ export function useWallet() {
 /** @param {{wallet: import('../ui.js').Loaded<WalletView>}} props */
 export function Balances({ wallet }) {
   const w = wallet.data;
-  return html`<${LoadState} loaded=${wallet} />
+  return html`<div class="page"><${LoadState} loaded=${wallet} />
     ${w &&
     html`<dl class="facts balances">
       <dt>Available</dt><dd data-testid="available">${money(w.available, w.currency)}</dd>
       <dt>Held</dt><dd data-testid="held">${money(w.held, w.currency)}</dd>
-    </dl>`}`;
+    </dl>`}</div>`;
 }
 
 export function Wallet() {
@@ -29,7 +29,7 @@ export function Wallet() {
   const history = usePages((cursor) => get('/me/transactions', { cursor }), []);
   /** @type {Transaction[]} */
   const items = history.loaded.data?.items ?? [];
-  return html`<h1>Wallet</h1>
+  return html`<div class="page"><h1>Wallet</h1>
     <${Balances} wallet=${wallet} />
     <h2>History</h2>
     <${LoadState} loaded=${history.loaded} />
@@ -47,5 +47,5 @@ export function Wallet() {
         </tr>`,
       )}
     />
-    <${Pager} pages=${history} />`;
+    <${Pager} pages=${history} /></div>`;
 }

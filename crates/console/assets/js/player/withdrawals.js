@@ -46,7 +46,7 @@ export function WithdrawPage() {
     });
   }
 
-  return html`<h1>Withdraw</h1>
+  return html`<div class="page"><h1>Withdraw</h1>
     <${Balances} wallet=${wallet} />
     <form onSubmit=${submit}>
       <label for="withdraw-amount">Amount</label>
@@ -70,7 +70,7 @@ export function WithdrawPage() {
         <li>Anything else: paid.</li>
       </ul>
     </div>
-    <${ActionStatus} action=${action} />`;
+    <${ActionStatus} action=${action} /></div>`;
 }
 
 /** The cancel button of a `requested` withdrawal.
@@ -91,7 +91,7 @@ export function MyWithdrawals() {
   const action = useAction();
   /** @type {Withdrawal[]} */
   const items = pages.loaded.data?.items ?? [];
-  return html`<h1>My withdrawals</h1>
+  return html`<div class="page"><h1>My withdrawals</h1>
     <${ActionStatus} action=${action} />
     <${LoadState} loaded=${pages.loaded} />
     <${Table}
@@ -108,7 +108,7 @@ export function MyWithdrawals() {
         </tr>`,
       )}
     />
-    <${Pager} pages=${pages} />`;
+    <${Pager} pages=${pages} /></div>`;
 }
 
 /** @param {{id: string}} props */
@@ -118,10 +118,10 @@ export function MyWithdrawal({ id }) {
   /** @type {Withdrawal | null} */
   const w = loaded.data;
   if (loaded.error instanceof ApiProblem && loaded.error.status === 404) {
-    return html`<h1>Withdrawal</h1><div class="alert" role="alert">Withdrawal not found.</div>`;
+    return html`<div class="page"><h1>Withdrawal</h1><div class="alert" role="alert">Withdrawal not found.</div></div>`;
   }
-  if (w === null) return html`<h1>Withdrawal</h1><${LoadState} loaded=${loaded} />`;
-  return html`<h1>Withdrawal</h1>
+  if (w === null) return html`<div class="page"><h1>Withdrawal</h1><${LoadState} loaded=${loaded} /></div>`;
+  return html`<div class="page"><h1>Withdrawal</h1>
     <p><a href="#/withdrawals">Back to the list</a></p>
     <dl class="facts">
       <dt>Amount</dt><dd>${money(w.amount, w.currency)}</dd>
@@ -141,5 +141,5 @@ export function MyWithdrawal({ id }) {
           )}
         </ol>`}
     <div class="actions"><${CancelButton} w=${w} action=${action} onDone=${loaded.reload} /></div>
-    <${ActionStatus} action=${action} />`;
+    <${ActionStatus} action=${action} /></div>`;
 }
