@@ -7,7 +7,7 @@ CARGO ?= cargo
 # `make migrate MIGRATE=status` (up | down | status | fresh --yes)
 MIGRATE ?= up
 
-.PHONY: help test run smoke migrate fmt lint ci
+.PHONY: help test run smoke migrate fmt lint ci console-types
 
 help:
 	@echo "make test     whole test suite (nextest if installed, else cargo test) + doc tests"
@@ -17,6 +17,7 @@ help:
 	@echo "make fmt      format the workspace"
 	@echo "make lint     clippy on every target, warnings denied"
 	@echo "make ci       what CI runs (.ci/run)"
+	@echo "make console-types  regenerate crates/console/assets/types/kasa-api.d.ts from the live OpenAPI document"
 
 test:
 	$(CARGO) test --doc --workspace --quiet
@@ -49,3 +50,7 @@ lint:
 
 ci:
 	bash .ci/run
+
+console-types:
+	$(CARGO) build -p kasa-api --bin kasa
+	bash .ci/console-types --write "$${CARGO_TARGET_DIR:-$$HOME/.cache/kasa-target}/debug/kasa"

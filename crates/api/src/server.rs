@@ -196,6 +196,7 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
                 crate::cors::refusals_as_problems,
             ))
             .app_data(app_state.clone())
+            .configure(console::configure)
             .configure(crate::configure)
     })
     .shutdown_timeout(settings.server.shutdown_timeout_s)
