@@ -15,7 +15,7 @@ test('a deposit that succeeds credits the wallet; one the PSP declines moves not
 
   await test.step('deposit 25.00: succeeded, wallet credited', async () => {
     await navigate(page, 'Player', 'Deposit');
-    await page.getByLabel('Amount').fill('25.00');
+    await page.getByLabel('Amount', { exact: true }).fill('25.00');
     await page.getByRole('button', { name: 'Deposit', exact: true }).click();
     await expect(page.getByRole('status').locator('.badge[data-status="succeeded"]')).toBeVisible();
     await expectWallet(page, '25.00', '0.00');
@@ -25,7 +25,7 @@ test('a deposit that succeeds credits the wallet; one the PSP declines moves not
     // x.13 is the demo amount the mock declines; the script makes it so on any mock-psp.
     await scriptPsp(request, 'deposit', 'fail', 'card_declined');
     await navigate(page, 'Player', 'Deposit');
-    await page.getByLabel('Amount').fill('10.13');
+    await page.getByLabel('Amount', { exact: true }).fill('10.13');
     await page.getByRole('button', { name: 'Deposit', exact: true }).click();
     await expect(page.getByRole('status').locator('.badge[data-status="failed"]')).toBeVisible();
     await expectWallet(page, '25.00', '0.00');
@@ -40,7 +40,7 @@ test('a deposit that succeeds credits the wallet; one the PSP declines moves not
     const office = await context.newPage();
     await signInAdmin(office, admins.support);
     await navigate(office, 'Back office', 'Players');
-    await office.getByLabel('Email').fill(player.email);
+    await office.getByLabel('Email', { exact: true }).fill(player.email);
     await office.getByRole('button', { name: 'Search' }).click();
     await office.getByRole('link', { name: player.email }).click();
     await expect(office).toHaveURL(new RegExp(`${backOffice('players/').replace(/[/#]/g, '\\$&')}${player.id}$`));

@@ -14,7 +14,7 @@ test('back office: every page', async ({ page, request }) => {
   const player = await fundedPlayer(request, tenant, '80.00');
   const id = await requestWithdrawal(request, player, '12.34');
   await signInAdmin(page, admins.finance, 'office-login');
-  await expect(page.getByText(admins.finance.email)).toBeVisible();
+  await expect(page.getByText(admins.finance.email).first()).toBeVisible();
 
   await test.step('withdrawal queue', async () => {
     await navigate(page, 'Back office', 'Withdrawals');
@@ -39,14 +39,14 @@ test('back office: every page', async ({ page, request }) => {
 
   await test.step('deposits', async () => {
     await navigate(page, 'Back office', 'Deposits');
-    await expect(page.getByLabel('Status')).toBeVisible();
+    await expect(page.getByLabel('Status', { exact: true })).toBeVisible();
     await expect(page.locator('.badge[data-status="succeeded"]').first()).toBeVisible();
     await screenshot(page, 'office-deposits');
   });
 
   await test.step('players and a player page', async () => {
     await navigate(page, 'Back office', 'Players');
-    await page.getByLabel('Email').fill(player.email);
+    await page.getByLabel('Email', { exact: true }).fill(player.email);
     await page.getByRole('button', { name: 'Search' }).click();
     await expect(page.getByRole('link', { name: player.email })).toBeVisible();
     await screenshot(page, 'office-players');
@@ -61,15 +61,15 @@ test('back office: every page', async ({ page, request }) => {
 
   await test.step('anomalies', async () => {
     await navigate(page, 'Back office', 'Anomalies');
-    await expect(page.getByRole('table')).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Anomalies', exact: true })).toBeVisible();
     await screenshot(page, 'office-anomalies');
   });
 
   await test.step('reconciliation', async () => {
     await navigate(page, 'Back office', 'Reconciliation');
-    await expect(page.getByLabel('Provider')).toHaveValue('mock');
-    await expect(page.getByLabel('From')).toBeVisible();
-    await expect(page.getByLabel('To')).toBeVisible();
+    await expect(page.getByLabel('Provider', { exact: true })).toHaveValue('mock');
+    await expect(page.getByLabel('From', { exact: true })).toBeVisible();
+    await expect(page.getByLabel('To', { exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Start run' })).toBeVisible();
     await screenshot(page, 'office-reconciliation');
   });
@@ -77,14 +77,14 @@ test('back office: every page', async ({ page, request }) => {
   await test.step('audit', async () => {
     await navigate(page, 'Back office', 'Audit');
     await page.getByRole('button', { name: 'Verify chain' }).click();
-    await expect(page.getByRole('status')).toContainText(/Chain verified: \d+ events/);
+    await expect(page.getByRole('status').filter({ hasText: /Chain verified: \d+ events/ })).toBeVisible();
     await screenshot(page, 'office-audit');
   });
 
   await test.step('ledger', async () => {
     await navigate(page, 'Back office', 'Ledger');
     await page.getByRole('button', { name: 'Verify ledger' }).click();
-    await expect(page.getByRole('status')).toContainText(/Ledger balanced: \d+ wallets checked/);
+    await expect(page.getByRole('status').filter({ hasText: /Ledger balanced: \d+ wallets checked/ })).toBeVisible();
     await screenshot(page, 'office-ledger');
   });
 });
@@ -104,14 +104,14 @@ test('player pages: every page', async ({ page, request }) => {
 
   await test.step('deposit', async () => {
     await navigate(page, 'Player', 'Deposit');
-    await expect(page.getByLabel('Amount')).toBeVisible();
+    await expect(page.getByLabel('Amount', { exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Deposit', exact: true })).toBeVisible();
     await screenshot(page, 'player-deposit');
   });
 
   await test.step('withdraw', async () => {
     await navigate(page, 'Player', 'Withdraw');
-    for (const label of ['Amount', 'Destination type', 'Account']) await expect(page.getByLabel(label)).toBeVisible();
+    for (const label of ['Amount', 'Destination type', 'Account']) await expect(page.getByLabel(label, { exact: true })).toBeVisible();
     await screenshot(page, 'player-withdraw');
   });
 

@@ -15,8 +15,8 @@ test('requested, approved, payout failed, retried, paid: balances after each ste
   let id = '';
   await test.step('player requests 30.00: held', async () => {
     await navigate(page, 'Player', 'Withdraw');
-    await page.getByLabel('Amount').fill('30.00');
-    await page.getByLabel('Account').fill('DE89370400440532013000');
+    await page.getByLabel('Amount', { exact: true }).fill('30.00');
+    await page.getByLabel('Account', { exact: true }).fill('DE89370400440532013000');
     await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
     await expect(page).toHaveURL(/#\/withdrawals\/[0-9a-f-]{36}$/);
     id = page.url().split('/').pop() ?? '';
@@ -51,6 +51,7 @@ test('requested, approved, payout failed, retried, paid: balances after each ste
   await test.step('payout fails by webhook: payout_failed, still held', async () => {
     await scriptPsp(request, 'payout', 'fail', 'account_closed');
     await office.getByRole('button', { name: 'Start payout', exact: true }).click();
+    await expect(stateBadge(office)).not.toHaveAttribute('data-status', 'approved');
     await expectState('payout_failed');
     const attempts = office.getByRole('list', { name: 'Payout attempts' }).getByRole('listitem');
     await expect(attempts).toHaveCount(1);
@@ -61,6 +62,7 @@ test('requested, approved, payout failed, retried, paid: balances after each ste
 
   await test.step('retry pays: paid, hold gone', async () => {
     await office.getByRole('button', { name: 'Retry payout', exact: true }).click();
+    await expect(stateBadge(office)).not.toHaveAttribute('data-status', 'payout_failed');
     await expectState('paid');
     const attempts = office.getByRole('list', { name: 'Payout attempts' }).getByRole('listitem');
     await expect(attempts).toHaveCount(2);

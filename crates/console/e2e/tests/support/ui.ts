@@ -20,8 +20,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Signs `admin` in on the back office's login page and waits for its navigation. */
 export async function signInAdmin(page: Page, admin: Admin, shotName?: string): Promise<void> {
   await page.goto(backOffice('login'));
-  await page.getByLabel('Email').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
+  await page.getByLabel('Email', { exact: true }).fill(admin.email);
+  await page.getByLabel('Password', { exact: true }).fill(admin.password);
   if (shotName) await screenshot(page, shotName);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'Back office' })).toBeVisible();
@@ -30,9 +30,9 @@ export async function signInAdmin(page: Page, admin: Admin, shotName?: string): 
 /** Signs `player` in on the player pages' login page and waits for its navigation. */
 export async function signInPlayer(page: Page, player: Player, shotName?: string): Promise<void> {
   await page.goto(playerPages('login'));
-  await page.getByLabel('Tenant').fill(player.tenant);
-  await page.getByLabel('Email').fill(player.email);
-  await page.getByLabel('Password').fill(player.password);
+  await page.getByLabel('Tenant', { exact: true }).fill(player.tenant);
+  await page.getByLabel('Email', { exact: true }).fill(player.email);
+  await page.getByLabel('Password', { exact: true }).fill(player.password);
   if (shotName) await screenshot(page, shotName);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'Player' })).toBeVisible();
