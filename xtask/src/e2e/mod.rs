@@ -126,7 +126,7 @@ async fn run_in(
         .database_url
         .clone()
         .filter(|url| !url.trim().is_empty());
-    let stack = stack::start(bin_dir, work, database_url, children).await?;
+    let stack = stack::start(bin_dir, work, database_url, &[], children).await?;
     let base_url = stack
         .api_base
         .strip_suffix("/api/v1")
