@@ -7,12 +7,13 @@ CARGO ?= cargo
 # `make migrate MIGRATE=status` (up | down | status | fresh --yes)
 MIGRATE ?= up
 
-.PHONY: help test run smoke migrate fmt lint ci console-types
+.PHONY: help test run smoke e2e migrate fmt lint ci console-types
 
 help:
 	@echo "make test     whole test suite (nextest if installed, else cargo test) + doc tests"
 	@echo "make run      kasa serve --dev (embedded SQLite, in-process mock PSP, demo credentials)"
 	@echo "make smoke    end-to-end money path against real kasa and mock-psp processes"
+	@echo "make e2e      the console's Playwright tests in Chromium (docs/testing.md)"
 	@echo "make migrate  cargo xtask migrate \$$(MIGRATE) (default: up)"
 	@echo "make fmt      format the workspace"
 	@echo "make lint     clippy on every target, warnings denied"
@@ -38,6 +39,9 @@ run:
 
 smoke:
 	$(CARGO) xtask smoke
+
+e2e:
+	$(CARGO) xtask e2e
 
 migrate:
 	$(CARGO) xtask migrate $(MIGRATE)

@@ -8,8 +8,11 @@
 //! - `cargo xtask bench [--baseline] [--json FILE] [--quick]` drives HTTP load against a
 //!   release `kasa serve` on PostgreSQL; `cargo xtask bench history` measures history
 //!   pages at 100 thousand and 5 million ledger rows.
+//! - `cargo xtask e2e` starts `kasa` and `mock-psp` as the smoke does and runs the
+//!   console's Playwright suite (`crates/console/e2e`) in Debian's Chromium.
 
 mod bench;
+mod e2e;
 mod migrate;
 mod process;
 mod smoke;
@@ -36,6 +39,8 @@ enum Task {
     Smoke(smoke::SmokeArgs),
     /// Measure throughput and latency under load, optionally against raw SQL.
     Bench(bench::BenchArgs),
+    /// Run the console's browser tests (Playwright) against real `kasa` and `mock-psp`.
+    E2e(e2e::E2eArgs),
 }
 
 #[tokio::main]
@@ -45,6 +50,7 @@ async fn main() -> ExitCode {
         Task::Migrate(args) => ("migrate", migrate::run(args).await),
         Task::Smoke(args) => ("smoke", smoke::run(args).await),
         Task::Bench(args) => ("bench", bench::run(args).await),
+        Task::E2e(args) => ("e2e", e2e::run(args).await),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -129,7 +129,7 @@ pub async fn start(
             "smoke-admin@kasa.test".to_owned(),
         ),
     };
-    println!("smoke: database {}", redact(&database_url));
+    println!("xtask: database {}", redact(&database_url));
 
     let mut command = Command::new(mock_psp);
     command
