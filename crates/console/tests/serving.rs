@@ -20,7 +20,7 @@ async fn get(
     (status, headers, body)
 }
 
-fn header_of<'h>(headers: &'h header::HeaderMap, name: header::HeaderName) -> &'h str {
+fn header_of(headers: &header::HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())

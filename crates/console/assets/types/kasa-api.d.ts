@@ -106,6 +106,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/players/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /admin/players/{id}`: one player, as `GET /admin/players` lists it. */
+        get: operations["getAdminPlayer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/players/{id}/transactions": {
         parameters: {
             query?: never;
@@ -1883,6 +1900,97 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PageView_PlayerView"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed` */
+            422: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdminPlayer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The player */
+            200: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerView"];
                 };
             };
             /** @description Unauthorized: problem document with code `unauthorized` */
