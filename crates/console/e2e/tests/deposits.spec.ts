@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 
 import { newPlayer, scriptPsp } from './support/api';
 import { seed } from './support/env';
-import { backOffice, definition, expectWallet, navigate, signInAdmin, signInPlayer } from './support/ui';
+import { backOffice, definition, expectWallet, navigate, openRoute, signInAdmin, signInPlayer } from './support/ui';
 
 test('a deposit that succeeds credits the wallet; one the PSP declines moves nothing', async ({ page, browser, request }) => {
   const { tenant, admins } = seed();
@@ -49,6 +49,16 @@ test('a deposit that succeeds credits the wallet; one the PSP declines moves not
     const deposits = office.locator('section').filter({ has: office.getByRole('heading', { name: 'Deposits' }) });
     await expect(deposits.locator('.badge[data-status="succeeded"]')).toHaveCount(1);
     await expect(deposits.locator('.badge[data-status="failed"]')).toHaveCount(1);
+    await context.close();
+  });
+
+  await test.step('back office player page opened by its address names the player', async () => {
+    const context = await browser.newContext();
+    const office = await context.newPage();
+    await signInAdmin(office, admins.support);
+    await openRoute(office, backOffice(`players/${player.id}`));
+    await expect(definition(office, 'Email')).toHaveText(player.email);
+    await expect(definition(office, 'Available')).toHaveText('25.00 EUR');
     await context.close();
   });
 });

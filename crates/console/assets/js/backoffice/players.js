@@ -11,18 +11,13 @@ import { WithdrawalTable } from './withdrawals.js';
 /** @typedef {import('../../types/kasa-api').components['schemas']['WalletView']} Wallet */
 /** @typedef {import('../../types/kasa-api').components['schemas']['TransactionView']} Transaction */
 
-/** Players seen in lookups (by id), so a player's page can name them. @type {Map<string, Player>} */
-const seen = new Map();
-
 export function Players() {
   const [input, setInput] = useState('');
   const [email, setEmail] = useState(/** @type {string | null} */ (null));
   const pages = usePages(
     async (cursor) => {
       if (email === null) return { items: [], next_cursor: null };
-      const page = await get('/admin/players', { email, cursor });
-      for (const p of page.items) seen.set(p.player_id, p);
-      return page;
+      return get('/admin/players', { email, cursor });
     },
     [email],
   );
@@ -80,11 +75,13 @@ export function TransactionTable({ items }) {
 /** @param {{id: string}} props */
 export function PlayerPage({ id }) {
   const path = `/admin/players/${encodeURIComponent(id)}`;
+  const profile = useLoad(() => get(path), [id]);
   const wallet = useLoad(() => get(`${path}/wallet`), [id]);
   const transactions = usePages((cursor) => get(`${path}/transactions`, { cursor }), [id]);
   const deposits = usePages((cursor) => get('/admin/deposits', { player_id: id, cursor }), [id]);
   const withdrawals = usePages((cursor) => get('/admin/withdrawals', { player_id: id, cursor }), [id]);
-  const player = seen.get(id);
+  /** @type {Player | null} */
+  const player = profile.data;
   /** @type {Wallet | null} */
   const w = wallet.data;
   return html`<div class="page"><h1>Player</h1>
@@ -95,6 +92,7 @@ export function PlayerPage({ id }) {
         <dt>Held</dt><dd data-testid="held">${money(w.held, w.currency)}</dd>
         <dt>Wallet updated</dt><dd><${When} at=${w.updated_at} /></dd>`}
     </dl>
+    <${LoadState} loaded=${profile} />
     <${LoadState} loaded=${wallet} />
     <section>
       <h2>Transactions</h2>
