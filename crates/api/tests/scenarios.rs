@@ -11,21 +11,6 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use testkit::{TestDb, backend_tests};
-use uuid::Uuid;
-
-/// Creates a deposit of `amount` nobody scripted; returns its id.
-async fn deposit(kasa: &Kasa, token: &str, amount: &str) -> String {
-    let a = kasa
-        .post_keyed(
-            "/me/deposits",
-            token,
-            &Uuid::new_v4().to_string(),
-            json!({"amount": amount, "currency": "EUR"}),
-        )
-        .await;
-    assert_eq!(a.status, StatusCode::CREATED, "deposit: {:?}", a.json());
-    a.json()["id"].as_str().unwrap().to_owned()
-}
 
 /// Approves withdrawal `id` and starts its payout; returns the 202 body.
 async fn approve_and_pay(kasa: &Kasa, admin: &str, id: &str) -> Value {
@@ -39,13 +24,13 @@ async fn approve_and_pay(kasa: &Kasa, admin: &str, id: &str) -> Value {
 async fn deposit_of_x13_is_declined(db: &TestDb) {
     let kasa = spawn(db).await;
     let (_, token, admin) = kasa.tenant_with_player("acme").await;
-    let id = deposit(&kasa, &token, "10.13").await;
+    let id = kasa.create_deposit(&token, "10.13").await;
     let settled = kasa.settled_deposit(&token, &id).await;
     assert_eq!(settled["status"], "failed");
     assert_eq!(settled["failure_code"], "card_declined");
     assert_eq!(kasa.wallet(&token).await, ("0.00".into(), "0.00".into()));
     // Any other amount succeeds.
-    let id = deposit(&kasa, &token, "10.00").await;
+    let id = kasa.create_deposit(&token, "10.00").await;
     assert_eq!(
         kasa.settled_deposit(&token, &id).await["status"],
         "succeeded"
@@ -58,7 +43,7 @@ backend_tests!(declined_deposit, deposit_of_x13_is_declined);
 async fn deposit_of_x44_succeeds_then_shows_an_anomaly(db: &TestDb) {
     let kasa = spawn(db).await;
     let (_, token, admin) = kasa.tenant_with_player("acme").await;
-    let id = deposit(&kasa, &token, "10.44").await;
+    let id = kasa.create_deposit(&token, "10.44").await;
     assert_eq!(
         kasa.settled_deposit(&token, &id).await["status"],
         "succeeded"
@@ -144,7 +129,7 @@ async fn a_queued_script_wins_over_the_scenario(db: &TestDb) {
     let (_, token, _) = kasa.tenant_with_player("acme").await;
     kasa.mock()
         .push_script(psp::mock::Operation::Deposit, psp::mock::Script::succeed());
-    let id = deposit(&kasa, &token, "10.13").await;
+    let id = kasa.create_deposit(&token, "10.13").await;
     assert_eq!(
         kasa.settled_deposit(&token, &id).await["status"],
         "succeeded"

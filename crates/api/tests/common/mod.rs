@@ -220,6 +220,12 @@ impl Kasa {
     /// Creates a deposit whose webhook never comes; returns its id.
     pub async fn pending_deposit(&self, token: &str, amount: &str) -> String {
         self.hold_next_deposit_webhook();
+        self.create_deposit(token, amount).await
+    }
+
+    /// Creates a deposit of `amount` (EUR) with a fresh key; returns its id.
+    /// What the PSP does with it is whatever is scripted, or the amount's scenario.
+    pub async fn create_deposit(&self, token: &str, amount: &str) -> String {
         let a = self
             .post_keyed(
                 "/me/deposits",
