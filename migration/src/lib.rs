@@ -15,6 +15,7 @@ mod m20261126_000006_tenant_columns;
 mod m20261201_000007_idempotency_resource;
 mod m20261201_000008_job_lease_tokens;
 mod m20261201_000010_audit_hash_version;
+mod m20261202_000011_idempotency_outcome;
 
 /// The ordered list of Kasa's migrations.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_idempotency_resource::Migration),
             Box::new(m20261201_000008_job_lease_tokens::Migration),
             Box::new(m20261201_000010_audit_hash_version::Migration),
+            Box::new(m20261202_000011_idempotency_outcome::Migration),
         ]
     }
 }

@@ -1,20 +1,25 @@
 //! The contract's idempotency protocol around one handler.
 //!
-//! [`run`]: the use-case receives the [`Lease`] of a committed in-flight record
-//! and stores its response inside the transaction that commits its effects (for
-//! use-cases that call the PSP between the two). [`run_once`]: a use-case that
-//! is one database transaction claims the key inside it and stores its answer
-//! there too. Either way a 4xx answer (nothing committed) is stored here so a
-//! retry gets the same answer; a 5xx leaves the key free for a retry.
+//! Every idempotent use-case ends in a [`persistence::Idempotent`] outcome
+//! (fresh, replayed, key reused, key in flight), and [`respond`] is the one
+//! function that turns it into the answer: the first answer and every replay
+//! are rendered by the same view from the same domain value, so a replay is
+//! byte-identical. [`run`] is for use-cases that call the PSP mid-way: they
+//! get the [`Lease`] of a committed in-flight record and store their outcome
+//! inside the transaction that commits their effects. [`run_once`] is for
+//! use-cases that are one database transaction and claim the key themselves.
+//! Either way a refusal (a 4xx; nothing committed) is stored as the key's
+//! answer, so a retry gets the same answer; a 5xx leaves the key free.
 
 use std::future::Future;
 use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, http::StatusCode, http::header};
 use idempotency::{IdempotencyKey, fingerprint};
-use persistence::idempotency_store::{self, Begin, IdempotencyScope, Lease, Once, StoredResponse};
-use persistence::{Completion, RenderRow};
+use persistence::idempotency_store::{Begin, IdempotencyScope, Lease};
+use persistence::{Idempotent, Refusal, Replayed};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::problem::{ApiError, PROBLEM_JSON};
 use crate::state::AppState;
@@ -56,6 +61,89 @@ impl IdempotentRequest {
     }
 }
 
+/// How a route answers its outcome `T`: the success status and the view.
+pub struct Answer<F> {
+    status: StatusCode,
+    view: F,
+}
+
+impl<F> Answer<F> {
+    /// Answers with `status` and the body `view` makes of the outcome.
+    pub fn new(status: StatusCode, view: F) -> Self {
+        Self { status, view }
+    }
+}
+
+/// The one rendering of an idempotent outcome, fresh or replayed.
+pub fn respond<T, V, F>(outcome: Idempotent<T>, answer: &Answer<F>) -> HttpResponse
+where
+    V: Serialize,
+    F: Fn(&T) -> Result<V, ApiError>,
+{
+    match outcome {
+        Idempotent::Fresh(value) => success(answer, &value, false),
+        Idempotent::Replay(Replayed::Outcome(value)) => success(answer, &value, true),
+        Idempotent::Replay(Replayed::Refusal(refusal)) => refused(&refusal, true),
+        Idempotent::Replay(Replayed::Legacy { status, body }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            body_response(status, body, true)
+        }
+        Idempotent::Reused => ApiError::IdempotencyKeyReused.error_response(),
+        Idempotent::InFlight => ApiError::IdempotencyKeyInFlight.error_response(),
+    }
+}
+
+fn success<T, V, F>(answer: &Answer<F>, value: &T, replayed: bool) -> HttpResponse
+where
+    V: Serialize,
+    F: Fn(&T) -> Result<V, ApiError>,
+{
+    let body = (answer.view)(value).and_then(|view| {
+        serde_json::to_string(&view).map_err(|e| {
+            tracing::error!(error = %e, "response serialization failed");
+            ApiError::Internal
+        })
+    });
+    match body {
+        Ok(body) => body_response(answer.status, body, replayed),
+        Err(e) => e.error_response(),
+    }
+}
+
+/// A stored refusal's answer: its problem document with its status.
+fn refused(refusal: &Refusal, replayed: bool) -> HttpResponse {
+    #[derive(serde::Deserialize)]
+    struct Status {
+        status: u16,
+    }
+    let status = serde_json::from_str::<Status>(&refusal.0)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s.status).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    body_response(status, refusal.0.clone(), replayed)
+}
+
+fn body_response(status: StatusCode, body: String, replayed: bool) -> HttpResponse {
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        PROBLEM_JSON
+    };
+    let mut response = HttpResponse::build(status);
+    response.insert_header((header::CONTENT_TYPE, content_type));
+    if replayed {
+        response.insert_header((REPLAYED_HEADER, "true"));
+    }
+    response.body(body)
+}
+
+/// The refusal to store as the key's answer (nothing was committed): a 4xx,
+/// but not a 409 in flight, which belongs to another request holding the key.
+fn refusal_of(err: &ApiError) -> Option<Refusal> {
+    (err.status_code().is_client_error() && !matches!(err, ApiError::IdempotencyKeyInFlight))
+        .then(|| Refusal(err.body()))
+}
+
 /// Runs `call` (a PSP call) while renewing `lease` every third of its length,
 /// so that a slow PSP alone never lets a retry take a live request's key over.
 pub async fn renewing<T>(state: &AppState, lease: &Lease, call: impl Future<Output = T>) -> T {
@@ -67,8 +155,7 @@ pub async fn renewing<T>(state: &AppState, lease: &Lease, call: impl Future<Outp
         tokio::select! {
             out = &mut call => return out,
             _ = tick.tick() => {
-                let renewed =
-                    idempotency_store::renew(state.db.conn(), lease, state.idempotency_lease).await;
+                let renewed = state.db.renew_key(lease, state.idempotency_lease).await;
                 if let Err(e) = renewed {
                     tracing::warn!(error = %e, "could not renew an idempotency lease");
                 }
@@ -77,47 +164,43 @@ pub async fn renewing<T>(state: &AppState, lease: &Lease, call: impl Future<Outp
     }
 }
 
-/// Serializes a success body for storing and sending.
-pub fn stored_json<T: Serialize>(status: StatusCode, body: &T) -> Result<StoredResponse, ApiError> {
-    let body = serde_json::to_string(body).map_err(|e| {
-        tracing::error!(error = %e, "response serialization failed");
-        ApiError::Internal
-    })?;
-    Ok(StoredResponse {
-        status: status.as_u16(),
-        body,
-    })
-}
-
 /// Runs `work` at most once for the request's key and answers for it.
-pub async fn run<F, Fut>(state: &AppState, request: IdempotentRequest, work: F) -> HttpResponse
+pub async fn run<T, V, F, W, Fut>(
+    state: &AppState,
+    request: IdempotentRequest,
+    answer: Answer<F>,
+    work: W,
+) -> HttpResponse
 where
-    F: FnOnce(Lease) -> Fut,
-    Fut: Future<Output = Result<StoredResponse, ApiError>>,
+    T: DeserializeOwned,
+    V: Serialize,
+    F: Fn(&T) -> Result<V, ApiError>,
+    W: FnOnce(Lease) -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
 {
-    let db = state.db.conn();
-    let begun = idempotency_store::begin(
-        db,
-        &request.scope,
-        &request.fingerprint,
-        state.idempotency_lease,
-    )
-    .await;
+    let begun = state
+        .db
+        .begin_key::<T>(
+            &request.scope,
+            &request.fingerprint,
+            state.idempotency_lease,
+        )
+        .await;
     let lease = match begun {
         Ok(Begin::Start(lease)) => lease,
-        Ok(earlier) => return answer_earlier(earlier),
+        Ok(Begin::Earlier(earlier)) => return respond(earlier.into(), &answer),
         Err(e) => return ApiError::from(e).error_response(),
     };
     match work(lease.clone()).await {
-        Ok(stored) => respond(&stored, false),
-        Err(err) if let Some(stored) = stored_refusal(&err) => {
-            if let Err(e) = idempotency_store::complete(db, &lease, &stored).await {
-                tracing::warn!(error = %e, "could not store a 4xx idempotent result");
+        Ok(value) => respond(Idempotent::Fresh(value), &answer),
+        Err(err) if let Some(refusal) = refusal_of(&err) => {
+            if let Err(e) = state.db.refuse(&lease, &refusal).await {
+                tracing::warn!(error = %e, "could not store a refused idempotent request");
             }
-            err.error_response()
+            refused(&refusal, false)
         }
         Err(err) => {
-            if let Err(e) = idempotency_store::release(db, &lease).await {
+            if let Err(e) = state.db.release_key(&lease).await {
                 tracing::warn!(error = %e, "could not release an idempotency key");
             }
             err.error_response()
@@ -125,84 +208,60 @@ where
     }
 }
 
-/// Runs a use-case that is one database transaction and stores its answer in
-/// that transaction (`idempotency_store::claim_in`): `work` gets the scope and
-/// fingerprint. A 4xx answer (nothing committed) is stored afterwards so a
-/// retry gets the same answer; a 5xx leaves the key unused.
-pub async fn run_once<F, Fut>(state: &AppState, request: IdempotentRequest, work: F) -> HttpResponse
+/// Runs a use-case that is one database transaction and claims the key in
+/// it (`work` gets the scope and fingerprint). A refusal (nothing committed)
+/// is stored afterwards so a retry gets the same answer; a 5xx leaves the key
+/// unused.
+pub async fn run_once<T, V, F, W, Fut>(
+    state: &AppState,
+    request: IdempotentRequest,
+    answer: Answer<F>,
+    work: W,
+) -> HttpResponse
 where
-    F: FnOnce(IdempotencyScope, idempotency::Fingerprint) -> Fut,
-    Fut: Future<Output = Result<Once, ApiError>>,
+    V: Serialize,
+    F: Fn(&T) -> Result<V, ApiError>,
+    W: FnOnce(IdempotencyScope, idempotency::Fingerprint) -> Fut,
+    Fut: Future<Output = Result<Idempotent<T>, ApiError>>,
 {
     let IdempotentRequest { scope, fingerprint } = request;
     match work(scope.clone(), fingerprint.clone()).await {
-        Ok(Once::Done(stored)) => respond(&stored, false),
-        Ok(Once::Earlier(earlier)) => answer_earlier(earlier),
-        Err(err) if let Some(stored) = stored_refusal(&err) => {
-            let db = state.db.conn();
-            if let Err(e) =
-                idempotency_store::record_completed(db, &scope, &fingerprint, &stored).await
+        Ok(outcome) => respond(outcome, &answer),
+        Err(err) if let Some(refusal) = refusal_of(&err) => {
+            if let Err(e) = state
+                .db
+                .record_refusal(&scope, &fingerprint, &refusal)
+                .await
             {
-                tracing::warn!(error = %e, "could not store a 4xx idempotent result");
+                tracing::warn!(error = %e, "could not store a refused idempotent request");
             }
-            err.error_response()
+            refused(&refusal, false)
         }
         Err(err) => err.error_response(),
     }
 }
 
-/// A 4xx answer to store as the key's answer (nothing was committed). Not a
-/// 409 in flight: that answer belongs to another request holding the key.
-fn stored_refusal(err: &ApiError) -> Option<StoredResponse> {
-    (err.status_code().is_client_error() && !matches!(err, ApiError::IdempotencyKeyInFlight)).then(
-        || StoredResponse {
-            status: err.status_code().as_u16(),
-            body: err.body(),
-        },
-    )
-}
-
-/// The answer to a request whose key an earlier request holds or has used.
-fn answer_earlier(earlier: Begin) -> HttpResponse {
-    match earlier {
-        Begin::Replay(stored) => respond(&stored, true),
-        Begin::Reused => ApiError::IdempotencyKeyReused.error_response(),
-        Begin::InFlight | Begin::Start(_) => ApiError::IdempotencyKeyInFlight.error_response(),
-    }
-}
-
-fn respond(stored: &StoredResponse, replayed: bool) -> HttpResponse {
-    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let content_type = if status.is_success() {
-        "application/json"
-    } else {
-        PROBLEM_JSON
-    };
-    let mut response = HttpResponse::build(status);
-    response.insert_header((header::CONTENT_TYPE, content_type));
-    if replayed {
-        response.insert_header((REPLAYED_HEADER, "true"));
-    }
-    response.body(stored.body.clone())
-}
-
 /// For POSTs where the key is optional: without the header `work` just runs
 /// (it gets no lease); with it, `work` runs at most once and gets the lease to
 /// complete inside the transaction that commits its effects, as [`run`] says.
-pub async fn run_optional<F, Fut>(
+pub async fn run_optional<T, V, F, W, Fut>(
     state: &AppState,
     req: &HttpRequest,
     scope: (String, String),
     body: &[u8],
-    work: F,
+    answer: Answer<F>,
+    work: W,
 ) -> HttpResponse
 where
-    F: FnOnce(Option<Lease>) -> Fut,
-    Fut: Future<Output = Result<StoredResponse, ApiError>>,
+    T: DeserializeOwned,
+    V: Serialize,
+    F: Fn(&T) -> Result<V, ApiError>,
+    W: FnOnce(Option<Lease>) -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
 {
     if req.headers().get("Idempotency-Key").is_none() {
         return match work(None).await {
-            Ok(stored) => respond(&stored, false),
+            Ok(value) => respond(Idempotent::Fresh(value), &answer),
             Err(e) => e.error_response(),
         };
     }
@@ -210,18 +269,10 @@ where
         Ok(request) => request,
         Err(e) => return e.error_response(),
     };
-    run(state, request, |lease| work(Some(lease))).await
+    run(state, request, answer, |lease| work(Some(lease))).await
 }
 
-/// The completion of an optional lease with an answer rendered from the row
-/// the use-case writes.
-pub fn completion<'a, T, R>(lease: Option<&'a Lease>, render: R) -> Option<Completion<'a, T>>
-where
-    R: FnOnce(&T) -> Result<StoredResponse, ApiError> + Send + 'a,
-{
-    lease.map(|lease| {
-        let render: RenderRow<'a, T> =
-            Box::new(move |row: &T| render(row).map_err(|e| e.to_string()));
-        Completion::new(lease, render)
-    })
+/// The completion of an optional lease, to store the outcome with the effects.
+pub fn completion(lease: Option<&Lease>) -> Option<persistence::Completion<'_>> {
+    lease.map(persistence::Completion::new)
 }

@@ -16,7 +16,6 @@ pub mod operations;
 pub mod problem;
 mod psp_calls;
 pub mod request_context;
-pub mod rounds;
 pub mod routes;
 pub mod server;
 pub mod settings;

@@ -205,6 +205,7 @@ impl From<StoreError> for ApiError {
                 ApiError::Unavailable
             }
             StoreError::LeaseLost => ApiError::IdempotencyKeyInFlight,
+            StoreError::QueueStopped => ApiError::Unavailable,
             StoreError::Corrupt(detail) => {
                 tracing::error!(%detail, "corrupt record");
                 ApiError::Internal

@@ -7,15 +7,13 @@ use std::time::Duration;
 
 use actix_web::{App, HttpServer, dev::ServerHandle, web};
 use anyhow::Context;
-use persistence::idempotency_store::Once;
-use persistence::{Db, DbSettings, DepositEvent, EventOutcome, StoreResult, WithdrawalRequest};
+use persistence::{Db, DbSettings, DepositEvents, Rounds, WithdrawalRequests};
 use psp::MockPsp;
 use rust_decimal::Decimal;
 use secrecy::ExposeSecret;
 
 use crate::auth::TokenKeys;
 use crate::bootstrap;
-use crate::rounds::{RoundBudget, Rounds, UseCase};
 use crate::settings::Settings;
 use crate::startup;
 use crate::state::AppState;
@@ -157,8 +155,8 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
         .context("limits.amount_max is not a decimal")?;
     let state = web::Data::new(AppState {
         db: db.clone(),
-        deposits: deposit_rounds(&db),
-        withdrawals: withdrawal_rounds(&db),
+        deposits: Rounds::start(DEPOSIT_LANES, DepositEvents(db.clone())),
+        withdrawals: Rounds::start(WITHDRAWAL_LANES, WithdrawalRequests(db.clone())),
         psp,
         tokens,
         throttle: Throttle::new(
@@ -251,54 +249,6 @@ const DEPOSIT_LANES: usize = 2;
 /// Lanes settling withdrawal rounds (more round trips per round than deposits).
 const WITHDRAWAL_LANES: usize = 4;
 
-/// Deposit webhooks' queue: events settled by `Db::apply_deposit_events`.
-fn deposit_rounds(db: &Db) -> Rounds<DepositEvent, StoreResult<EventOutcome>> {
-    let db = db.clone();
-    let budget = RoundBudget {
-        bytes_max: persistence::DEPOSIT_ROUND_BYTES_MAX,
-        bytes_of: DepositEvent::round_bytes,
-    };
-    let alone = db.clone();
-    let use_case = UseCase {
-        settle: Arc::new(move |events: Vec<DepositEvent>| {
-            let db = db.clone();
-            Box::pin(async move {
-                let answers = db.apply_deposit_events(&events).await;
-                (events, answers)
-            })
-        }),
-        alone: Arc::new(move |event: DepositEvent| {
-            let db = alone.clone();
-            Box::pin(async move { db.apply_deposit_event(&event).await })
-        }),
-    };
-    Rounds::start("deposit", DEPOSIT_LANES, budget, use_case)
-}
-
-/// Withdrawal requests' queue: requests settled by `Db::request_withdrawals`.
-fn withdrawal_rounds(db: &Db) -> Rounds<WithdrawalRequest, StoreResult<Once>> {
-    let db = db.clone();
-    let budget = RoundBudget {
-        bytes_max: persistence::WITHDRAWAL_ROUND_BYTES_MAX,
-        bytes_of: WithdrawalRequest::round_bytes,
-    };
-    let alone = db.clone();
-    let use_case = UseCase {
-        settle: Arc::new(move |requests: Vec<WithdrawalRequest>| {
-            let db = db.clone();
-            Box::pin(async move {
-                let answers = db.request_withdrawals(&requests).await;
-                (requests, answers)
-            })
-        }),
-        alone: Arc::new(move |request: WithdrawalRequest| {
-            let db = alone.clone();
-            Box::pin(async move { db.request_withdrawal_alone(&request).await })
-        }),
-    };
-    Rounds::start("withdrawal", WITHDRAWAL_LANES, budget, use_case)
-}
-
 /// Opens the pool. With no statement timeout of Kasa's own, logs the one the
 /// server applies (per role or database), and warns when there is none.
 async fn connect_db(settings: &Settings, url: &str) -> anyhow::Result<Db> {
@@ -366,7 +316,7 @@ fn spawn_purge(db: Db, retention: Duration) {
         let mut tick = tokio::time::interval(PURGE_INTERVAL);
         loop {
             tick.tick().await;
-            match persistence::idempotency_store::purge(db.conn(), retention).await {
+            match db.purge_idempotency_records(retention).await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency records purged"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),

@@ -108,6 +108,13 @@ pub struct PspSettings {
     pub mock: MockPspSettings,
 }
 
+impl PspSettings {
+    /// The name of the provider configured under `[psp.mock]`
+    /// (`KASA__PSP__MOCK__*`): its section's name, which is also the segment
+    /// of its webhook path and the name on its deposits and attempts.
+    pub const MOCK_PROVIDER: &'static str = "mock";
+}
+
 /// Settings of the `mock` provider.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MockPspSettings {

@@ -10,7 +10,7 @@ use psp::{HttpProvider, MockConfig, MockPsp, PaymentProvider};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::bootstrap;
-use crate::settings::Settings;
+use crate::settings::{PspSettings, Settings};
 
 /// Shortest JWT secret accepted outside `--dev`.
 const JWT_SECRET_LEN_MIN: usize = 32;
@@ -104,7 +104,8 @@ pub fn psp_provider(settings: &Settings, dev: bool) -> anyhow::Result<Provider> 
         if secrets.is_empty() {
             bail!("{WEBHOOK_SECRET_VAR} is required with KASA__PSP__MOCK__BASE_URL");
         }
-        let provider = HttpProvider::new("mock", base_url, Duration::from_millis(mock.timeout_ms))
+        let timeout = Duration::from_millis(mock.timeout_ms);
+        let provider = HttpProvider::new(PspSettings::MOCK_PROVIDER, base_url, timeout)
             .context("building the PSP client")?;
         return Ok((Arc::new(provider), None, secrets));
     }
@@ -124,7 +125,7 @@ pub fn psp_provider(settings: &Settings, dev: bool) -> anyhow::Result<Provider> 
         secrets.push(bootstrap::random_secret(40));
     }
     let engine = MockPsp::new(MockConfig {
-        provider_name: "mock".into(),
+        provider_name: PspSettings::MOCK_PROVIDER.into(),
         webhook_url: None,
         webhook_secrets: secrets.iter().take(1).cloned().collect(),
         webhook_delay: Duration::from_millis(20),

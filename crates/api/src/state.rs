@@ -3,14 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use persistence::idempotency_store::Once;
-use persistence::{Db, DepositEvent, EventOutcome, StoreResult, WithdrawalRequest};
+use persistence::{Db, DepositEvents, Rounds, WithdrawalRequests};
 use psp::PaymentProvider;
 use rust_decimal::Decimal;
 use secrecy::SecretString;
 
 use crate::auth::TokenKeys;
-use crate::rounds::Rounds;
 use crate::throttle::Throttle;
 
 /// Shared application state (one per server, cloned into each worker as `web::Data`).
@@ -18,9 +16,9 @@ pub struct AppState {
     /// The database.
     pub db: Db,
     /// Settles deposit webhooks in rounds.
-    pub deposits: Rounds<DepositEvent, StoreResult<EventOutcome>>,
+    pub deposits: Rounds<DepositEvents>,
     /// Settles withdrawal requests in rounds.
-    pub withdrawals: Rounds<WithdrawalRequest, StoreResult<Once>>,
+    pub withdrawals: Rounds<WithdrawalRequests>,
     /// The PSP (`mock`).
     pub psp: Arc<dyn PaymentProvider>,
     /// Token keys.

@@ -2,6 +2,7 @@
 
 use ledger::{Currency, Money};
 use rust_decimal::Decimal;
+use withdrawal::Destination;
 
 use crate::problem::ApiError;
 
@@ -50,17 +51,9 @@ pub fn slug(raw: &str) -> Result<&str, ApiError> {
 }
 
 /// A withdrawal destination: `type` of 1..32 `a-z`/`_`, `account` of 1..64
-/// printable characters.
-pub fn destination(kind: &str, account: &str) -> Result<(String, String), ApiError> {
-    let kind_ok =
-        (1..=32).contains(&kind.len()) && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
-    if !kind_ok {
-        return Err(ApiError::Validation(
-            "destination.type must be 1 to 32 of a-z and _".into(),
-        ));
-    }
-    let account = text_field("destination.account", account, 64)?;
-    Ok((kind.to_owned(), account.to_owned()))
+/// printable characters (`withdrawal::Destination::parse`).
+pub fn destination(kind: &str, account: &str) -> Result<Destination, ApiError> {
+    Destination::parse(kind, account).map_err(|e| ApiError::Validation(e.to_string()))
 }
 
 /// An amount string in `currency`, positive and at most `max`.

@@ -7,6 +7,7 @@ use persistence::Page;
 use persistence::entities::{anomaly, deposit, ledger_transaction, player, wallet};
 use serde::Serialize;
 use uuid::Uuid;
+use withdrawal::Withdrawal;
 
 use crate::problem::ApiError;
 
@@ -270,52 +271,35 @@ pub struct WithdrawalView {
 }
 
 impl WithdrawalView {
-    /// From a stored withdrawal and its attempts.
-    pub fn of(v: persistence::WithdrawalView) -> Result<Self, ApiError> {
-        let w = v.withdrawal;
-        let attempts = v
+    /// From a withdrawal and its attempts.
+    pub fn of(w: &Withdrawal) -> Result<Self, ApiError> {
+        let attempts = w
             .attempts
-            .into_iter()
+            .iter()
             .map(|a| AttemptView {
-                id: a.id,
-                status: a.status,
-                provider: a.provider,
-                provider_ref: a.provider_ref,
-                failure_code: a.failure_code,
+                id: a.id.0,
+                status: a.status.as_str().to_owned(),
+                provider: a.provider.clone(),
+                provider_ref: a.provider_ref.clone(),
+                failure_code: a.failure_code.clone(),
                 created_at: timestamp(a.created_at),
                 updated_at: timestamp(a.updated_at),
             })
             .collect();
         Ok(Self {
-            id: w.id,
-            player_id: w.player_id,
-            amount: money(w.amount_minor, &w.currency)?,
-            currency: w.currency,
-            state: w.state,
+            id: w.id.0,
+            player_id: w.player.0,
+            amount: w.amount.to_string(),
+            currency: w.amount.currency().code().to_owned(),
+            state: w.state.as_str().to_owned(),
             destination: DestinationView {
-                r#type: w.destination_type,
-                account: w.destination_account,
+                r#type: w.destination.kind().to_owned(),
+                account: w.destination.account().to_owned(),
             },
-            reject_reason: w.reject_reason,
+            reject_reason: w.reject_reason.clone(),
             attempts,
             created_at: timestamp(w.created_at),
             updated_at: timestamp(w.updated_at),
         })
-    }
-}
-
-/// Renders a stored withdrawal response with `status`.
-pub fn withdrawal_response(
-    status: actix_web::http::StatusCode,
-) -> impl Fn(
-    &persistence::WithdrawalView,
-) -> Result<persistence::idempotency_store::StoredResponse, String>
-+ Send
-+ Sync
-+ 'static {
-    move |view| {
-        WithdrawalView::of(view.clone())
-            .and_then(|v| crate::idempotent::stored_json(status, &v))
-            .map_err(|e| e.to_string())
     }
 }

@@ -13,7 +13,7 @@ use common::*;
 use idempotency::IdempotencyKey;
 use ledger::PlayerId;
 use persistence::NewDeposit;
-use persistence::idempotency_store::{self, Begin, IdempotencyScope};
+use persistence::idempotency_store::{Begin, IdempotencyScope};
 use psp::mock::{Operation, Script};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, TransactionTrait};
@@ -135,11 +135,12 @@ async fn a_takeover_after_a_crash_resumes_the_deposit(db: &TestDb) {
         key: IdempotencyKey::parse("crashed-1").unwrap(),
     };
     let fingerprint = idempotency::fingerprint("POST", "/api/v1/me/deposits", DEPOSIT.as_bytes());
-    let conn = kasa.state.db.conn();
-    let Begin::Start(lease) =
-        idempotency_store::begin(conn, &scope, &fingerprint, Duration::from_secs(1))
-            .await
-            .unwrap()
+    let Begin::Start(lease) = kasa
+        .state
+        .db
+        .begin_key::<()>(&scope, &fingerprint, Duration::from_secs(1))
+        .await
+        .unwrap()
     else {
         panic!("a fresh key is taken")
     };

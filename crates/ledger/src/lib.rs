@@ -17,14 +17,17 @@
 mod account;
 mod currency;
 mod error;
+mod ids;
 mod money;
+mod money_serde;
 mod recipes;
 mod transaction;
 mod wallet;
 
-pub use account::{Account, PlayerId};
+pub use account::Account;
 pub use currency::Currency;
 pub use error::LedgerError;
+pub use ids::{AttemptId, DepositId, PlayerId, RunId, TenantId, WithdrawalId};
 pub use money::Money;
 pub use recipes::{deposit, payout_reversal, withdrawal_hold, withdrawal_paid, withdrawal_release};
 pub use transaction::{LedgerTransaction, Posting, TransactionBuilder, TransactionKind};

@@ -18,6 +18,7 @@
 //!   [`Resolution::Anomaly`] for operations. A reversal (`payout.reversed`)
 //!   only follows a success.
 
+mod attempt;
 mod error;
 mod observation;
 mod reply;
@@ -25,6 +26,7 @@ mod resolution;
 mod start;
 mod status;
 
+pub use attempt::PayoutAttempt;
 pub use error::PayoutError;
 pub use observation::Observation;
 pub use reply::{DEFAULT_FAILURE_CODE, PspReply, ReportedStatus, attempt_after_reply};

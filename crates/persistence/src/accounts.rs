@@ -1,11 +1,12 @@
 //! Tenants, admin users and players (with their wallets).
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use ledger::{Currency, PlayerId};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, AuditRecord};
@@ -15,6 +16,21 @@ use crate::entities::{admin_user, player, tenant, wallet};
 use crate::error::{StoreError, StoreResult, is_unique_violation};
 use crate::pagination::{Page, PageRequest, fetch_page};
 use crate::scope::TenantScope;
+
+/// An admin user as its creator is answered (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminAccount {
+    /// Its id.
+    pub id: Uuid,
+    /// Its tenant; none for platform admins.
+    pub tenant_id: Option<Uuid>,
+    /// Lower-cased email.
+    pub email: String,
+    /// Its role.
+    pub role: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
 
 /// A new admin user.
 #[derive(Debug, Clone)]
@@ -49,7 +65,7 @@ impl Db {
         slug: &str,
         name: &str,
         audit: &AuditContext,
-        completion: Option<Completion<'_, tenant::Model>>,
+        completion: Option<Completion<'_>>,
     ) -> StoreResult<tenant::Model> {
         let txn = self.conn().begin().await?;
         let row = tenant::ActiveModel {
@@ -91,8 +107,8 @@ impl Db {
         &self,
         admin: NewAdmin,
         audit: &AuditContext,
-        completion: Option<Completion<'_, admin_user::Model>>,
-    ) -> StoreResult<admin_user::Model> {
+        completion: Option<Completion<'_>>,
+    ) -> StoreResult<AdminAccount> {
         let txn = self.conn().begin().await?;
         let row = admin_user::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -117,9 +133,16 @@ impl Db {
             ),
         };
         audit::append(&txn, audit, record).await?;
-        complete_optional(completion, &txn, &created).await?;
+        let account = AdminAccount {
+            id: created.id,
+            tenant_id: created.tenant_id,
+            email: created.email,
+            role: created.role,
+            created_at: created.created_at,
+        };
+        complete_optional(completion, &txn, &account).await?;
         txn.commit().await?;
-        Ok(created)
+        Ok(account)
     }
 
     /// Finds an admin by email (case-insensitive).

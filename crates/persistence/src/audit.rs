@@ -21,7 +21,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::completion::{Completion, complete_optional};
+use crate::completion::Completion;
 use crate::db::Db;
 use crate::entities::{audit_chain_head as head, audit_event as event};
 use crate::error::{StoreError, StoreResult};
@@ -260,17 +260,24 @@ pub(crate) fn stage_on(
 
 impl Db {
     /// Appends an event in a transaction of its own (for actions that write
-    /// nothing else: logins, verifications), completing the idempotent
-    /// request's lease, if any, in that transaction.
-    pub async fn audit(
+    /// nothing else: logins, verifications).
+    pub async fn audit(&self, ctx: &AuditContext, record: AuditRecord) -> StoreResult<()> {
+        self.audit_with_outcome::<()>(ctx, record, None).await
+    }
+
+    /// [`Db::audit`], completing the idempotent request's lease, if any, with
+    /// its outcome in the event's transaction.
+    pub async fn audit_with_outcome<T: serde::Serialize>(
         &self,
         ctx: &AuditContext,
         record: AuditRecord,
-        completion: Option<Completion<'_, ()>>,
+        completion: Option<(Completion<'_>, &T)>,
     ) -> StoreResult<()> {
         let txn = self.conn().begin().await?;
         append(&txn, ctx, record).await?;
-        complete_optional(completion, &txn, &()).await?;
+        if let Some((completion, outcome)) = completion {
+            completion.complete_in(&txn, outcome).await?;
+        }
         txn.commit().await?;
         Ok(())
     }

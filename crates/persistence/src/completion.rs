@@ -1,46 +1,42 @@
-//! An idempotent request's answer stored with its effects: the lease of the
-//! request and how to render the answer from what the transaction wrote.
+//! An idempotent request's outcome stored with its effects: the lease of the
+//! request, completed inside the transaction that commits them.
 
 use sea_orm::ConnectionTrait;
+use serde::Serialize;
 
-use crate::error::{StoreError, StoreResult};
-use crate::idempotency_store::{self, Lease, StoredResponse};
+use crate::error::StoreResult;
+use crate::idempotency_store::{self, Lease};
+use crate::outcome::encode_outcome;
 
-/// Renders the answer to store from the row a transaction wrote.
-pub type RenderRow<'a, T> = Box<dyn FnOnce(&T) -> Result<StoredResponse, String> + Send + 'a>;
-
-/// The lease to complete inside a use-case's transaction, and its answer.
-pub struct Completion<'a, T> {
+/// The lease to complete inside a use-case's transaction.
+pub struct Completion<'a> {
     lease: &'a Lease,
-    render: RenderRow<'a, T>,
 }
 
-impl<'a, T> Completion<'a, T> {
-    /// Completes `lease` with the answer `render` makes of the written row.
-    pub fn new(lease: &'a Lease, render: RenderRow<'a, T>) -> Self {
-        Self { lease, render }
+impl<'a> Completion<'a> {
+    /// Completes `lease` with the outcome of the use-case.
+    pub fn new(lease: &'a Lease) -> Self {
+        Self { lease }
     }
 
-    /// Stores the answer inside `txn` (before its commit) and returns it.
-    pub(crate) async fn complete_in<C: ConnectionTrait>(
+    /// Stores `outcome` inside `txn` (before its commit).
+    pub(crate) async fn complete_in<C: ConnectionTrait, T: Serialize>(
         self,
         txn: &C,
-        row: &T,
-    ) -> StoreResult<StoredResponse> {
-        let response = (self.render)(row).map_err(StoreError::Corrupt)?;
-        idempotency_store::complete(txn, self.lease, &response).await?;
-        Ok(response)
+        outcome: &T,
+    ) -> StoreResult<()> {
+        idempotency_store::complete(txn, self.lease, &encode_outcome(outcome)?).await
     }
 }
 
-/// Completes `completion`, if any, inside `txn`.
-pub(crate) async fn complete_optional<C: ConnectionTrait, T>(
-    completion: Option<Completion<'_, T>>,
+/// Completes `completion`, if any, inside `txn` with `outcome`.
+pub(crate) async fn complete_optional<C: ConnectionTrait, T: Serialize>(
+    completion: Option<Completion<'_>>,
     txn: &C,
-    row: &T,
+    outcome: &T,
 ) -> StoreResult<()> {
     if let Some(completion) = completion {
-        completion.complete_in(txn, row).await?;
+        completion.complete_in(txn, outcome).await?;
     }
     Ok(())
 }

@@ -14,7 +14,8 @@ use crate::db::Db;
 use crate::deposit_rules::DepositStatus;
 use crate::entities::{deposit, wallet};
 use crate::error::{StoreError, StoreResult};
-use crate::idempotency_store::{self, Lease, StoredResponse};
+use crate::idempotency_store::{self, Lease};
+use crate::outcome::encode_outcome;
 use crate::pagination::{Page, PageRequest, fetch_page};
 use crate::scope::TenantScope;
 
@@ -123,9 +124,8 @@ impl Db {
         id: Uuid,
         answer: PspAnswer,
         lease: &Lease,
-        render: impl FnOnce(&deposit::Model) -> Result<StoredResponse, String>,
         audit: &AuditContext,
-    ) -> StoreResult<StoredResponse> {
+    ) -> StoreResult<deposit::Model> {
         let txn = self.conn().begin().await?;
         let mut row = deposit::Entity::find_by_id(id)
             .lock_exclusive()
@@ -165,7 +165,6 @@ impl Db {
             update.updated_at = Set(Utc::now());
             row = update.update(&txn).await?;
         }
-        let response = render(&row).map_err(StoreError::Corrupt)?;
         let record = AuditRecord {
             tenant_id: Some(row.tenant_id),
             action: "deposit.create",
@@ -177,9 +176,9 @@ impl Db {
             ),
         };
         audit::append(&txn, audit, record).await?;
-        idempotency_store::complete(&txn, lease, &response).await?;
+        idempotency_store::complete(&txn, lease, &encode_outcome(&row)?).await?;
         txn.commit().await?;
-        Ok(response)
+        Ok(row)
     }
 
     /// A deposit of `player`; another player's deposit is `None`.

@@ -27,6 +27,9 @@ pub enum StoreError {
     /// The idempotency lease of this request was taken over by another processor.
     #[error("idempotency lease lost")]
     LeaseLost,
+    /// The queue of a batched use-case has stopped (the server is shutting down).
+    #[error("the queue of the use-case has stopped")]
+    QueueStopped,
     /// The database failed or is unreachable.
     #[error("database error: {0}")]
     Database(#[from] DbErr),
@@ -36,7 +39,10 @@ impl StoreError {
     /// True when the failure is the database's, not the request's: the caller
     /// answers 5xx and leaves no idempotent result behind.
     pub fn is_transient(&self) -> bool {
-        matches!(self, StoreError::Database(_) | StoreError::LeaseLost)
+        matches!(
+            self,
+            StoreError::Database(_) | StoreError::LeaseLost | StoreError::QueueStopped
+        )
     }
 }
 

@@ -18,8 +18,9 @@ use crate::entities::{
     reconciliation_run as run, withdrawal,
 };
 use crate::error::{StoreError, StoreResult};
-use crate::idempotency_store::{self, Lease, StoredResponse};
+use crate::idempotency_store::{self, Lease};
 use crate::jobs::{self, ClaimedJob, NewJob, status};
+use crate::outcome::encode_outcome;
 use crate::pagination::{Page, PageRequest, fetch_page};
 use crate::reconcile::{FindingKind, Record, RecordType};
 use crate::scope::TenantScope;
@@ -65,9 +66,8 @@ impl Db {
         &self,
         new: NewRun,
         lease: &Lease,
-        render: impl FnOnce(&run::Model) -> Result<StoredResponse, String>,
         audit: &AuditContext,
-    ) -> StoreResult<StoredResponse> {
+    ) -> StoreResult<run::Model> {
         let txn = self.conn().begin().await?;
         let created = run::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -94,7 +94,6 @@ impl Db {
         let payload = serde_json::to_string(&ReconciliationJob { run_id: created.id })
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         jobs::enqueue(&txn, NewJob::now(RECONCILIATION_JOB, payload)).await?;
-        let response = render(&created).map_err(StoreError::Corrupt)?;
         let record = AuditRecord {
             tenant_id: created.tenant_id,
             action: "reconciliation_run.create",
@@ -106,9 +105,9 @@ impl Db {
             ),
         };
         audit::append(&txn, audit, record).await?;
-        idempotency_store::complete(&txn, lease, &response).await?;
+        idempotency_store::complete(&txn, lease, &encode_outcome(&created)?).await?;
         txn.commit().await?;
-        Ok(response)
+        Ok(created)
     }
 
     /// A run the caller may see.

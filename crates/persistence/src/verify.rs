@@ -9,7 +9,7 @@ use ledger::Account;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::db::Db;
@@ -44,7 +44,7 @@ pub enum Mismatch {
 }
 
 /// Result of a verification run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LedgerReport {
     /// True when nothing is broken.
     pub ok: bool,
@@ -52,6 +52,57 @@ pub struct LedgerReport {
     pub wallets_checked: u64,
     /// Everything broken.
     pub mismatches: Vec<Mismatch>,
+}
+
+/// A mismatch read back from a stored outcome (an idempotent verification).
+impl<'de> Deserialize<'de> for Mismatch {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        enum Stored {
+            Wallet {
+                player_id: Uuid,
+                balance: String,
+                projection_minor: i64,
+                ledger_minor: i64,
+            },
+            UnbalancedTransaction {
+                transaction_id: Uuid,
+                currency: String,
+                sum_minor: i64,
+            },
+        }
+        Ok(match Stored::deserialize(d)? {
+            Stored::Wallet {
+                player_id,
+                balance,
+                projection_minor,
+                ledger_minor,
+            } => Mismatch::Wallet {
+                player_id,
+                balance: match balance.as_str() {
+                    "available" => "available",
+                    "held" => "held",
+                    other => {
+                        return Err(serde::de::Error::custom(format!(
+                            "unknown balance {other:?}"
+                        )));
+                    }
+                },
+                projection_minor,
+                ledger_minor,
+            },
+            Stored::UnbalancedTransaction {
+                transaction_id,
+                currency,
+                sum_minor,
+            } => Mismatch::UnbalancedTransaction {
+                transaction_id,
+                currency,
+                sum_minor,
+            },
+        })
+    }
 }
 
 const SUM_MINOR: &str = "CAST(SUM(amount_minor) AS BIGINT)";

@@ -33,6 +33,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::anomalies::{self, NewAnomaly};
+use crate::batching::{Locking, RoundAnswer, RoundMember, RoundOutcome, RoundWork, settle_all};
 use crate::db::Db;
 use crate::deposit_rules::{DepositDecision, DepositSignal, DepositStatus, decide};
 use crate::entities::{deposit, psp_event, wallet};
@@ -40,8 +41,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::inbox::{self, EventOutcome, InboxEntry};
 use crate::joined;
 use crate::ledger_writer::{self, LockedWallet, MovementCause};
-use crate::rounds::{self, Locking, ROUND_BYTES_MAX, RoundAnswer, RoundMember, WriteChunks};
-use crate::write_batch::WriteBatch;
+use crate::write_batch::{ROUND_BYTES_MAX, WriteBatch, WriteChunks};
 
 /// A verified, parsed deposit event from a PSP.
 #[derive(Debug, Clone)]
@@ -91,21 +91,8 @@ impl Db {
     /// have, or [`RoundAnswer::Blocked`] (nothing written: try it again later,
     /// or alone with [`Db::apply_deposit_event`]).
     pub async fn apply_deposit_events(&self, events: &[DepositEvent]) -> Vec<Answer> {
-        rounds::in_rounds(
-            "deposit",
-            events,
-            DEPOSIT_ROUND_BYTES_MAX,
-            |members| async move {
-                Ok(match self.settle_round(&members, Locking::Skip).await? {
-                    Round::Settled(outcomes) => Some(outcomes),
-                    Round::InboxConflict if members.len() == 1 => {
-                        Some(vec![RoundAnswer::Settled(Ok(EventOutcome::Duplicate))])
-                    }
-                    Round::InboxConflict => None,
-                })
-            },
-        )
-        .await
+        let members: Vec<&DepositEvent> = events.iter().collect();
+        settle_all(&DepositEvents(self.clone()), &members).await
     }
 
     /// Settles `events` (distinct deposits and event ids) in one transaction;
@@ -166,6 +153,31 @@ impl Db {
         }
         txn.commit().await?;
         Ok(Round::Settled(outcomes))
+    }
+}
+
+/// Deposit events as work settled in rounds ([`crate::Rounds`]).
+#[derive(Clone)]
+pub struct DepositEvents(pub Db);
+
+impl RoundWork for DepositEvents {
+    type Request = DepositEvent;
+    type Outcome = EventOutcome;
+    const KIND: &'static str = "deposit";
+    const ROUND_BYTES_MAX: usize = DEPOSIT_ROUND_BYTES_MAX;
+
+    async fn round(&self, members: &[&DepositEvent]) -> RoundOutcome<EventOutcome> {
+        Ok(match self.0.settle_round(members, Locking::Skip).await? {
+            Round::Settled(outcomes) => Some(outcomes),
+            Round::InboxConflict if members.len() == 1 => {
+                Some(vec![RoundAnswer::Settled(Ok(EventOutcome::Duplicate))])
+            }
+            Round::InboxConflict => None,
+        })
+    }
+
+    async fn alone(&self, event: &DepositEvent) -> StoreResult<EventOutcome> {
+        self.0.apply_deposit_event(event).await
     }
 }
 

@@ -17,29 +17,45 @@
 //! rolled back and its requests are tried as rounds of one.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use idempotency::Fingerprint;
 use sea_orm::TransactionTrait;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
+use withdrawal::Withdrawal;
 
 use crate::audit::{self, AuditContext};
+use crate::batching::{
+    Locking, RoundAnswer, RoundMember, RoundOutcome, RoundWork, settle_all, unanswered,
+};
 use crate::db::Db;
 use crate::entities::{audit_chain_head as head, wallet};
 use crate::error::StoreResult;
-use crate::idempotency_store::{self, IdempotencyScope, Once, StoredResponse};
+use crate::idempotency_store::{self, IdempotencyScope};
 use crate::ledger_writer::LockedWallet;
-use crate::rounds::{
-    self, Locking, ROUND_BYTES_MAX, RoundAnswer, RoundMember, WriteChunks, unanswered,
-};
-use crate::withdrawals::{NewWithdrawal, WithdrawalView, stage_request};
+use crate::outcome::Idempotent;
+use crate::withdrawals::{RequestWithdrawal, stage_request};
 use crate::write_batch::Step;
+use crate::write_batch::{ROUND_BYTES_MAX, WriteChunks};
 
-/// Renders a request's stored response; shared, as a request of a failed
-/// round is rendered again when it runs alone.
-pub type SharedRender =
-    Arc<dyn Fn(&WithdrawalView) -> Result<StoredResponse, String> + Send + Sync>;
+/// Withdrawal requests as work settled in rounds ([`crate::Rounds`]).
+#[derive(Clone)]
+pub struct WithdrawalRequests(pub Db);
+
+impl RoundWork for WithdrawalRequests {
+    type Request = WithdrawalRequest;
+    type Outcome = Idempotent<Withdrawal>;
+    const KIND: &'static str = "withdrawal";
+    const ROUND_BYTES_MAX: usize = WITHDRAWAL_ROUND_BYTES_MAX;
+
+    async fn round(&self, members: &[&WithdrawalRequest]) -> RoundOutcome<Idempotent<Withdrawal>> {
+        self.0.withdrawal_round(members).await
+    }
+
+    async fn alone(&self, request: &WithdrawalRequest) -> StoreResult<Idempotent<Withdrawal>> {
+        self.0.request_withdrawal_alone(request).await
+    }
+}
 
 /// Bytes of a round's requests: their writes go in statements of at most
 /// `ROUND_BYTES_MAX` each (see there why), so a round is several of those.
@@ -52,13 +68,11 @@ const REQUEST_BYTES: usize = 3000;
 /// A withdrawal request waiting for its round.
 pub struct WithdrawalRequest {
     /// What is requested.
-    pub new: NewWithdrawal,
+    pub command: RequestWithdrawal,
     /// The idempotency scope (tenant, principal, key).
     pub scope: IdempotencyScope,
     /// The request's fingerprint.
     pub fingerprint: Fingerprint,
-    /// Renders the 201 answer stored with the key.
-    pub render: SharedRender,
     /// Who asks, for the audit event.
     pub audit: AuditContext,
 }
@@ -66,11 +80,11 @@ pub struct WithdrawalRequest {
 impl WithdrawalRequest {
     /// About how many bytes the request adds to its round's write statement.
     pub fn round_bytes(&self) -> usize {
-        REQUEST_BYTES + self.new.destination_account.len()
+        REQUEST_BYTES + self.command.destination.account().len()
     }
 
     fn chain(&self) -> String {
-        audit::chain_for(self.new.tenant_id, &self.audit)
+        audit::chain_for(self.command.tenant.0, &self.audit)
     }
 }
 
@@ -82,7 +96,7 @@ impl RoundMember for WithdrawalRequest {
     /// One request per wallet, audit chain (their rows are updated once) and key.
     fn exclusive_keys(&self) -> Vec<String> {
         vec![
-            format!("wallet\u{1f}{}", self.new.player.0),
+            format!("wallet\u{1f}{}", self.command.player.0),
             format!("chain\u{1f}{}", self.chain()),
             idempotency_store::claim_key(&self.scope),
         ]
@@ -98,24 +112,20 @@ impl Db {
     pub async fn request_withdrawals(
         &self,
         requests: &[WithdrawalRequest],
-    ) -> Vec<RoundAnswer<StoreResult<Once>>> {
-        rounds::in_rounds(
-            "withdrawal",
-            requests,
-            WITHDRAWAL_ROUND_BYTES_MAX,
-            |members| async move { self.withdrawal_round(&members).await },
-        )
-        .await
+    ) -> Vec<RoundAnswer<StoreResult<Idempotent<Withdrawal>>>> {
+        let members: Vec<&WithdrawalRequest> = requests.iter().collect();
+        settle_all(&WithdrawalRequests(self.clone()), &members).await
     }
 
     /// Requests one queued withdrawal alone, as [`Db::request_withdrawal`]:
     /// waits (up to the statement timeout) for rows another transaction holds.
-    pub async fn request_withdrawal_alone(&self, request: &WithdrawalRequest) -> StoreResult<Once> {
-        let render = Arc::clone(&request.render);
+    pub async fn request_withdrawal_alone(
+        &self,
+        request: &WithdrawalRequest,
+    ) -> StoreResult<Idempotent<Withdrawal>> {
         self.request_withdrawal(
-            request.new.clone(),
+            request.command.clone(),
             (&request.scope, &request.fingerprint),
-            Box::new(move |view| render(view)),
             &request.audit,
         )
         .await
@@ -128,9 +138,9 @@ impl Db {
     async fn withdrawal_round(
         &self,
         members: &[&WithdrawalRequest],
-    ) -> StoreResult<Option<Vec<RoundAnswer<StoreResult<Once>>>>> {
+    ) -> RoundOutcome<Idempotent<Withdrawal>> {
         let txn = self.conn().begin().await?;
-        let mut answers: Vec<Option<RoundAnswer<StoreResult<Once>>>> =
+        let mut answers: Vec<Option<RoundAnswer<StoreResult<Idempotent<Withdrawal>>>>> =
             members.iter().map(|_| None).collect();
         let keys: Vec<_> = members.iter().map(|r| (&r.scope, &r.fingerprint)).collect();
         let claims = idempotency_store::claim_all_in(&txn, &keys).await?;
@@ -138,16 +148,17 @@ impl Db {
         for (index, claim) in claims.into_iter().enumerate() {
             match claim {
                 Some(earlier) => {
-                    answers[index] = Some(RoundAnswer::Settled(Ok(Once::Earlier(earlier))))
+                    let answer = earlier.decode().map(Idempotent::from);
+                    answers[index] = Some(RoundAnswer::Settled(answer))
                 }
                 None => going.push(index),
             }
         }
-        let players = going.iter().map(|&i| members[i].new.player.0).collect();
+        let players = going.iter().map(|&i| members[i].command.player.0).collect();
         let mut wallets = lock_wallets(&txn, players).await?;
         // A wallet not obtained: locked elsewhere or missing (alone tells which).
         going.retain(|&i| {
-            let obtained = wallets.contains_key(&members[i].new.player.0);
+            let obtained = wallets.contains_key(&members[i].command.player.0);
             if !obtained {
                 answers[i] = Some(RoundAnswer::Blocked);
             }
@@ -155,35 +166,33 @@ impl Db {
         });
         let chains: BTreeMap<String, Option<Uuid>> = going
             .iter()
-            .map(|&i| (members[i].chain(), Some(members[i].new.tenant_id)))
+            .map(|&i| (members[i].chain(), Some(members[i].command.tenant.0)))
             .collect();
         let mut heads = lock_free_heads(&txn, chains).await?;
         let mut chunks: WriteChunks<Vec<Step>> = WriteChunks::new();
         for index in going {
             let request = members[index];
             let (Some(wallet), Some(head)) = (
-                wallets.get_mut(&request.new.player.0),
+                wallets.get_mut(&request.command.player.0),
                 heads.remove(&request.chain()),
             ) else {
                 answers[index] = Some(RoundAnswer::Blocked);
                 continue;
             };
-            let render = Arc::clone(&request.render);
             let (batch, completions) = chunks.for_member(request.round_bytes());
             let mark = batch.mark();
             let staged = stage_request(
                 batch,
-                request.new.clone(),
+                request.command.clone(),
                 (&request.scope, &request.fingerprint),
-                Box::new(move |view| render(view)),
                 &request.audit,
                 wallet,
                 head,
             );
             answers[index] = Some(RoundAnswer::Settled(match staged {
-                Ok((response, completion)) => {
+                Ok((created, completion)) => {
                     completions.push(completion);
-                    Ok(Once::Done(response))
+                    Ok(Idempotent::Fresh(created))
                 }
                 Err(error) => {
                     batch.rewind(mark);

@@ -6,7 +6,7 @@
 
 use chrono::{SubsecRound, Utc};
 use idempotency::Fingerprint;
-use ledger::{Currency, LedgerError, Money, PlayerId};
+use ledger::{LedgerError, Money, PlayerId, TenantId, WithdrawalId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
@@ -14,31 +14,23 @@ use sea_orm::{
     TransactionTrait,
 };
 use uuid::Uuid;
-use withdrawal::{Command, Effect, WithdrawalState, transition};
+use withdrawal::{Command, Destination, Effect, Withdrawal, WithdrawalState, transition};
 
-use crate::audit::{self, AuditContext, AuditRecord};
+use crate::audit::{self, AuditContext};
 use crate::db::Db;
 use crate::entities::{audit_chain_head as audit_head, payout_attempt, wallet, withdrawal as row};
 use crate::error::{StoreError, StoreResult};
-use crate::idempotency_store::{self, IdempotencyScope, Lease, Once, StoredResponse};
+use crate::idempotency_store::{self, IdempotencyScope, Lease};
 use crate::joined;
 use crate::ledger_writer::{self, MovementCause};
+use crate::mapping::withdrawals::withdrawal as domain;
+pub(crate) use crate::mapping::withdrawals::{amount as amount_of, state as state_of};
+use crate::outcome::{EncodedAnswer, Idempotent, encode_outcome};
 use crate::pagination::{Page, PageRequest, fetch_page};
 use crate::scope::TenantScope;
+pub(crate) use crate::withdrawal_audit::audit_change;
+use crate::withdrawal_audit::audit_record;
 use crate::write_batch::{Step, WriteBatch};
-
-/// A withdrawal with its payout attempts, newest attempt first.
-#[derive(Debug, Clone)]
-pub struct WithdrawalView {
-    /// The withdrawal.
-    pub withdrawal: row::Model,
-    /// Its payout attempts.
-    pub attempts: Vec<payout_attempt::Model>,
-}
-
-/// Renders the stored response of an idempotent request from the committed view.
-pub type Render<'a> =
-    Box<dyn FnOnce(&WithdrawalView) -> Result<StoredResponse, String> + Send + 'a>;
 
 /// Who may see or act on a withdrawal: its player, or admins of a scope.
 #[derive(Debug, Clone, Copy)]
@@ -49,19 +41,17 @@ pub enum Visibility {
     Tenant(TenantScope),
 }
 
-/// A withdrawal to request.
+/// A withdrawal to request (the command of [`Db::request_withdrawal`]).
 #[derive(Debug, Clone)]
-pub struct NewWithdrawal {
+pub struct RequestWithdrawal {
     /// Tenant of the player.
-    pub tenant_id: Uuid,
+    pub tenant: TenantId,
     /// The player.
     pub player: PlayerId,
     /// Amount in the wallet's currency.
     pub amount: Money,
-    /// Destination kind.
-    pub destination_type: String,
-    /// Destination account.
-    pub destination_account: String,
+    /// Where it is paid to.
+    pub destination: Destination,
 }
 
 /// A command on an existing withdrawal that a person issues.
@@ -84,7 +74,7 @@ pub struct WithdrawalFilter {
     /// Only this state.
     pub state: Option<WithdrawalState>,
     /// Only this player.
-    pub player_id: Option<Uuid>,
+    pub player: Option<PlayerId>,
 }
 
 impl Db {
@@ -94,26 +84,24 @@ impl Db {
     /// `idempotency_store::claim_in`).
     pub async fn request_withdrawal(
         &self,
-        new: NewWithdrawal,
+        command: RequestWithdrawal,
         key: (&IdempotencyScope, &Fingerprint),
-        render: Render<'_>,
         audit: &AuditContext,
-    ) -> StoreResult<Once> {
+    ) -> StoreResult<Idempotent<Withdrawal>> {
         let (scope, fingerprint) = key;
         let txn = self.conn().begin().await?;
         if let Some(answer) = idempotency_store::claim_in(&txn, scope, fingerprint).await? {
             txn.rollback().await?;
-            return Ok(Once::Earlier(answer));
+            return Ok(answer.decode()?.into());
         }
-        let chain = audit::chain_for(new.tenant_id, audit);
+        let chain = audit::chain_for(command.tenant.0, audit);
         let (mut wallet, chain_head) =
-            lock_wallet_and_chain_head(&txn, new.player, chain, new.tenant_id).await?;
+            lock_wallet_and_chain_head(&txn, command.player, chain, command.tenant.0).await?;
         let mut batch = WriteBatch::new();
-        let (response, completion) = stage_request(
+        let (created, completion) = stage_request(
             &mut batch,
-            new,
+            command,
             (scope, fingerprint),
-            render,
             audit,
             &mut wallet,
             chain_head,
@@ -122,31 +110,31 @@ impl Db {
             // A request with this key finished while this one ran.
             txn.rollback().await?;
             let answer = idempotency_store::earlier(self.conn(), scope, fingerprint).await?;
-            return Ok(Once::Earlier(answer));
+            return Ok(answer.decode()?.into());
         }
         txn.commit().await?;
-        Ok(Once::Done(response))
+        Ok(Idempotent::Fresh(created))
     }
 
-    /// Applies `approve`, `reject` or `cancel` to a withdrawal the caller may see.
+    /// Applies `approve`, `reject` or `cancel` to a withdrawal the caller may
+    /// see, completing the request's lease with the changed withdrawal.
     pub async fn withdrawal_command(
         &self,
         visibility: Visibility,
-        id: Uuid,
+        id: WithdrawalId,
         action: WithdrawalAction,
         lease: &Lease,
-        render: Render<'_>,
         audit: &AuditContext,
-    ) -> StoreResult<StoredResponse> {
+    ) -> StoreResult<Withdrawal> {
         let txn = self.conn().begin().await?;
-        let current = lock_withdrawal(&txn, visibility, id).await?;
+        let current = lock_withdrawal(&txn, visibility, id.0).await?;
         let (command, reject_reason) = match action {
             WithdrawalAction::Approve => (Command::Approve, None),
             WithdrawalAction::Reject { reason } => (Command::Reject, Some(reason)),
             WithdrawalAction::Cancel => (Command::Cancel, None),
         };
         let step = transition(Some(state_of(&current)?), command)?;
-        apply_effects(&txn, &current, step.effect.as_slice(), "", None).await?;
+        apply_effects(&txn, &current, step.effect.as_slice(), None, None).await?;
         let before = current.clone();
         let mut update: row::ActiveModel = current.into();
         update.state = Set(step.to.as_str().to_owned());
@@ -161,30 +149,24 @@ impl Db {
             _ => "withdrawal.cancel",
         };
         audit_change(&txn, audit, action, Some(&before), &updated).await?;
-        let view = WithdrawalView {
-            attempts: attempts_of(&txn, updated.id).await?,
-            withdrawal: updated,
-        };
-        finish(txn, lease, &view, render).await
+        let attempts = attempts_of(&txn, updated.id).await?;
+        finish(txn, lease, domain(updated, attempts)?).await
     }
 
     /// One withdrawal the caller may see, with its attempts.
     pub async fn withdrawal(
         &self,
         visibility: Visibility,
-        id: Uuid,
-    ) -> StoreResult<Option<WithdrawalView>> {
-        let Some(found) = visible(row::Entity::find_by_id(id), visibility)
+        id: WithdrawalId,
+    ) -> StoreResult<Option<Withdrawal>> {
+        let Some(found) = visible(row::Entity::find_by_id(id.0), visibility)
             .one(self.conn())
             .await?
         else {
             return Ok(None);
         };
         let attempts = attempts_of(self.conn(), found.id).await?;
-        Ok(Some(WithdrawalView {
-            withdrawal: found,
-            attempts,
-        }))
+        Ok(Some(domain(found, attempts)?))
     }
 
     /// A page of withdrawals the caller may see, newest first.
@@ -193,13 +175,13 @@ impl Db {
         visibility: Visibility,
         filter: WithdrawalFilter,
         page: PageRequest,
-    ) -> StoreResult<Page<WithdrawalView>> {
+    ) -> StoreResult<Page<Withdrawal>> {
         let mut select = visible(row::Entity::find(), visibility);
         if let Some(state) = filter.state {
             select = select.filter(row::Column::State.eq(state.as_str()));
         }
-        if let Some(player) = filter.player_id {
-            select = select.filter(row::Column::PlayerId.eq(player));
+        if let Some(player) = filter.player {
+            select = select.filter(row::Column::PlayerId.eq(player.0));
         }
         let rows = fetch_page(select, row::Column::Id, page, |w| w.id, self.conn()).await?;
         let ids: Vec<Uuid> = rows.items.iter().map(|w| w.id).collect();
@@ -209,15 +191,12 @@ impl Db {
             .order_by_desc(payout_attempt::Column::Id)
             .all(self.conn())
             .await?;
-        Ok(rows.map(|w| {
+        rows.try_map(|w| {
             let (mine, rest): (Vec<_>, Vec<_>) =
                 attempts.drain(..).partition(|a| a.withdrawal_id == w.id);
             attempts = rest;
-            WithdrawalView {
-                withdrawal: w,
-                attempts: mine,
-            }
-        }))
+            domain(w, mine)
+        })
     }
 }
 
@@ -256,26 +235,12 @@ pub(crate) async fn attempts_of<C: sea_orm::ConnectionTrait>(
         .await?)
 }
 
-/// The stored state of a withdrawal row.
-pub(crate) fn state_of(row: &row::Model) -> StoreResult<WithdrawalState> {
-    WithdrawalState::parse(&row.state)
-        .map_err(|_| StoreError::Corrupt(format!("withdrawal state {}", row.state)))
-}
-
-/// The withdrawal's amount as money.
-pub(crate) fn amount_of(row: &row::Model) -> StoreResult<Money> {
-    Ok(Money::from_minor_units(
-        row.amount_minor,
-        Currency::parse(&row.currency)?,
-    ))
-}
-
 /// Writes the ledger movements a transition names, locking the wallet once.
 pub(crate) async fn apply_effects(
     txn: &DatabaseTransaction,
     withdrawal: &row::Model,
     effects: &[Effect],
-    provider: &str,
+    provider: Option<&str>,
     locked: Option<&mut ledger_writer::LockedWallet>,
 ) -> StoreResult<()> {
     if effects.is_empty() {
@@ -297,7 +262,7 @@ fn stage_effects(
     batch: &mut WriteBatch,
     withdrawal: &row::Model,
     effects: &[Effect],
-    provider: &str,
+    provider: Option<&str>,
     wallet: &mut ledger_writer::LockedWallet,
 ) -> StoreResult<()> {
     let amount = amount_of(withdrawal)?;
@@ -312,54 +277,20 @@ fn stage_effects(
     Ok(())
 }
 
-/// The audited view of a withdrawal (never the destination account).
-fn audit_state(w: &row::Model) -> serde_json::Value {
-    serde_json::json!({"state": w.state, "amount_minor": w.amount_minor, "currency": w.currency, "reject_reason": w.reject_reason})
-}
-
-/// Appends the audit event of a withdrawal change.
-pub(crate) async fn audit_change(
-    txn: &DatabaseTransaction,
-    audit: &AuditContext,
-    action: &'static str,
-    before: Option<&row::Model>,
-    after: &row::Model,
-) -> StoreResult<()> {
-    audit::append(txn, audit, audit_record(action, before, after)).await
-}
-
-/// The audit record of a withdrawal change.
-fn audit_record(
-    action: &'static str,
-    before: Option<&row::Model>,
-    after: &row::Model,
-) -> AuditRecord {
-    tracing::info!(withdrawal_id = %after.id, action, state = %after.state, "withdrawal changed");
-    AuditRecord {
-        tenant_id: Some(after.tenant_id),
-        action,
-        target_type: "withdrawal",
-        target_id: after.id.to_string(),
-        before: before.map(audit_state),
-        after: Some(audit_state(after)),
-    }
-}
-
 /// Checks a withdrawal request against its locked wallet and adds its writes
 /// (withdrawal row, hold, audit event on the locked `chain_head`, completed
 /// idempotency record) to `batch`; returns the answer and the step of the
 /// idempotency record. On an error the caller drops what was staged.
 pub(crate) fn stage_request(
     batch: &mut WriteBatch,
-    new: NewWithdrawal,
+    new: RequestWithdrawal,
     key: (&IdempotencyScope, &Fingerprint),
-    render: Render<'_>,
     audit: &AuditContext,
     wallet: &mut ledger_writer::LockedWallet,
     chain_head: audit_head::Model,
-) -> StoreResult<(StoredResponse, Step)> {
+) -> StoreResult<(Withdrawal, Step)> {
     let (scope, fingerprint) = key;
-    if wallet.tenant_id != new.tenant_id {
+    if wallet.tenant_id != new.tenant.0 {
         return Err(StoreError::NotFound("wallet"));
     }
     if wallet.balance.currency() != new.amount.currency() {
@@ -374,28 +305,25 @@ pub(crate) fn stage_request(
     let now = Utc::now().trunc_subsecs(6);
     let created = row::Model {
         id: Uuid::now_v7(),
-        tenant_id: new.tenant_id,
+        tenant_id: new.tenant.0,
         player_id: new.player.0,
         amount_minor: new.amount.to_minor_units()?,
         currency: new.amount.currency().code().to_owned(),
         state: step.to.as_str().to_owned(),
-        destination_type: new.destination_type,
-        destination_account: new.destination_account,
+        destination_type: new.destination.kind().to_owned(),
+        destination_account: new.destination.account().to_owned(),
         reject_reason: None,
         created_at: now,
         updated_at: now,
     };
     batch.insert(row::Entity::insert(row::ActiveModel::from(created.clone())));
-    stage_effects(batch, &created, step.effect.as_slice(), "", wallet)?;
+    stage_effects(batch, &created, step.effect.as_slice(), None, wallet)?;
     let record = audit_record("withdrawal.request", None, &created);
     audit::stage_on(batch, audit, record, chain_head)?;
-    let view = WithdrawalView {
-        withdrawal: created,
-        attempts: Vec::new(),
-    };
-    let response = render(&view).map_err(StoreError::Corrupt)?;
-    let completion = idempotency_store::stage_completed(batch, scope, fingerprint, &response);
-    Ok((response, completion))
+    let created = domain(created, Vec::new())?;
+    let answer: EncodedAnswer = encode_outcome(&created)?;
+    let completion = idempotency_store::stage_completed(batch, scope, fingerprint, &answer);
+    Ok((created, completion))
 }
 
 /// Locks the player's wallet and the head of the audit chain the request's
@@ -425,17 +353,16 @@ async fn lock_wallet_and_chain_head(
     Ok((wallet, audit::lock_head(txn, chain, Some(tenant)).await?))
 }
 
-/// Completes the idempotent request inside the transaction, then commits.
+/// Completes the idempotent request with `outcome` inside the transaction,
+/// then commits.
 pub(crate) async fn finish(
     txn: DatabaseTransaction,
     lease: &Lease,
-    view: &WithdrawalView,
-    render: Render<'_>,
-) -> StoreResult<StoredResponse> {
-    let response = render(view).map_err(StoreError::Corrupt)?;
-    idempotency_store::complete(&txn, lease, &response).await?;
+    outcome: Withdrawal,
+) -> StoreResult<Withdrawal> {
+    idempotency_store::complete(&txn, lease, &encode_outcome(&outcome)?).await?;
     txn.commit().await?;
-    Ok(response)
+    Ok(outcome)
 }
 
 impl Db {

@@ -152,3 +152,45 @@ impl WriteBatch {
         Ok(Touched(touched))
     }
 }
+
+/// Bytes one write statement of a round may take (see the module docs: why,
+/// and when this can go).
+pub const ROUND_BYTES_MAX: usize = 14 * 1024;
+
+/// A round's writes, cut into statements of at most [`ROUND_BYTES_MAX`];
+/// each chunk carries what its caller checks after running it (`X`).
+pub(crate) struct WriteChunks<X> {
+    chunks: Vec<(WriteBatch, X)>,
+    bytes: usize,
+}
+
+impl<X: Default> WriteChunks<X> {
+    /// No chunk yet.
+    pub fn new() -> Self {
+        Self {
+            chunks: Vec::new(),
+            bytes: ROUND_BYTES_MAX,
+        }
+    }
+
+    /// The chunk a member of `bytes` goes to (a new one when it would not fit).
+    pub fn for_member(&mut self, bytes: usize) -> &mut (WriteBatch, X) {
+        if self.bytes + bytes > ROUND_BYTES_MAX || self.chunks.is_empty() {
+            self.chunks.push((WriteBatch::new(), X::default()));
+            self.bytes = 0;
+        }
+        self.bytes += bytes;
+        let last = self.chunks.len() - 1;
+        &mut self.chunks[last]
+    }
+
+    /// The last chunk, if any.
+    pub fn last_mut(&mut self) -> Option<&mut (WriteBatch, X)> {
+        self.chunks.last_mut()
+    }
+
+    /// The chunks, in order.
+    pub fn into_inner(self) -> Vec<(WriteBatch, X)> {
+        self.chunks
+    }
+}

@@ -31,7 +31,7 @@ async fn tenant_with_chain(db: &Db) -> Uuid {
             before: Some(json!({"state": "requested"})),
             after: Some(json!({"state": "approved"})),
         };
-        db.audit(&audit("admin:root"), record, None).await.unwrap();
+        db.audit(&audit("admin:root"), record).await.unwrap();
     }
     tenant.id
 }
@@ -208,7 +208,7 @@ async fn events_of_both_hash_versions_verify(test_db: &TestDb) {
         before: None,
         after: None,
     };
-    db.audit(&audit("admin:root"), record, None).await.unwrap();
+    db.audit(&audit("admin:root"), record).await.unwrap();
     let newest = events_of(&db, &chain).await.pop().unwrap();
     assert_eq!(newest.hash_version, persistence::audit::HASH_VERSION);
     assert!(verify_both(&db, tenant).await.0.ok);

@@ -9,8 +9,8 @@ mod common;
 
 use common::{available_minor, open, pending, tenant_with_players, withdrawal_request};
 use ledger::{Currency, Money};
+use persistence::Idempotent;
 use persistence::deposit_rules::DepositSignal;
-use persistence::idempotency_store::Once;
 use persistence::{EventOutcome, RoundAnswer};
 use sea_orm::{
     ConnectionTrait, Database, DatabaseTransaction, DbBackend, Statement, TransactionTrait,
@@ -100,7 +100,10 @@ async fn a_withdrawal_round_settles_around_a_locked_wallet_and_chain_head() {
         .map(|p| withdrawal_request(tenant, *p, &format!("first-{}", p.0), cents(100)))
         .collect();
     for answer in db.request_withdrawals(&first).await {
-        assert!(matches!(answer, RoundAnswer::Settled(Ok(Once::Done(_)))));
+        assert!(matches!(
+            answer,
+            RoundAnswer::Settled(Ok(Idempotent::Fresh(_)))
+        ));
     }
     // One player's wallet and another's audit chain head are held elsewhere.
     let wallet_lock = hold(
@@ -125,10 +128,10 @@ async fn a_withdrawal_round_settles_around_a_locked_wallet_and_chain_head() {
         matches!(
             answers[..],
             [
-                RoundAnswer::Settled(Ok(Once::Done(_))),
+                RoundAnswer::Settled(Ok(Idempotent::Fresh(_))),
                 RoundAnswer::Blocked,
                 RoundAnswer::Blocked,
-                RoundAnswer::Settled(Ok(Once::Done(_))),
+                RoundAnswer::Settled(Ok(Idempotent::Fresh(_))),
             ]
         ),
         "{answers:?}"
@@ -141,7 +144,7 @@ async fn a_withdrawal_round_settles_around_a_locked_wallet_and_chain_head() {
     for request in &requests[1..3] {
         assert!(matches!(
             db.request_withdrawal_alone(request).await,
-            Ok(Once::Done(_))
+            Ok(Idempotent::Fresh(_))
         ));
     }
     for player in &players {

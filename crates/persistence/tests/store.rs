@@ -10,11 +10,12 @@ use common::{open, pending, tenant_with_players};
 use idempotency::{IdempotencyKey, fingerprint};
 use ledger::{Currency, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
-use persistence::entities::wallet;
-use persistence::idempotency_store::{self, Begin, IdempotencyScope, StoredResponse};
+use persistence::entities::{idempotency_record, wallet};
+use persistence::idempotency_store::{Begin, Earlier, IdempotencyScope};
 use persistence::{Db, DepositEvent, EventOutcome, Mismatch, StoreError, TenantScope};
+use persistence::{Refusal, Replayed};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
 
@@ -108,56 +109,38 @@ fn scope(key: &str) -> IdempotencyScope {
 
 async fn idempotency_records_follow_the_protocol(test_db: &TestDb) {
     let db = open(test_db).await;
-    let conn = db.conn();
     let fp = fingerprint("POST", "/me/deposits", br#"{"amount":"1.00"}"#);
     let other = fingerprint("POST", "/me/deposits", br#"{"amount":"2.00"}"#);
     let lease = Duration::from_secs(60);
-    let Begin::Start(first) = idempotency_store::begin(conn, &scope("k1"), &fp, lease)
-        .await
-        .unwrap()
-    else {
+    let begin = |key: &'static str, fp| {
+        let db = db.clone();
+        async move { db.begin_key::<()>(&scope(key), fp, lease).await.unwrap() }
+    };
+    let Begin::Start(first) = begin("k1", &fp).await else {
         panic!("first use starts")
     };
     assert!(matches!(
-        idempotency_store::begin(conn, &scope("k1"), &fp, lease)
-            .await
-            .unwrap(),
-        Begin::InFlight
+        begin("k1", &fp).await,
+        Begin::Earlier(Earlier::InFlight)
     ));
     assert!(matches!(
-        idempotency_store::begin(conn, &scope("k1"), &other, lease)
-            .await
-            .unwrap(),
-        Begin::Reused
+        begin("k1", &other).await,
+        Begin::Earlier(Earlier::Reused)
     ));
-    let response = StoredResponse {
-        status: 201,
-        body: "{\"id\":1}".into(),
-    };
-    idempotency_store::complete(conn, &first, &response)
-        .await
-        .unwrap();
-    match idempotency_store::begin(conn, &scope("k1"), &fp, lease)
-        .await
-        .unwrap()
-    {
-        Begin::Replay(stored) => assert_eq!(stored, response),
+    let refusal = Refusal("{\"status\":422}".into());
+    db.refuse(&first, &refusal).await.unwrap();
+    match begin("k1", &fp).await {
+        Begin::Earlier(Earlier::Replay(Replayed::Refusal(stored))) => {
+            assert_eq!(stored, refusal)
+        }
         other => panic!("expected a replay, got {other:?}"),
     }
     // A released key may be used again.
-    let Begin::Start(second) = idempotency_store::begin(conn, &scope("k2"), &fp, lease)
-        .await
-        .unwrap()
-    else {
+    let Begin::Start(second) = begin("k2", &fp).await else {
         panic!()
     };
-    idempotency_store::release(conn, &second).await.unwrap();
-    assert!(matches!(
-        idempotency_store::begin(conn, &scope("k2"), &fp, lease)
-            .await
-            .unwrap(),
-        Begin::Start(_)
-    ));
+    db.release_key(&second).await.unwrap();
+    assert!(matches!(begin("k2", &fp).await, Begin::Start(_)));
 }
 backend_tests!(
     idempotency_protocol,
@@ -166,33 +149,28 @@ backend_tests!(
 
 async fn an_expired_lease_is_taken_over_and_the_old_holder_cannot_complete(test_db: &TestDb) {
     let db = open(test_db).await;
-    let conn = db.conn();
     let fp = fingerprint("POST", "/x", b"{}");
-    let Begin::Start(crashed) = idempotency_store::begin(conn, &scope("k"), &fp, Duration::ZERO)
+    let Begin::Start(crashed) = db
+        .begin_key::<()>(&scope("k"), &fp, Duration::ZERO)
         .await
         .unwrap()
     else {
         panic!()
     };
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let Begin::Start(successor) =
-        idempotency_store::begin(conn, &scope("k"), &fp, Duration::from_secs(60))
-            .await
-            .unwrap()
+    let Begin::Start(successor) = db
+        .begin_key::<()>(&scope("k"), &fp, Duration::from_secs(60))
+        .await
+        .unwrap()
     else {
         panic!("an expired lease is taken over")
     };
-    let response = StoredResponse {
-        status: 201,
-        body: "{}".into(),
-    };
+    let refusal = Refusal("{}".into());
     assert!(matches!(
-        idempotency_store::complete(conn, &crashed, &response).await,
+        db.refuse(&crashed, &refusal).await,
         Err(StoreError::LeaseLost)
     ));
-    idempotency_store::complete(conn, &successor, &response)
-        .await
-        .unwrap();
+    db.refuse(&successor, &refusal).await.unwrap();
 }
 backend_tests!(
     idempotency_takeover,
@@ -201,27 +179,65 @@ backend_tests!(
 
 async fn purge_removes_only_records_older_than_the_retention(test_db: &TestDb) {
     let db = open(test_db).await;
-    let conn = db.conn();
     let fp = fingerprint("POST", "/me/deposits", b"{}");
     let lease = Duration::from_secs(60);
-    let started = idempotency_store::begin(conn, &scope("old"), &fp, lease).await;
+    let started = db.begin_key::<()>(&scope("old"), &fp, lease).await;
     assert!(matches!(started, Ok(Begin::Start(_))));
     let hour = Duration::from_secs(3600);
-    assert_eq!(idempotency_store::purge(conn, hour).await.unwrap(), 0);
+    assert_eq!(db.purge_idempotency_records(hour).await.unwrap(), 0);
     tokio::time::sleep(Duration::from_millis(5)).await;
     assert_eq!(
-        idempotency_store::purge(conn, Duration::ZERO)
-            .await
-            .unwrap(),
+        db.purge_idempotency_records(Duration::ZERO).await.unwrap(),
         1
     );
-    let again = idempotency_store::begin(conn, &scope("old"), &fp, lease).await;
+    let again = db.begin_key::<()>(&scope("old"), &fp, lease).await;
     assert!(
         matches!(again, Ok(Begin::Start(_))),
         "the key is free again"
     );
 }
 backend_tests!(purge, purge_removes_only_records_older_than_the_retention);
+
+/// A record completed by a Kasa older than stored outcomes (migration 000011)
+/// is replayed as it was sent: its status and body.
+async fn a_record_of_an_older_kasa_is_replayed_as_it_was_sent(test_db: &TestDb) {
+    let db = open(test_db).await;
+    let fp = fingerprint("POST", "/me/withdrawals", b"{}");
+    let legacy = idempotency_record::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set("t".into()),
+        principal: Set("player:1".into()),
+        idem_key: Set("old-kasa".into()),
+        fingerprint: Set(fp.as_str().to_owned()),
+        state: Set("completed".into()),
+        lease_token: Set(Uuid::new_v4()),
+        lease_expires_at_ms: Set(0),
+        response_status: Set(Some(201)),
+        response_body: Set(Some(r#"{"id":"w1"}"#.into())),
+        outcome: Set(None),
+        resource_id: Set(None),
+        created_at: Set(chrono::Utc::now()),
+    };
+    idempotency_record::Entity::insert(legacy)
+        .exec(db.conn())
+        .await
+        .unwrap();
+    let lease = Duration::from_secs(60);
+    match db
+        .begin_key::<()>(&scope("old-kasa"), &fp, lease)
+        .await
+        .unwrap()
+    {
+        Begin::Earlier(Earlier::Replay(Replayed::Legacy { status, body })) => {
+            assert_eq!((status, body.as_str()), (201, r#"{"id":"w1"}"#));
+        }
+        other => panic!("expected the stored answer, got {other:?}"),
+    }
+}
+backend_tests!(
+    legacy_replay,
+    a_record_of_an_older_kasa_is_replayed_as_it_was_sent
+);
 
 async fn unknown_deposit_events_leave_no_inbox_entry(test_db: &TestDb) {
     let db = open(test_db).await;

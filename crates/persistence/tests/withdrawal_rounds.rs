@@ -10,11 +10,12 @@ use common::{open, pending, tenant_with_players, withdrawal_request};
 use ledger::{Currency, LedgerError, Money, PlayerId};
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
-use persistence::idempotency_store::{Begin, Once, StoredResponse};
 use persistence::{Db, EventOutcome, RoundAnswer, StoreError, StoreResult, TenantScope};
+use persistence::{Idempotent, Replayed};
 use sea_orm::EntityTrait;
 use testkit::{TestDb, backend_tests};
 use uuid::Uuid;
+use withdrawal::Withdrawal;
 
 /// Credits `cents` to `player` through a settled deposit.
 async fn fund(db: &Db, tenant: Uuid, player: PlayerId, cents: i64) {
@@ -68,30 +69,30 @@ async fn one_call_answers_each_request_as_if_alone(test_db: &TestDb) {
         db.request_withdrawal_alone(&requests[6]).await,
         Err(StoreError::NotFound("wallet"))
     ));
-    let answers: Vec<StoreResult<Once>> = answers
+    let answers: Vec<StoreResult<Idempotent<Withdrawal>>> = answers
         .into_iter()
         .map(|answer| match answer {
             RoundAnswer::Settled(outcome) => outcome,
             RoundAnswer::Blocked => Err(StoreError::NotFound("wallet")),
         })
         .collect();
-    let done: Vec<&StoredResponse> = answers
+    let done: Vec<&Withdrawal> = answers
         .iter()
         .filter_map(|a| match a {
-            Ok(Once::Done(response)) => Some(response),
+            Ok(Idempotent::Fresh(created)) => Some(created),
             _ => None,
         })
         .collect();
     assert_eq!(done.len(), 3, "{answers:?}");
-    assert!(matches!(answers[0], Ok(Once::Done(_))));
-    assert!(matches!(answers[1], Ok(Once::Done(_))));
+    assert!(matches!(answers[0], Ok(Idempotent::Fresh(_))));
+    assert!(matches!(answers[1], Ok(Idempotent::Fresh(_))));
     assert!(matches!(
         answers[2],
         Err(StoreError::Ledger(LedgerError::InsufficientFunds { .. }))
     ));
-    assert!(matches!(answers[3], Ok(Once::Done(_))));
+    assert!(matches!(answers[3], Ok(Idempotent::Fresh(_))));
     match (&answers[1], &answers[4]) {
-        (Ok(Once::Done(first)), Ok(Once::Earlier(Begin::Replay(again)))) => {
+        (Ok(Idempotent::Fresh(first)), Ok(Idempotent::Replay(Replayed::Outcome(again)))) => {
             assert_eq!(first, again)
         }
         other => panic!("the repeated key must replay its answer: {other:?}"),
@@ -109,7 +110,7 @@ async fn one_call_answers_each_request_as_if_alone(test_db: &TestDb) {
         .request_withdrawals(&[withdrawal_request(tenant, poor, "k-poor", eur(50))])
         .await;
     assert!(
-        matches!(retry[..], [RoundAnswer::Settled(Ok(Once::Done(_)))]),
+        matches!(retry[..], [RoundAnswer::Settled(Ok(Idempotent::Fresh(_)))]),
         "{retry:?}"
     );
     assert_eq!(balance(&db, poor).await, (50, 50));

@@ -21,23 +21,29 @@ pub enum Effect {
 
 impl Effect {
     /// The balanced ledger transaction of this movement for `player`'s
-    /// withdrawal of `amount` paid out through `provider`.
+    /// withdrawal of `amount`, paid out through `provider`.
     ///
-    /// `provider` only matters for [`Effect::Settle`] and [`Effect::Reverse`]
-    /// (the PSP clearing account); holds and releases stay inside the
-    /// player's wallet. Errors are the ledger's: a non-positive amount, or
-    /// an empty provider where one is needed.
+    /// Holds and releases stay inside the player's wallet and need no
+    /// provider; [`Effect::Settle`] and [`Effect::Reverse`] move money against
+    /// the provider's clearing account, and without one they are
+    /// [`LedgerError::InvalidAccount`]. Other errors are the ledger's (a
+    /// non-positive amount, an empty provider name).
     pub fn ledger_transaction(
         self,
         player: PlayerId,
-        provider: &str,
+        provider: Option<&str>,
         amount: Money,
     ) -> Result<LedgerTransaction, LedgerError> {
+        let clearing = || {
+            provider.ok_or_else(|| {
+                LedgerError::InvalidAccount("a payout movement needs its provider".to_owned())
+            })
+        };
         match self {
             Effect::Hold => ledger::withdrawal_hold(player, amount),
             Effect::Release => ledger::withdrawal_release(player, amount),
-            Effect::Settle => ledger::withdrawal_paid(player, provider, amount),
-            Effect::Reverse => ledger::payout_reversal(player, provider, amount),
+            Effect::Settle => ledger::withdrawal_paid(player, clearing()?, amount),
+            Effect::Reverse => ledger::payout_reversal(player, clearing()?, amount),
         }
     }
 
@@ -80,24 +86,24 @@ mod tests {
         let p = player();
         let a = eur(1250);
         assert_eq!(
-            Effect::Hold.ledger_transaction(p, "acme", a),
+            Effect::Hold.ledger_transaction(p, Some("acme"), a),
             ledger::withdrawal_hold(p, a)
         );
         assert_eq!(
-            Effect::Release.ledger_transaction(p, "acme", a),
+            Effect::Release.ledger_transaction(p, Some("acme"), a),
             ledger::withdrawal_release(p, a)
         );
         assert_eq!(
-            Effect::Settle.ledger_transaction(p, "acme", a),
+            Effect::Settle.ledger_transaction(p, Some("acme"), a),
             ledger::withdrawal_paid(p, "acme", a)
         );
         assert_eq!(
-            Effect::Reverse.ledger_transaction(p, "acme", a),
+            Effect::Reverse.ledger_transaction(p, Some("acme"), a),
             ledger::payout_reversal(p, "acme", a)
         );
         for effect in ALL {
             let tx = effect
-                .ledger_transaction(p, "acme", a)
+                .ledger_transaction(p, Some("acme"), a)
                 .expect("positive amount");
             assert_eq!(tx.kind(), effect.kind());
         }
@@ -109,7 +115,7 @@ mod tests {
         let wallet = WalletBalance::new(eur(1000), eur(500)).expect("valid balances");
         let after = |effect: Effect| {
             let tx = effect
-                .ledger_transaction(p, "acme", eur(200))
+                .ledger_transaction(p, Some("acme"), eur(200))
                 .expect("positive amount");
             wallet
                 .apply(p, &tx)
@@ -126,15 +132,17 @@ mod tests {
     fn ledger_errors_are_passed_on() {
         for effect in ALL {
             assert_eq!(
-                effect.ledger_transaction(player(), "acme", eur(0)),
+                effect.ledger_transaction(player(), Some("acme"), eur(0)),
                 Err(LedgerError::NotPositive)
             );
         }
         for effect in [Effect::Settle, Effect::Reverse] {
-            assert!(matches!(
-                effect.ledger_transaction(player(), "", eur(1)),
-                Err(LedgerError::InvalidAccount(_))
-            ));
+            for provider in [Some(""), None] {
+                assert!(matches!(
+                    effect.ledger_transaction(player(), provider, eur(1)),
+                    Err(LedgerError::InvalidAccount(_))
+                ));
+            }
         }
     }
 }

@@ -34,13 +34,19 @@
 //! that stores the new state, so state and money never disagree.
 
 mod command;
+mod destination;
 mod effect;
 mod error;
+mod record;
 mod state;
 mod transition;
 
 pub use command::Command;
+pub use destination::{
+    DESTINATION_ACCOUNT_LEN_MAX, DESTINATION_KIND_LEN_MAX, Destination, DestinationError,
+};
 pub use effect::Effect;
 pub use error::WithdrawalError;
+pub use record::Withdrawal;
 pub use state::WithdrawalState;
 pub use transition::{Transition, transition};

@@ -106,7 +106,7 @@ impl Simulation {
         };
         if let Some(effect) = next.effect {
             let tx = effect
-                .ledger_transaction(player(), PROVIDER, eur(w.amount))
+                .ledger_transaction(player(), Some(PROVIDER), eur(w.amount))
                 .map_err(|e| TestCaseError::fail(e.to_string()))?;
             match self.wallet.apply(player(), &tx) {
                 Ok(wallet) => self.wallet = wallet,

@@ -39,11 +39,11 @@ pub const JOBS_FAILED_RUNS: &str = "kasa_jobs_failed_runs_total";
 /// Job runs of this process stopped because their lease was lost, by kind.
 pub const JOBS_LEASE_LOST: &str = "kasa_jobs_lease_lost_total";
 /// Requests settled per round, by queue.
-pub const ROUND_REQUESTS: &str = "kasa_round_requests";
+pub const ROUND_REQUESTS: &str = persistence::batching::ROUND_REQUESTS_METRIC;
 /// Blocked round members sent back to their queue, by queue.
-pub const ROUND_RETRIES: &str = "kasa_round_retries_total";
+pub const ROUND_RETRIES: &str = persistence::batching::ROUND_RETRIES_METRIC;
 /// Round members settled alone after being blocked too long, by queue.
-pub const ROUND_ALONE: &str = "kasa_round_alone_total";
+pub const ROUND_ALONE: &str = persistence::batching::ROUND_ALONE_METRIC;
 
 /// Value of the `method` label of every method outside [`HTTP_METHODS`].
 pub const OTHER_METHOD: &str = "OTHER";

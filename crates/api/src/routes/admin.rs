@@ -7,9 +7,9 @@ use std::collections::hash_map::Entry;
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use ledger::PlayerId;
-use persistence::NewAdmin;
 use persistence::audit::AuditRecord;
-use persistence::entities::{admin_user, tenant};
+use persistence::entities::tenant;
+use persistence::{AdminAccount, LedgerReport, NewAdmin};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::auth::{AdminPrincipal, Role, check_password_policy, hash_password};
 use crate::body::{RawBody, parse_json};
-use crate::idempotent::{completion, run_optional, stored_json};
+use crate::idempotent::{Answer, completion, run_optional};
 use crate::problem::ApiError;
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
@@ -61,22 +61,32 @@ pub async fn create_tenant(
 ) -> HttpResponse {
     let state = state.get_ref();
     let bytes = &body.0;
-    run_optional(state, &req, scope_of(&admin), bytes, |lease| async move {
-        admin.require(Role::PlatformAdmin)?;
-        let form: CreateTenant = parse_json(bytes)?;
-        let render = |t: &tenant::Model| {
-            stored_json(
-                StatusCode::CREATED,
-                &json!({"id": t.id, "slug": t.slug, "name": t.name, "created_at": timestamp(t.created_at)}),
-            )
-        };
-        let completion = completion(lease.as_ref(), render);
-        let tenant = state
-            .db
-            .create_tenant(slug(&form.slug)?, text_field("name", &form.name, 200)?, &rid.admin(&admin), completion)
-            .await?;
-        render(&tenant)
-    })
+    let answer = Answer::new(StatusCode::CREATED, |t: &tenant::Model| {
+        Ok(
+            json!({"id": t.id, "slug": t.slug, "name": t.name, "created_at": timestamp(t.created_at)}),
+        )
+    });
+    run_optional(
+        state,
+        &req,
+        scope_of(&admin),
+        bytes,
+        answer,
+        |lease| async move {
+            admin.require(Role::PlatformAdmin)?;
+            let form: CreateTenant = parse_json(bytes)?;
+            let completion = completion(lease.as_ref());
+            Ok(state
+                .db
+                .create_tenant(
+                    slug(&form.slug)?,
+                    text_field("name", &form.name, 200)?,
+                    &rid.admin(&admin),
+                    completion,
+                )
+                .await?)
+        },
+    )
     .await
 }
 
@@ -110,27 +120,42 @@ pub async fn create_user(
 ) -> HttpResponse {
     let state = state.get_ref();
     let bytes = &body.0;
-    run_optional(state, &req, scope_of(&admin), bytes, |lease| async move {
-        admin.require(Role::TenantAdmin)?;
-        let form: CreateUser = parse_json(bytes)?;
-        let role = Role::parse(&form.role).ok_or_else(|| ApiError::Validation("unknown role".into()))?;
-        let email = email(&form.email)?;
-        check_password_policy(form.password.expose_secret())?;
-        let tenant_id = user_tenant(state, &admin, role, form.tenant.as_deref()).await?;
-        let password_hash = hash_password(form.password).await?;
-        let render = |u: &admin_user::Model| {
-            stored_json(
-                StatusCode::CREATED,
-                &json!({"id": u.id, "email": u.email, "role": u.role, "tenant_id": u.tenant_id, "created_at": timestamp(u.created_at)}),
-            )
-        };
-        let completion = completion(lease.as_ref(), render);
-        let user = state
-            .db
-            .create_admin(NewAdmin { email, password_hash, role: role.as_str().to_owned(), tenant_id }, &rid.admin(&admin), completion)
-            .await?;
-        render(&user)
-    })
+    let answer = Answer::new(StatusCode::CREATED, |u: &AdminAccount| {
+        Ok(
+            json!({"id": u.id, "email": u.email, "role": u.role, "tenant_id": u.tenant_id, "created_at": timestamp(u.created_at)}),
+        )
+    });
+    run_optional(
+        state,
+        &req,
+        scope_of(&admin),
+        bytes,
+        answer,
+        |lease| async move {
+            admin.require(Role::TenantAdmin)?;
+            let form: CreateUser = parse_json(bytes)?;
+            let role = Role::parse(&form.role)
+                .ok_or_else(|| ApiError::Validation("unknown role".into()))?;
+            let email = email(&form.email)?;
+            check_password_policy(form.password.expose_secret())?;
+            let tenant_id = user_tenant(state, &admin, role, form.tenant.as_deref()).await?;
+            let password_hash = hash_password(form.password).await?;
+            let completion = completion(lease.as_ref());
+            Ok(state
+                .db
+                .create_admin(
+                    NewAdmin {
+                        email,
+                        password_hash,
+                        role: role.as_str().to_owned(),
+                        tenant_id,
+                    },
+                    &rid.admin(&admin),
+                    completion,
+                )
+                .await?)
+        },
+    )
     .await
 }
 
@@ -178,7 +203,8 @@ pub async fn verify_ledger(
     body: RawBody,
 ) -> HttpResponse {
     let state = state.get_ref();
-    run_optional(state, &req, scope_of(&admin), &body.0, |lease| async move {
+    let answer = Answer::new(StatusCode::OK, |r: &LedgerReport| Ok(r.clone()));
+    run_optional(state, &req, scope_of(&admin), &body.0, answer, |lease| async move {
         let report = state.db.verify_ledger(admin.tenant_filter()).await?;
         if !report.ok {
             tracing::error!(
@@ -194,11 +220,9 @@ pub async fn verify_ledger(
             before: None,
             after: Some(json!({"ok": report.ok, "wallets_checked": report.wallets_checked, "mismatches": report.mismatches.len()})),
         };
-        let stored = stored_json(StatusCode::OK, &report)?;
-        let answer = stored.clone();
-        let completion = completion(lease.as_ref(), move |_: &()| Ok(answer));
-        state.db.audit(&rid.admin(&admin), record, completion).await?;
-        Ok(stored)
+        let completion = completion(lease.as_ref()).map(|c| (c, &report));
+        state.db.audit_with_outcome(&rid.admin(&admin), record, completion).await?;
+        Ok(report)
     })
     .await
 }

@@ -2,16 +2,18 @@
 //! `finance` and above may act; `support` may only read.
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
+use ledger::{AttemptId, WithdrawalId};
 use payout::{AttemptStatus, Observation};
 use persistence::{PayoutReply, Visibility, WithdrawalAction};
 use psp::PayoutRequest;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
+use withdrawal::Withdrawal;
 
 use crate::auth::{AdminPrincipal, Role};
 use crate::body::{RawBody, parse_json};
-use crate::idempotent::{self, IdempotentRequest};
+use crate::idempotent::{self, Answer, IdempotentRequest};
 use crate::problem::ApiError;
 use crate::psp_calls::{observe_payout, payout_reply};
 use crate::request_context::RequestId;
@@ -19,7 +21,7 @@ use crate::routes::queries::WithdrawalListQuery;
 use crate::state::AppState;
 use crate::validate::text_field;
 use crate::views::PageView;
-use crate::views::{WithdrawalView, page, withdrawal_response};
+use crate::views::{WithdrawalView, page};
 use persistence::audit::AuditContext;
 
 /// Longest rejection reason.
@@ -52,7 +54,7 @@ pub async fn list(
             query.page()?,
         )
         .await?;
-    Ok(HttpResponse::Ok().json(page(rows, WithdrawalView::of)?))
+    Ok(HttpResponse::Ok().json(page(rows, |w| WithdrawalView::of(&w))?))
 }
 
 /// `GET /admin/withdrawals/{id}`.
@@ -65,16 +67,19 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let view = state
         .db
-        .withdrawal(Visibility::Tenant(admin.tenant_filter()), id.into_inner())
+        .withdrawal(
+            Visibility::Tenant(admin.tenant_filter()),
+            WithdrawalId(id.into_inner()),
+        )
         .await?
         .ok_or(ApiError::NotFound("withdrawal"))?;
-    Ok(HttpResponse::Ok().json(WithdrawalView::of(view)?))
+    Ok(HttpResponse::Ok().json(WithdrawalView::of(&view)?))
 }
 
-/// Runs an idempotent admin action that `finance` and above may take.
+/// Runs an idempotent admin action that `finance` and above may take; it
+/// answers the changed withdrawal with `status`.
 async fn act<F, Fut>(
-    req: &HttpRequest,
-    rid: &RequestId,
+    (req, rid, status): (&HttpRequest, &RequestId, StatusCode),
     admin: AdminPrincipal,
     state: &AppState,
     body: &[u8],
@@ -82,9 +87,7 @@ async fn act<F, Fut>(
 ) -> HttpResponse
 where
     F: FnOnce(persistence::idempotency_store::Lease, AuditContext) -> Fut,
-    Fut: std::future::Future<
-            Output = Result<persistence::idempotency_store::StoredResponse, ApiError>,
-        >,
+    Fut: std::future::Future<Output = Result<Withdrawal, ApiError>>,
 {
     if let Err(e) = admin.require(Role::Finance) {
         return e.error_response();
@@ -92,7 +95,8 @@ where
     match admin_request(req, &admin, body) {
         Ok(request) => {
             let audit = rid.admin(&admin);
-            idempotent::run(state, request, |lease| work(lease, audit)).await
+            let answer = Answer::new(status, WithdrawalView::of);
+            idempotent::run(state, request, answer, |lease| work(lease, audit)).await
         }
         Err(e) => e.error_response(),
     }
@@ -109,26 +113,17 @@ pub async fn approve(
     id: web::Path<Uuid>,
     body: RawBody,
 ) -> HttpResponse {
-    let (state, id) = (state.get_ref(), id.into_inner());
+    let (state, id) = (state.get_ref(), WithdrawalId(id.into_inner()));
     act(
-        &req,
-        &rid,
+        (&req, &rid, StatusCode::OK),
         admin,
         state,
         &body.0,
         |lease, audit| async move {
-            let render = Box::new(withdrawal_response(StatusCode::OK));
             let visibility = Visibility::Tenant(admin.tenant_filter());
             Ok(state
                 .db
-                .withdrawal_command(
-                    visibility,
-                    id,
-                    WithdrawalAction::Approve,
-                    &lease,
-                    render,
-                    &audit,
-                )
+                .withdrawal_command(visibility, id, WithdrawalAction::Approve, &lease, &audit)
                 .await?)
         },
     )
@@ -157,29 +152,21 @@ pub async fn reject(
     id: web::Path<Uuid>,
     body: RawBody,
 ) -> HttpResponse {
-    let (state, id) = (state.get_ref(), id.into_inner());
+    let (state, id) = (state.get_ref(), WithdrawalId(id.into_inner()));
     let bytes = body.0.clone();
     act(
-        &req,
-        &rid,
+        (&req, &rid, StatusCode::OK),
         admin,
         state,
         &body.0,
         |lease, audit| async move {
             let form: Reject = parse_json(&bytes)?;
             let reason = text_field("reason", &form.reason, REASON_LEN_MAX)?.to_owned();
-            let render = Box::new(withdrawal_response(StatusCode::OK));
             let visibility = Visibility::Tenant(admin.tenant_filter());
+            let action = WithdrawalAction::Reject { reason };
             Ok(state
                 .db
-                .withdrawal_command(
-                    visibility,
-                    id,
-                    WithdrawalAction::Reject { reason },
-                    &lease,
-                    render,
-                    &audit,
-                )
+                .withdrawal_command(visibility, id, action, &lease, &audit)
                 .await?)
         },
     )
@@ -198,15 +185,16 @@ pub async fn payouts(
     id: web::Path<Uuid>,
     body: RawBody,
 ) -> HttpResponse {
-    let (state, id) = (state.get_ref(), id.into_inner());
-    act(&req, &rid, admin, state, &body.0, |lease, audit| async move {
+    let (state, id) = (state.get_ref(), WithdrawalId(id.into_inner()));
+    let how = (&req, &rid, StatusCode::ACCEPTED);
+    act(how, admin, state, &body.0, |lease, audit| async move {
         // A retry of a request that started an attempt resumes that attempt:
         // the create is re-sent with the same idempotency key only while the
         // attempt still waits for its first answer.
         let (started, resend) = match lease.resource() {
             Some(attempt_id) => {
-                let started = state.db.payout_to_resume(attempt_id).await?;
-                let waiting = started.attempt.status == AttemptStatus::Pending.as_str();
+                let started = state.db.payout_to_resume(AttemptId(attempt_id)).await?;
+                let waiting = started.attempt.status == AttemptStatus::Pending;
                 (started, waiting)
             }
             None => {
@@ -218,9 +206,9 @@ pub async fn payouts(
         let reply = if resend {
             let request = PayoutRequest {
                 reference: attempt.id.to_string(),
-                amount: crate::views::money(w.amount_minor, &w.currency)?,
-                currency: w.currency.clone(),
-                destination: json!({"type": w.destination_type, "account": w.destination_account}),
+                amount: w.amount.to_string(),
+                currency: w.amount.currency().code().to_owned(),
+                destination: json!({"type": w.destination.kind(), "account": w.destination.account()}),
             };
             let reply = idempotent::renewing(state, &lease, payout_reply(state.psp.as_ref(), &request)).await;
             count_attempt(&reply);
@@ -228,8 +216,7 @@ pub async fn payouts(
         } else {
             PayoutReply::Unknown
         };
-        let render = Box::new(withdrawal_response(StatusCode::ACCEPTED));
-        Ok(state.db.record_payout_reply(attempt.id, reply, &lease, render).await?)
+        Ok(state.db.record_payout_reply(attempt.id, reply, &lease).await?)
     })
     .await
 }
@@ -264,10 +251,9 @@ pub async fn recheck(
     id: web::Path<Uuid>,
     body: RawBody,
 ) -> HttpResponse {
-    let (state, id) = (state.get_ref(), id.into_inner());
+    let (state, id) = (state.get_ref(), WithdrawalId(id.into_inner()));
     act(
-        &req,
-        &rid,
+        (&req, &rid, StatusCode::OK),
         admin,
         state,
         &body.0,
@@ -281,18 +267,16 @@ pub async fn recheck(
                         "the withdrawal has no payout attempt to recheck".into(),
                     )
                 })?;
-            let observation = observe_payout(state.psp.as_ref(), attempt.id)
+            let observation = observe_payout(state.psp.as_ref(), attempt.id.0)
             .await
             .map_err(|e| {
                 tracing::warn!(attempt_id = %attempt.id, error = %e, "recheck: PSP did not answer");
                 ApiError::PspUnavailable
             })?;
-            let render = Box::new(withdrawal_response(StatusCode::OK));
-            let (_, stored) = state
+            Ok(state
                 .db
-                .record_recheck(attempt.id, observation, Some((&lease, render)), &audit)
-                .await?;
-            stored.ok_or(ApiError::Internal)
+                .record_recheck(attempt.id, observation, Some(&lease), &audit)
+                .await?)
         },
     )
     .await

@@ -93,7 +93,6 @@ pub async fn admin_login(
                 .audit(
                     &rid.admin(&principal),
                     login_record(admin.tenant_id, "admin.login", admin.id.to_string()),
-                    None,
                 )
                 .await?;
             Ok(HttpResponse::Ok().json(token))
@@ -109,7 +108,6 @@ pub async fn admin_login(
                 .audit(
                     &ctx,
                     login_record(None, "admin.login_failed", email.clone()),
-                    None,
                 )
                 .await?;
             state.throttle.record_failure(&keys)?;

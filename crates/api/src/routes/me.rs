@@ -4,14 +4,14 @@ use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use persistence::NewDeposit;
 use persistence::deposit_rules::DepositStatus;
 use persistence::entities::deposit as deposit_row;
-use persistence::idempotency_store::{Lease, StoredResponse};
+use persistence::idempotency_store::Lease;
 use psp::DepositRequest;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::PlayerPrincipal;
 use crate::body::{RawBody, parse_json};
-use crate::idempotent::{self, IdempotentRequest, stored_json};
+use crate::idempotent::{self, Answer, IdempotentRequest};
 use crate::problem::ApiError;
 use crate::psp_calls::{deposit_answer, resumed_deposit_answer};
 use crate::request_context::RequestId;
@@ -89,7 +89,10 @@ pub async fn create_deposit(
     };
     let state_ref = state.get_ref();
     let audit = rid.player(&player);
-    idempotent::run(state_ref, request, |lease| {
+    let answer = Answer::new(StatusCode::CREATED, |d: &deposit_row::Model| {
+        DepositView::of(d.clone())
+    });
+    idempotent::run(state_ref, request, answer, |lease| {
         deposit_use_case(state_ref, player, body, lease, audit)
     })
     .await
@@ -101,7 +104,7 @@ async fn deposit_use_case(
     body: RawBody,
     lease: Lease,
     audit: AuditContext,
-) -> Result<StoredResponse, ApiError> {
+) -> Result<deposit_row::Model, ApiError> {
     let form: CreateDeposit = parse_json(&body.0)?;
     let money = amount(&form.amount, &form.currency, state.amount_max)?;
     // Every PSP call runs outside any database transaction, with the lease renewed.
@@ -129,21 +132,10 @@ async fn deposit_use_case(
             (created, idempotent::renewing(state, &lease, ask).await)
         }
     };
-    let stored = state
+    Ok(state
         .db
-        .record_deposit_answer(
-            created.id,
-            answer,
-            &lease,
-            |row| {
-                DepositView::of(row.clone())
-                    .and_then(|v| stored_json(StatusCode::CREATED, &v))
-                    .map_err(|e| e.to_string())
-            },
-            &audit,
-        )
-        .await?;
-    Ok(stored)
+        .record_deposit_answer(created.id, answer, &lease, &audit)
+        .await?)
 }
 
 /// The PSP's create request of a stored deposit (its id is the reference).

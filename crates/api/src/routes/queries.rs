@@ -75,7 +75,7 @@ impl WithdrawalListQuery {
             .transpose()?;
         Ok(WithdrawalFilter {
             state,
-            player_id: self.player_id,
+            player: self.player_id.map(ledger::PlayerId),
         })
     }
 

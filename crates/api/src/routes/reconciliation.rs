@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::{AdminPrincipal, Role};
 use crate::body::{RawBody, parse_json};
-use crate::idempotent::{self, IdempotentRequest, stored_json};
+use crate::idempotent::{self, Answer, IdempotentRequest};
 use crate::problem::ApiError;
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
@@ -75,7 +75,10 @@ pub async fn create(
             Err(e) => return e.error_response(),
         };
     let state = state.get_ref();
-    idempotent::run(state, request, |lease| async move {
+    let answer = Answer::new(StatusCode::ACCEPTED, |r: &reconciliation_run::Model| {
+        Ok(summary(r))
+    });
+    idempotent::run(state, request, answer, |lease| async move {
         let form: CreateRun = parse_json(&body.0)?;
         if form.provider != state.psp.name() {
             return Err(ApiError::Validation(format!(
@@ -95,12 +98,9 @@ pub async fn create(
             to: form.to,
             created_by: format!("admin:{}", admin.admin_id),
         };
-        let render = |r: &reconciliation_run::Model| {
-            stored_json(StatusCode::ACCEPTED, &summary(r)).map_err(|e| e.to_string())
-        };
         Ok(state
             .db
-            .create_reconciliation_run(new, &lease, render, &rid.admin(&admin))
+            .create_reconciliation_run(new, &lease, &rid.admin(&admin))
             .await?)
     })
     .await

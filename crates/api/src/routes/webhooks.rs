@@ -44,15 +44,10 @@ pub async fn receive(
     let outcome = match event.r#type {
         EventType::DepositSucceeded | EventType::DepositFailed => {
             let deposit = deposit_event(provider, &event, raw)?;
-            state
-                .deposits
-                .settle(deposit)
-                .await
-                .map_err(|_| ApiError::Unavailable)?
-                .map_err(|e| match e {
-                    StoreError::NotFound(_) => ApiError::ReferenceNotFound("deposit"),
-                    other => ApiError::from(other),
-                })?
+            state.deposits.settle(deposit).await.map_err(|e| match e {
+                StoreError::NotFound(_) => ApiError::ReferenceNotFound("deposit"),
+                other => ApiError::from(other),
+            })?
         }
         EventType::PayoutSucceeded | EventType::PayoutFailed | EventType::PayoutReversed => {
             let payout = payout_event(provider, &event, raw)?;
@@ -134,7 +129,7 @@ fn payout_event(
         event_id: event.id.clone(),
         event_type: event.r#type.as_str().to_owned(),
         observation,
-        attempt_id,
+        attempt_id: ledger::AttemptId(attempt_id),
         provider_ref: event.data.provider_ref.clone(),
         amount,
         raw,

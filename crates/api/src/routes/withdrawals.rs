@@ -1,22 +1,21 @@
 //! Player withdrawals: request (funds move to held), list, read, cancel.
 
-use std::sync::Arc;
-
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
-use persistence::{NewWithdrawal, Visibility, WithdrawalAction, WithdrawalRequest};
+use ledger::{TenantId, WithdrawalId};
+use persistence::{RequestWithdrawal, Visibility, WithdrawalAction, WithdrawalRequest};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::PlayerPrincipal;
 use crate::body::{RawBody, parse_json};
-use crate::idempotent::{self, IdempotentRequest};
+use crate::idempotent::{self, Answer, IdempotentRequest};
 use crate::problem::ApiError;
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
 use crate::state::AppState;
 use crate::validate::{amount, destination};
 use crate::views::PageView;
-use crate::views::{WithdrawalView, page, withdrawal_response};
+use crate::views::{WithdrawalView, page};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -79,31 +78,22 @@ pub async fn create(
         Err(e) => return e.error_response(),
     };
     let state = state.get_ref();
-    idempotent::run_once(state, request, |scope, fingerprint| async move {
+    let answer = Answer::new(StatusCode::CREATED, WithdrawalView::of);
+    idempotent::run_once(state, request, answer, |scope, fingerprint| async move {
         let form: CreateWithdrawal = parse_json(&body.0)?;
-        let money = amount(&form.amount, &form.currency, state.amount_max)?;
-        let (destination_type, destination_account) =
-            destination(&form.destination.r#type, &form.destination.account)?;
-        let new = NewWithdrawal {
-            tenant_id: player.tenant_id,
+        let command = RequestWithdrawal {
+            tenant: TenantId(player.tenant_id),
             player: player.player_id,
-            amount: money,
-            destination_type,
-            destination_account,
+            amount: amount(&form.amount, &form.currency, state.amount_max)?,
+            destination: destination(&form.destination.r#type, &form.destination.account)?,
         };
         let request = WithdrawalRequest {
-            new,
+            command,
             scope,
             fingerprint,
-            render: Arc::new(withdrawal_response(StatusCode::CREATED)),
             audit: rid.player(&player),
         };
-        let once = state
-            .withdrawals
-            .settle(request)
-            .await
-            .map_err(|_| ApiError::Unavailable)??;
-        Ok(once)
+        Ok(state.withdrawals.settle(request).await?)
     })
     .await
 }
@@ -124,7 +114,7 @@ pub async fn list(
             query.page()?,
         )
         .await?;
-    Ok(HttpResponse::Ok().json(page(rows, WithdrawalView::of)?))
+    Ok(HttpResponse::Ok().json(page(rows, |w| WithdrawalView::of(&w))?))
 }
 
 /// `GET /me/withdrawals/{id}`.
@@ -137,10 +127,13 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let view = state
         .db
-        .withdrawal(Visibility::Player(player.player_id), id.into_inner())
+        .withdrawal(
+            Visibility::Player(player.player_id),
+            WithdrawalId(id.into_inner()),
+        )
         .await?
         .ok_or(ApiError::NotFound("withdrawal"))?;
-    Ok(HttpResponse::Ok().json(WithdrawalView::of(view)?))
+    Ok(HttpResponse::Ok().json(WithdrawalView::of(&view)?))
 }
 
 /// `POST /me/withdrawals/{id}/cancel`: only from `requested`; releases the hold.
@@ -159,9 +152,9 @@ pub async fn cancel(
         Err(e) => return e.error_response(),
     };
     let state = state.get_ref();
-    let id = id.into_inner();
-    idempotent::run(state, request, |lease| async move {
-        let render = Box::new(withdrawal_response(StatusCode::OK));
+    let id = WithdrawalId(id.into_inner());
+    let answer = Answer::new(StatusCode::OK, WithdrawalView::of);
+    idempotent::run(state, request, answer, |lease| async move {
         Ok(state
             .db
             .withdrawal_command(
@@ -169,7 +162,6 @@ pub async fn cancel(
                 id,
                 WithdrawalAction::Cancel,
                 &lease,
-                render,
                 &rid.player(&player),
             )
             .await?)

@@ -163,14 +163,14 @@ async fn recheck_stuck(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), Str
         .map_err(|e| e.to_string())?;
     let audit = crate::request_context::system("scheduled_recheck");
     for attempt in &stuck {
-        match observe_payout(ctx.psp.as_ref(), attempt.id).await {
+        match observe_payout(ctx.psp.as_ref(), attempt.id.0).await {
             Ok(observation) => match ctx
                 .db
                 .record_recheck(attempt.id, observation, None, &audit)
                 .await
             {
-                Ok((view, _)) => {
-                    tracing::info!(attempt_id = %attempt.id, state = %view.withdrawal.state, "scheduled recheck")
+                Ok(changed) => {
+                    tracing::info!(attempt_id = %attempt.id, state = changed.state.as_str(), "scheduled recheck")
                 }
                 Err(e) => {
                     tracing::warn!(attempt_id = %attempt.id, error = %e, "scheduled recheck could not apply")

@@ -9,8 +9,10 @@ pub struct Model {
     /// Row id.
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// Tenant scope of the principal (`platform` for platform admins).
-    pub scope: String,
+    /// Tenant of the principal (`platform` for platform admins); the column
+    /// is still called `scope` (see migration 000011).
+    #[sea_orm(column_name = "scope")]
+    pub tenant_id: String,
     /// The authenticated principal (`player:<id>` or `admin:<id>`).
     pub principal: String,
     /// The client-chosen `Idempotency-Key`.
@@ -23,10 +25,13 @@ pub struct Model {
     pub lease_token: Uuid,
     /// When an in-flight lease may be taken over (ms since epoch).
     pub lease_expires_at_ms: i64,
-    /// Stored response status.
+    /// Status of an answer stored before outcomes were (legacy; see `outcome`).
     pub response_status: Option<i32>,
-    /// Stored response body.
+    /// Body of an answer stored before outcomes were (legacy; see `outcome`).
     pub response_body: Option<String>,
+    /// The versioned, serialized outcome of a completed request
+    /// (`persistence::outcome`).
+    pub outcome: Option<String>,
     /// The resource (deposit, payout attempt) the in-flight request created;
     /// a takeover resumes it instead of creating another.
     pub resource_id: Option<Uuid>,

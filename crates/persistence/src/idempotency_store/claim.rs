@@ -8,23 +8,14 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, FromQueryRe
 use uuid::Uuid;
 
 use super::{
-    Begin, IdempotencyScope, StoredResponse, completed_record, existing_record, find, scope_filter,
-    stored_response,
+    Earlier, IdempotencyScope, StoredAnswer, completed_record, existing_record, find, scope_filter,
+    stored_answer,
 };
 use crate::entities::idempotency_record::{self, Entity};
 use crate::error::{StoreError, StoreResult};
 use crate::joined;
+use crate::outcome::EncodedAnswer;
 use crate::write_batch::{Step, WriteBatch};
-
-/// How a one-transaction idempotent request (see [`claim_in`]) ended.
-#[derive(Debug)]
-pub enum Once {
-    /// It ran and committed; this is its answer, stored with its effects.
-    Done(StoredResponse),
-    /// It did not run: answer as an earlier request with the key dictates
-    /// (never [`Begin::Start`]).
-    Earlier(Begin),
-}
 
 /// For use-cases that are one database transaction (no PSP call in between):
 /// instead of committing an in-flight record first, the transaction claims the
@@ -39,7 +30,7 @@ pub(crate) async fn claim_in(
     txn: &DatabaseTransaction,
     scope: &IdempotencyScope,
     fingerprint: &Fingerprint,
-) -> StoreResult<Option<Begin>> {
+) -> StoreResult<Option<Earlier<StoredAnswer>>> {
     let earlier = if txn.get_database_backend() == DatabaseBackend::Postgres {
         // One round trip: try the claim and read the key's record. If a request
         // with the key committed between this statement's snapshot and the claim,
@@ -50,7 +41,7 @@ pub(crate) async fn claim_in(
             .await?
             .ok_or_else(|| StoreError::Corrupt("the key claim returned no row".to_owned()))?;
         match claimed_record(&row)? {
-            Claimed::No => return Ok(Some(Begin::InFlight)),
+            Claimed::No => return Ok(Some(Earlier::InFlight)),
             Claimed::Yes(earlier) => earlier.map(|record| *record),
         }
     } else {
@@ -67,7 +58,7 @@ pub(crate) async fn claim_in(
 pub(crate) async fn claim_all_in(
     txn: &DatabaseTransaction,
     keys: &[(&IdempotencyScope, &Fingerprint)],
-) -> StoreResult<Vec<Option<Begin>>> {
+) -> StoreResult<Vec<Option<Earlier<StoredAnswer>>>> {
     let mut claims = keys.iter().enumerate().map(|(index, (scope, _))| {
         let mut claim = claim_statement(scope);
         claim.expr_as(Expr::val(index as i64), Alias::new("claim_index"));
@@ -86,7 +77,8 @@ pub(crate) async fn claim_all_in(
     for claim in claims {
         union.union(UnionType::All, claim);
     }
-    let mut answers: Vec<Option<StoreResult<Option<Begin>>>> = keys.iter().map(|_| None).collect();
+    let mut answers: Vec<Option<StoreResult<Option<Earlier<StoredAnswer>>>>> =
+        keys.iter().map(|_| None).collect();
     for row in txn.query_all(&union).await? {
         let index = usize::try_from(row.try_get::<i64>("", "claim_index")?)
             .map_err(|_| StoreError::Corrupt("negative claim index".to_owned()))?;
@@ -94,7 +86,7 @@ pub(crate) async fn claim_all_in(
             return Err(StoreError::Corrupt("unknown claim index".to_owned()));
         };
         *slot = Some(match claimed_record(&row)? {
-            Claimed::No => Ok(Some(Begin::InFlight)),
+            Claimed::No => Ok(Some(Earlier::InFlight)),
             Claimed::Yes(None) => Ok(None),
             Claimed::Yes(Some(earlier)) => answer_for(&earlier, fingerprint).map(Some),
         });
@@ -163,47 +155,50 @@ pub(crate) fn stage_completed(
     batch: &mut WriteBatch,
     scope: &IdempotencyScope,
     fingerprint: &Fingerprint,
-    response: &StoredResponse,
+    answer: &EncodedAnswer,
 ) -> Step {
-    batch.insert(completed_record(scope, fingerprint, response))
+    batch.insert(completed_record(scope, fingerprint, answer))
 }
 
-/// Stores the answer (a 4xx) of a one-transaction request whose transaction
-/// rolled back, so a retry with the key gets the same answer. If a request with
-/// the key completed meanwhile, its record stays.
-pub async fn record_completed<C: ConnectionTrait>(
+/// Stores the answer (a refusal) of a one-transaction request whose
+/// transaction rolled back, so a retry with the key gets the same answer. If a
+/// request with the key completed meanwhile, its record stays.
+pub(crate) async fn record_completed<C: ConnectionTrait>(
     db: &C,
     scope: &IdempotencyScope,
     fingerprint: &Fingerprint,
-    response: &StoredResponse,
+    answer: &EncodedAnswer,
 ) -> StoreResult<()> {
-    completed_record(scope, fingerprint, response)
+    completed_record(scope, fingerprint, answer)
         .exec_without_returning(db)
         .await?;
     Ok(())
 }
 
 /// What an earlier request with the key means for this one.
-pub async fn earlier<C: ConnectionTrait>(
+pub(crate) async fn earlier<C: ConnectionTrait>(
     db: &C,
     scope: &IdempotencyScope,
     fingerprint: &Fingerprint,
-) -> StoreResult<Begin> {
+) -> StoreResult<Earlier<StoredAnswer>> {
     match find(db, scope).await? {
         Some(row) => answer_for(&row, fingerprint),
-        None => Ok(Begin::InFlight),
+        None => Ok(Earlier::InFlight),
     }
 }
 
 /// The answer an existing record dictates. An expired in-flight record (left by
 /// a crashed two-step request) is reported in flight until it is purged.
-fn answer_for(row: &idempotency_record::Model, fingerprint: &Fingerprint) -> StoreResult<Begin> {
+fn answer_for(
+    row: &idempotency_record::Model,
+    fingerprint: &Fingerprint,
+) -> StoreResult<Earlier<StoredAnswer>> {
     let existing = existing_record(row)?;
     Ok(
         match decide(Some(&existing), fingerprint, Utc::now().timestamp_millis()) {
-            Decision::Replay => Begin::Replay(stored_response(row)?),
-            Decision::Reused => Begin::Reused,
-            Decision::InFlight | Decision::TakeOver | Decision::Start => Begin::InFlight,
+            Decision::Replay => Earlier::Replay(stored_answer(row)?),
+            Decision::Reused => Earlier::Reused,
+            Decision::InFlight | Decision::TakeOver | Decision::Start => Earlier::InFlight,
         },
     )
 }

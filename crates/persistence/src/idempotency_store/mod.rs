@@ -17,11 +17,13 @@ use chrono::{Duration as ChronoDuration, Utc};
 use idempotency::{Decision, ExistingRecord, Fingerprint, IdempotencyKey, RecordState, decide};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::de::DeserializeOwned;
 use std::time::Duration;
 use uuid::Uuid;
 
 use crate::entities::idempotency_record::{self, Column, Entity};
 use crate::error::{StoreError, StoreResult};
+use crate::outcome::{self, EncodedAnswer, Idempotent, Replayed};
 
 const IN_FLIGHT: &str = "in_flight";
 const COMPLETED: &str = "completed";
@@ -55,35 +57,80 @@ impl Lease {
     }
 }
 
-/// A stored response.
+/// A completed record's answer as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredResponse {
-    /// HTTP status.
-    pub status: u16,
-    /// Body bytes as first sent.
-    pub body: String,
+pub(crate) enum StoredAnswer {
+    /// An encoded outcome or refusal (`crate::outcome`).
+    Encoded(String),
+    /// An answer stored as status and body, before outcomes were.
+    Legacy {
+        /// Status sent.
+        status: u16,
+        /// Body sent.
+        body: String,
+    },
 }
 
-/// What to do with an incoming idempotent request.
+impl StoredAnswer {
+    /// The answer as `T`'s use-case gives it.
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> StoreResult<Replayed<T>> {
+        match self {
+            StoredAnswer::Encoded(stored) => outcome::decode(&stored),
+            StoredAnswer::Legacy { status, body } => Ok(Replayed::Legacy { status, body }),
+        }
+    }
+}
+
+/// What an earlier request with the key means for this one: replay its
+/// answer (`R`), or refuse this one.
 #[derive(Debug)]
-pub enum Begin {
-    /// Process it; complete or release the lease afterwards.
-    Start(Lease),
-    /// Answer with the stored response.
-    Replay(StoredResponse),
+pub enum Earlier<R> {
+    /// Answer as the earlier request was answered.
+    Replay(R),
     /// Same key, different request: 422.
     Reused,
     /// Same key, first request still running: 409.
     InFlight,
 }
 
+impl Earlier<StoredAnswer> {
+    /// The earlier answer as `T`'s use-case gives it.
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> StoreResult<Earlier<Replayed<T>>> {
+        Ok(match self {
+            Earlier::Replay(stored) => Earlier::Replay(stored.decode()?),
+            Earlier::Reused => Earlier::Reused,
+            Earlier::InFlight => Earlier::InFlight,
+        })
+    }
+}
+
+impl<T> From<Earlier<Replayed<T>>> for Idempotent<T> {
+    fn from(earlier: Earlier<Replayed<T>>) -> Self {
+        match earlier {
+            Earlier::Replay(replayed) => Idempotent::Replay(replayed),
+            Earlier::Reused => Idempotent::Reused,
+            Earlier::InFlight => Idempotent::InFlight,
+        }
+    }
+}
+
+/// What to do with an incoming idempotent request whose use-case calls the
+/// PSP mid-way.
+#[derive(Debug)]
+pub enum Begin<T> {
+    /// Process it; complete or release the lease afterwards.
+    Start(Lease),
+    /// Do not: an earlier request with the key answers for it.
+    Earlier(Earlier<Replayed<T>>),
+}
+
 /// Claims `scope` for a request with fingerprint `fingerprint`.
-pub async fn begin<C: ConnectionTrait>(
+pub(crate) async fn begin<C: ConnectionTrait, T: DeserializeOwned>(
     db: &C,
     scope: &IdempotencyScope,
     fingerprint: &Fingerprint,
     lease: Duration,
-) -> StoreResult<Begin> {
+) -> StoreResult<Begin<T>> {
     for _ in 0..BEGIN_ATTEMPTS_MAX {
         let now_ms = Utc::now().timestamp_millis();
         let lease_until = lease_until_ms(lease);
@@ -100,9 +147,12 @@ pub async fn begin<C: ConnectionTrait>(
         };
         let existing = existing_record(&row)?;
         match decide(Some(&existing), fingerprint, now_ms) {
-            Decision::Replay => return Ok(Begin::Replay(stored_response(&row)?)),
-            Decision::Reused => return Ok(Begin::Reused),
-            Decision::InFlight => return Ok(Begin::InFlight),
+            Decision::Replay => {
+                let replayed = stored_answer(&row)?.decode()?;
+                return Ok(Begin::Earlier(Earlier::Replay(replayed)));
+            }
+            Decision::Reused => return Ok(Begin::Earlier(Earlier::Reused)),
+            Decision::InFlight => return Ok(Begin::Earlier(Earlier::InFlight)),
             Decision::TakeOver => {
                 if take_over(db, &row, token, lease_until).await? {
                     return Ok(Begin::Start(Lease {
@@ -115,37 +165,30 @@ pub async fn begin<C: ConnectionTrait>(
             Decision::Start => {}
         }
     }
-    Ok(Begin::InFlight)
+    Ok(Begin::Earlier(Earlier::InFlight))
 }
 
-/// Stores the final response. Call it inside the transaction that commits the
+/// Stores the final answer. Call it inside the transaction that commits the
 /// request's effects; it fails with [`StoreError::LeaseLost`] (and the caller
 /// must roll back) if another processor took the key over.
-pub async fn complete<C: ConnectionTrait>(
+pub(crate) async fn complete<C: ConnectionTrait>(
     db: &C,
     lease: &Lease,
-    response: &StoredResponse,
+    answer: &EncodedAnswer,
 ) -> StoreResult<()> {
-    let result = completion(lease, response).exec(db).await?;
-    held_lease(result.rows_affected)
-}
-
-/// The update that completes the lease's record, if the lease still holds it.
-fn completion(lease: &Lease, response: &StoredResponse) -> sea_orm::UpdateMany<Entity> {
-    update_held(lease)
+    let result = update_held(lease)
         .col_expr(Column::State, Expr::value(COMPLETED))
-        .col_expr(
-            Column::ResponseStatus,
-            Expr::value(i32::from(response.status)),
-        )
-        .col_expr(Column::ResponseBody, Expr::value(response.body.clone()))
+        .col_expr(Column::Outcome, Expr::value(answer.0.clone()))
+        .exec(db)
+        .await?;
+    held_lease(result.rows_affected)
 }
 
 /// Ties the resource a request has just created (a deposit, a payout
 /// attempt) to its in-flight record. Call it in the transaction that creates
 /// the resource: it fails with [`StoreError::LeaseLost`] (roll back) if
 /// another request took the key over, so a key never makes two resources.
-pub async fn claim_resource<C: ConnectionTrait>(
+pub(crate) async fn claim_resource<C: ConnectionTrait>(
     db: &C,
     lease: &Lease,
     resource: Uuid,
@@ -161,7 +204,11 @@ pub async fn claim_resource<C: ConnectionTrait>(
 /// Extends the lease while the request still works (a slow PSP call), so that
 /// no retry takes the key over from a live request. Fails with
 /// [`StoreError::LeaseLost`] when the lease is no longer this request's.
-pub async fn renew<C: ConnectionTrait>(db: &C, lease: &Lease, length: Duration) -> StoreResult<()> {
+pub(crate) async fn renew<C: ConnectionTrait>(
+    db: &C,
+    lease: &Lease,
+    length: Duration,
+) -> StoreResult<()> {
     let until_ms = lease_until_ms(length);
     let result = update_held(lease)
         .col_expr(Column::LeaseExpiresAtMs, Expr::value(until_ms))
@@ -192,7 +239,7 @@ fn held_lease(rows_affected: u64) -> StoreResult<()> {
 /// without a resource is dropped, so the key may be retried from scratch; one
 /// whose request created a resource stays, its lease expired at once, so the
 /// retry takes it over and resumes that resource.
-pub async fn release<C: ConnectionTrait>(db: &C, lease: &Lease) -> StoreResult<()> {
+pub(crate) async fn release<C: ConnectionTrait>(db: &C, lease: &Lease) -> StoreResult<()> {
     let deleted = Entity::delete_many()
         .filter(scope_filter(&lease.scope))
         .filter(Column::LeaseToken.eq(lease.token))
@@ -220,7 +267,7 @@ fn lease_until_ms(length: Duration) -> i64 {
 }
 
 /// Deletes records older than `retention`; returns how many.
-pub async fn purge<C: ConnectionTrait>(db: &C, retention: Duration) -> StoreResult<u64> {
+pub(crate) async fn purge<C: ConnectionTrait>(db: &C, retention: Duration) -> StoreResult<u64> {
     let retention = ChronoDuration::from_std(retention)
         .map_err(|e| StoreError::Corrupt(format!("retention out of range: {e}")))?;
     let cutoff_ms = u64::try_from((Utc::now() - retention).timestamp_millis()).unwrap_or(0);
@@ -274,7 +321,7 @@ async fn take_over<C: ConnectionTrait>(
 
 fn scope_filter(scope: &IdempotencyScope) -> sea_orm::Condition {
     sea_orm::Condition::all()
-        .add(Column::Scope.eq(scope.tenant.clone()))
+        .add(Column::TenantId.eq(scope.tenant.clone()))
         .add(Column::Principal.eq(scope.principal.clone()))
         .add(Column::IdemKey.eq(scope.key.as_str()))
 }
@@ -293,12 +340,15 @@ fn existing_record(row: &idempotency_record::Model) -> StoreResult<ExistingRecor
     })
 }
 
-fn stored_response(row: &idempotency_record::Model) -> StoreResult<StoredResponse> {
+fn stored_answer(row: &idempotency_record::Model) -> StoreResult<StoredAnswer> {
+    if let Some(outcome) = &row.outcome {
+        return Ok(StoredAnswer::Encoded(outcome.clone()));
+    }
     let status = row
         .response_status
         .and_then(|s| u16::try_from(s).ok())
-        .ok_or_else(|| StoreError::Corrupt("completed record without status".into()))?;
-    Ok(StoredResponse {
+        .ok_or_else(|| StoreError::Corrupt("completed record without an answer".into()))?;
+    Ok(StoredAnswer::Legacy {
         status,
         body: row.response_body.clone().unwrap_or_default(),
     })
@@ -306,44 +356,46 @@ fn stored_response(row: &idempotency_record::Model) -> StoreResult<StoredRespons
 
 mod claim;
 
-pub use claim::{Once, earlier, record_completed};
-pub(crate) use claim::{claim_all_in, claim_in, claim_key, stage_completed};
+pub(crate) use claim::{
+    claim_all_in, claim_in, claim_key, earlier, record_completed, stage_completed,
+};
 
 /// A completed record, inserted unless the key has one.
 fn completed_record(
     scope: &IdempotencyScope,
     fingerprint: &Fingerprint,
-    response: &StoredResponse,
+    answer: &EncodedAnswer,
 ) -> sea_orm::TryInsert<idempotency_record::ActiveModel> {
     let lease = (Uuid::new_v4(), Utc::now().timestamp_millis());
-    new_record(scope, fingerprint, COMPLETED, lease, Some(response))
+    new_record(scope, fingerprint, COMPLETED, lease, Some(answer))
 }
 
 /// A record of `scope` in `state` with a lease (token, expiry in ms) and, once
-/// completed, its response; inserted unless the key has one.
+/// completed, its answer; inserted unless the key has one.
 fn new_record(
     scope: &IdempotencyScope,
     fingerprint: &Fingerprint,
     state: &str,
     (lease_token, lease_expires_at_ms): (Uuid, i64),
-    response: Option<&StoredResponse>,
+    answer: Option<&EncodedAnswer>,
 ) -> sea_orm::TryInsert<idempotency_record::ActiveModel> {
     let row = idempotency_record::ActiveModel {
         id: Set(Uuid::now_v7()),
-        scope: Set(scope.tenant.clone()),
+        tenant_id: Set(scope.tenant.clone()),
         principal: Set(scope.principal.clone()),
         idem_key: Set(scope.key.as_str().to_owned()),
         fingerprint: Set(fingerprint.as_str().to_owned()),
         state: Set(state.to_owned()),
         lease_token: Set(lease_token),
         lease_expires_at_ms: Set(lease_expires_at_ms),
-        response_status: Set(response.map(|r| i32::from(r.status))),
-        response_body: Set(response.map(|r| r.body.clone())),
+        response_status: Set(None),
+        response_body: Set(None),
+        outcome: Set(answer.map(|a| a.0.clone())),
         resource_id: Set(None),
         created_at: Set(Utc::now()),
     };
     Entity::insert(row).on_conflict_do_nothing_on([
-        Column::Scope,
+        Column::TenantId,
         Column::Principal,
         Column::IdemKey,
     ])

@@ -11,31 +11,31 @@
 //! same code that decides with `payout::resolve` and `withdrawal::transition`.
 
 use chrono::Utc;
-use ledger::Money;
-use payout::{AttemptStatus, Observation, check_can_start};
+use ledger::{AttemptId, Money, WithdrawalId};
+use payout::{AttemptStatus, Observation, PayoutAttempt, check_can_start};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QuerySelect, TransactionTrait};
 use uuid::Uuid;
-use withdrawal::{Command, transition};
+use withdrawal::{Command, Withdrawal, transition};
 
 use crate::audit::AuditContext;
 use crate::db::Db;
 use crate::entities::{payout_attempt as attempt, withdrawal as row};
 use crate::error::{StoreError, StoreResult};
-use crate::idempotency_store::{self, Lease, StoredResponse};
+use crate::idempotency_store::{self, Lease};
 use crate::inbox::{self, EventOutcome, InboxEntry};
+use crate::mapping::withdrawals::{attempt as domain_attempt, withdrawal as domain};
 use crate::scope::TenantScope;
 use crate::withdrawals::{
-    Render, Visibility, WithdrawalView, amount_of, attempts_of, audit_change, finish,
-    lock_withdrawal, state_of,
+    Visibility, amount_of, attempts_of, audit_change, finish, lock_withdrawal, state_of,
 };
 
 /// A committed payout intent: the attempt to send to the PSP.
 #[derive(Debug, Clone)]
 pub struct StartedPayout {
     /// The withdrawal, now `payout_pending`.
-    pub withdrawal: row::Model,
+    pub withdrawal: Withdrawal,
     /// The new `pending` attempt; its id is the PSP reference and idempotency key.
-    pub attempt: attempt::Model,
+    pub attempt: PayoutAttempt,
 }
 
 /// What the PSP answered to the payout request.
@@ -64,7 +64,7 @@ pub struct PayoutEvent {
     /// What the event reports.
     pub observation: Observation,
     /// Kasa's attempt id.
-    pub attempt_id: Uuid,
+    pub attempt_id: AttemptId,
     /// The PSP's payout id.
     pub provider_ref: Option<String>,
     /// Amount the PSP reports.
@@ -85,13 +85,13 @@ impl Db {
     pub async fn start_payout(
         &self,
         scope: TenantScope,
-        id: Uuid,
+        id: WithdrawalId,
         provider: &str,
         lease: &Lease,
         audit: &AuditContext,
     ) -> StoreResult<StartedPayout> {
         let txn = self.conn().begin().await?;
-        let current = lock_withdrawal(&txn, Visibility::Tenant(scope), id).await?;
+        let current = lock_withdrawal(&txn, Visibility::Tenant(scope), id.0).await?;
         let before = current.clone();
         let step = transition(Some(state_of(&current)?), Command::StartPayout)?;
         let statuses = attempts_of(&txn, current.id)
@@ -130,15 +130,15 @@ impl Db {
         .await?;
         txn.commit().await?;
         Ok(StartedPayout {
-            withdrawal,
-            attempt: created,
+            withdrawal: domain(withdrawal, Vec::new())?,
+            attempt: domain_attempt(created)?,
         })
     }
 
     /// The attempt an earlier holder of the request's key started (see
     /// [`Lease::resource`]) and its withdrawal.
-    pub async fn payout_to_resume(&self, attempt_id: Uuid) -> StoreResult<StartedPayout> {
-        let attempt = attempt::Entity::find_by_id(attempt_id)
+    pub async fn payout_to_resume(&self, attempt_id: AttemptId) -> StoreResult<StartedPayout> {
+        let attempt = attempt::Entity::find_by_id(attempt_id.0)
             .one(self.conn())
             .await?
             .ok_or_else(|| {
@@ -149,8 +149,8 @@ impl Db {
             .await?
             .ok_or(StoreError::NotFound("withdrawal"))?;
         Ok(StartedPayout {
-            withdrawal,
-            attempt,
+            withdrawal: domain(withdrawal, Vec::new())?,
+            attempt: domain_attempt(attempt)?,
         })
     }
 
@@ -159,13 +159,12 @@ impl Db {
     /// applied like any other observation (duplicate or anomaly).
     pub async fn record_payout_reply(
         &self,
-        attempt_id: Uuid,
+        attempt_id: AttemptId,
         reply: PayoutReply,
         lease: &Lease,
-        render: Render<'_>,
-    ) -> StoreResult<StoredResponse> {
+    ) -> StoreResult<Withdrawal> {
         let txn = self.conn().begin().await?;
-        let (mut withdrawal, current) = lock_attempt(&txn, attempt_id).await?;
+        let (mut withdrawal, current) = lock_attempt(&txn, attempt_id.0).await?;
         match reply {
             PayoutReply::Unknown => {
                 if AttemptStatus::parse(&current.status).ok() == Some(AttemptStatus::Pending) {
@@ -192,23 +191,20 @@ impl Db {
                 .await?;
             }
         }
-        let view = WithdrawalView {
-            attempts: attempts_of(&txn, withdrawal.id).await?,
-            withdrawal,
-        };
-        finish(txn, lease, &view, render).await
+        let attempts = attempts_of(&txn, withdrawal.id).await?;
+        finish(txn, lease, domain(withdrawal, attempts)?).await
     }
 
     /// The latest attempt of a withdrawal the admin may see (for a recheck).
     pub async fn latest_attempt(
         &self,
         scope: TenantScope,
-        id: Uuid,
-    ) -> StoreResult<Option<attempt::Model>> {
-        let Some(view) = self.withdrawal(Visibility::Tenant(scope), id).await? else {
+        id: WithdrawalId,
+    ) -> StoreResult<Option<PayoutAttempt>> {
+        let Some(found) = self.withdrawal(Visibility::Tenant(scope), id).await? else {
             return Err(StoreError::NotFound("withdrawal"));
         };
-        Ok(view.attempts.into_iter().next())
+        Ok(found.attempts.into_iter().next())
     }
 
     /// Applies what a recheck learned through the webhook path. With
@@ -216,13 +212,13 @@ impl Db {
     /// transaction; without (a scheduled recheck) the change is just committed.
     pub async fn record_recheck(
         &self,
-        attempt_id: Uuid,
+        attempt_id: AttemptId,
         observation: Observation,
-        completion: Option<(&Lease, Render<'_>)>,
+        completion: Option<&Lease>,
         audit: &AuditContext,
-    ) -> StoreResult<(WithdrawalView, Option<StoredResponse>)> {
+    ) -> StoreResult<Withdrawal> {
         let txn = self.conn().begin().await?;
-        let (withdrawal, current) = lock_attempt(&txn, attempt_id).await?;
+        let (withdrawal, current) = lock_attempt(&txn, attempt_id.0).await?;
         let before = withdrawal.clone();
         let provider = current.provider.clone();
         let source = Source {
@@ -239,18 +235,13 @@ impl Db {
             &withdrawal,
         )
         .await?;
-        let view = WithdrawalView {
-            attempts: attempts_of(&txn, withdrawal.id).await?,
-            withdrawal,
-        };
+        let attempts = attempts_of(&txn, withdrawal.id).await?;
+        let changed = domain(withdrawal, attempts)?;
         match completion {
-            Some((lease, render)) => {
-                let response = finish(txn, lease, &view, render).await?;
-                Ok((view, Some(response)))
-            }
+            Some(lease) => finish(txn, lease, changed).await,
             None => {
                 txn.commit().await?;
-                Ok((view, None))
+                Ok(changed)
             }
         }
     }
@@ -260,9 +251,9 @@ impl Db {
         &self,
         cutoff: chrono::DateTime<Utc>,
         limit: u64,
-    ) -> StoreResult<Vec<attempt::Model>> {
+    ) -> StoreResult<Vec<PayoutAttempt>> {
         use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-        Ok(attempt::Entity::find()
+        attempt::Entity::find()
             .filter(attempt::Column::Status.is_in([
                 AttemptStatus::Pending.as_str(),
                 AttemptStatus::Unknown.as_str(),
@@ -271,7 +262,10 @@ impl Db {
             .order_by_asc(attempt::Column::UpdatedAt)
             .limit(limit)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(domain_attempt)
+            .collect()
     }
 
     /// Applies a payout webhook exactly once.
@@ -289,7 +283,7 @@ impl Db {
         let Some(inbox_id) = inbox::insert(&txn, entry).await? else {
             return Ok(EventOutcome::Duplicate);
         };
-        let (withdrawal, current) = lock_attempt(&txn, event.attempt_id).await?;
+        let (withdrawal, current) = lock_attempt(&txn, event.attempt_id.0).await?;
         if current.provider != event.provider {
             return Err(StoreError::NotFound("payout attempt"));
         }

@@ -128,7 +128,7 @@ pub(super) async fn move_withdrawal(
     provider: &str,
 ) -> StoreResult<row::Model> {
     let step = transition(Some(state_of(&current)?), command)?;
-    apply_effects(txn, &current, step.effect.as_slice(), provider, None).await?;
+    apply_effects(txn, &current, step.effect.as_slice(), Some(provider), None).await?;
     let mut update: row::ActiveModel = current.into();
     update.state = Set(step.to.as_str().to_owned());
     update.updated_at = Set(Utc::now());

@@ -8,14 +8,14 @@ use ledger::{Currency, Money, PlayerId};
 use persistence::audit::AuditContext;
 use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
-use persistence::idempotency_store::{self, Begin, IdempotencyScope, StoredResponse};
+use persistence::idempotency_store::{Begin, IdempotencyScope};
 use persistence::{
-    Db, DbSettings, DepositEvent, NewDeposit, NewPlayer, NewWithdrawal, WithdrawalRequest,
+    Db, DbSettings, DepositEvent, NewDeposit, NewPlayer, RequestWithdrawal, WithdrawalRequest,
 };
 use sea_orm::EntityTrait;
-use std::sync::Arc;
 use testkit::TestDb;
 use uuid::Uuid;
+use withdrawal::Destination;
 
 /// Lease of the deposits' idempotency records.
 const LEASE: std::time::Duration = std::time::Duration::from_secs(60);
@@ -75,7 +75,8 @@ pub async fn pending(
         key: IdempotencyKey::parse(&Uuid::new_v4().to_string()).unwrap(),
     };
     let fingerprint = idempotency::fingerprint("POST", "/api/v1/me/deposits", b"{}");
-    let lease = match idempotency_store::begin(db.conn(), &scope, &fingerprint, LEASE)
+    let lease = match db
+        .begin_key::<()>(&scope, &fingerprint, LEASE)
         .await
         .unwrap()
     {
@@ -131,7 +132,7 @@ pub async fn available_minor(db: &Db, player: PlayerId) -> i64 {
         .available_minor
 }
 
-/// A withdrawal request of `amount` with key `key`, answered with its id.
+/// A withdrawal request of `amount` with key `key`.
 pub fn withdrawal_request(
     tenant: Uuid,
     player: PlayerId,
@@ -140,12 +141,11 @@ pub fn withdrawal_request(
 ) -> WithdrawalRequest {
     let body = format!(r#"{{"amount":"{amount}"}}"#);
     WithdrawalRequest {
-        new: NewWithdrawal {
-            tenant_id: tenant,
+        command: RequestWithdrawal {
+            tenant: ledger::TenantId(tenant),
             player,
             amount,
-            destination_type: "bank_account".into(),
-            destination_account: "DE89370400440532013000".into(),
+            destination: Destination::parse("bank_account", "DE89370400440532013000").unwrap(),
         },
         scope: IdempotencyScope {
             tenant: tenant.to_string(),
@@ -153,12 +153,6 @@ pub fn withdrawal_request(
             key: IdempotencyKey::parse(key).unwrap(),
         },
         fingerprint: idempotency::fingerprint("POST", "/me/withdrawals", body.as_bytes()),
-        render: Arc::new(|view| {
-            Ok(StoredResponse {
-                status: 201,
-                body: view.withdrawal.id.to_string(),
-            })
-        }),
         audit: audit(&format!("player:{}", player.0)),
     }
 }
