@@ -52,6 +52,16 @@ impl<T> Page<T> {
     }
 }
 
+impl<T> Page<T> {
+    /// Converts the items, failing if any item fails, keeping the cursor.
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_, _>>()?,
+            next_cursor: self.next_cursor,
+        })
+    }
+}
+
 /// Applies the keyset window on `id_column` to `select` and runs it.
 pub(crate) async fn fetch_page<E, C>(
     select: Select<E>,
