@@ -15,43 +15,8 @@ use uuid::Uuid;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-/// Admin roles, from most to least powerful.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Read-only.
-    Support,
-    /// May approve, reject, pay out, recheck and reconcile.
-    Finance,
-    /// Manages the users of one tenant.
-    TenantAdmin,
-    /// Everything, on every tenant.
-    PlatformAdmin,
-}
-
-impl Role {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Support => "support",
-            Role::Finance => "finance",
-            Role::TenantAdmin => "tenant_admin",
-            Role::PlatformAdmin => "platform_admin",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        [
-            Role::Support,
-            Role::Finance,
-            Role::TenantAdmin,
-            Role::PlatformAdmin,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == raw)
-    }
-}
+/// Admin roles (stored with the admin user, so defined by storage's records).
+pub use persistence::records::Role;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {

@@ -1,6 +1,7 @@
 //! Start-up data: the bootstrap platform admin and the `--dev` demo tenant.
 
 use ledger::Currency;
+use persistence::audit::AuditContext;
 use persistence::{Db, NewAdmin, NewPlayer};
 use psp::mock::{Operation, SCENARIOS};
 use rand::distr::{Alphanumeric, SampleString};
@@ -8,7 +9,6 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{Role, hash_password};
 use crate::problem::ApiError;
-use crate::request_context::system;
 
 /// A random alphanumeric secret of `len` characters.
 pub fn random_secret(len: usize) -> SecretString {
@@ -25,10 +25,10 @@ pub async fn ensure_admin(db: &Db, email: &str, password: &SecretString) -> Resu
         NewAdmin {
             email: email.to_owned(),
             password_hash,
-            role: Role::PlatformAdmin.as_str().to_owned(),
-            tenant_id: None,
+            role: Role::PlatformAdmin,
+            tenant: None,
         },
-        &system("bootstrap"),
+        &AuditContext::system("bootstrap"),
         None,
     )
     .await?;
@@ -58,8 +58,13 @@ pub async fn seed_demo(db: &Db) -> Result<DemoCredentials, ApiError> {
     let tenant = match db.tenant_by_slug(&creds.tenant).await? {
         Some(t) => t,
         None => {
-            db.create_tenant(&creds.tenant, "Demo casino", &system("dev"), None)
-                .await?
+            db.create_tenant(
+                &creds.tenant,
+                "Demo casino",
+                &AuditContext::system("dev"),
+                None,
+            )
+            .await?
         }
     };
     let hash = hash_password(creds.password.clone()).await?;
@@ -67,17 +72,17 @@ pub async fn seed_demo(db: &Db) -> Result<DemoCredentials, ApiError> {
         NewAdmin {
             email: creds.admin_email.clone(),
             password_hash: hash.clone(),
-            role: Role::PlatformAdmin.as_str().to_owned(),
-            tenant_id: None,
+            role: Role::PlatformAdmin,
+            tenant: None,
         },
-        &system("dev"),
+        &AuditContext::system("dev"),
     )
     .await?;
     match db.player_by_email(tenant.id, &creds.player_email).await? {
         Some(player) => db.set_player_password(player.id, hash).await?,
         None => {
             db.register_player(NewPlayer {
-                tenant_id: tenant.id,
+                tenant: tenant.id,
                 email: creds.player_email.clone(),
                 password_hash: hash,
                 currency: Currency::EUR,

@@ -24,7 +24,6 @@ pub mod state;
 mod throttle;
 mod validate;
 mod views;
-pub mod worker;
 
 use actix_web::{HttpResponse, web};
 

@@ -1,34 +1,13 @@
 //! Calls to the PSP and what their answers mean: deposit and payout creates
-//! (fresh or resumed), and asking about a payout attempt (shared by the
-//! recheck endpoint and the scheduled recheck job so both apply the same
-//! observation).
+//! (fresh or resumed); asking about a payout attempt is the worker crate's.
 
 use payout::Observation;
 use persistence::{PayoutReply, PspAnswer};
-use psp::{DepositRequest, PaymentProvider, PayoutRequest, PspError, PspStatus, PspTransaction};
-use uuid::Uuid;
+use psp::{DepositRequest, PaymentProvider, PayoutRequest, PspError};
 
-/// What a PSP transaction says about the attempt.
-pub fn observation_of(tx: &PspTransaction) -> Observation {
-    match tx.status {
-        PspStatus::Pending => Observation::Pending,
-        PspStatus::Succeeded => Observation::Succeeded,
-        PspStatus::Failed => Observation::Failed {
-            failure_code: tx.failure_code.clone(),
-        },
-    }
-}
-
-/// Asks the PSP for the attempt's current status (`NotFound` when it has no record).
-pub async fn observe_payout(
-    psp: &dyn PaymentProvider,
-    attempt_id: Uuid,
-) -> Result<Observation, PspError> {
-    match psp.get_payout(&attempt_id.to_string()).await? {
-        Some(tx) => Ok(observation_of(&tx)),
-        None => Ok(Observation::NotFound),
-    }
-}
+// Asking about an attempt lives with the job worker (the scheduled recheck
+// uses it too); the recheck endpoint reaches it from here.
+pub use worker::{observation_of, observe_payout};
 
 /// What the PSP answered to a deposit's create call.
 pub async fn deposit_answer(psp: &dyn PaymentProvider, request: &DepositRequest) -> PspAnswer {

@@ -101,12 +101,3 @@ impl RequestId {
         }
     }
 }
-
-/// Audit context of Kasa's own actions (bootstrap, scheduled jobs).
-pub fn system(what: &str) -> AuditContext {
-    AuditContext {
-        actor: format!("system:{what}"),
-        role: "system".to_owned(),
-        request_id: what.to_owned(),
-    }
-}

@@ -18,8 +18,8 @@ use crate::settings::Settings;
 use crate::startup;
 use crate::state::AppState;
 use crate::throttle::Throttle;
-use crate::worker::{self, JobContext, RunnerSettings};
 use tokio_util::sync::CancellationToken;
+use worker::{JobContext, RunnerSettings};
 
 /// Succeeded jobs are kept this long for inspection.
 const FINISHED_JOBS_KEPT_DAYS: i64 = 7;

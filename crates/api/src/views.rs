@@ -4,7 +4,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use ledger::{Currency, Money};
 use persistence::Page;
-use persistence::entities::{anomaly, deposit, ledger_transaction, player, wallet};
+use persistence::entities::deposit;
+use persistence::records::{Anomaly, Player, RecordedTransaction, WalletSnapshot};
 use serde::Serialize;
 use uuid::Uuid;
 use withdrawal::Withdrawal;
@@ -75,15 +76,15 @@ pub struct WalletView {
 }
 
 impl WalletView {
-    /// From a wallet row.
-    pub fn of(w: wallet::Model) -> Result<Self, ApiError> {
-        Ok(Self {
-            player_id: w.player_id,
-            available: money(w.available_minor, &w.currency)?,
-            held: money(w.held_minor, &w.currency)?,
-            currency: w.currency,
+    /// From a stored wallet.
+    pub fn of(w: WalletSnapshot) -> Self {
+        Self {
+            player_id: w.player.0,
+            available: w.balance.available().to_string(),
+            held: w.balance.held().to_string(),
+            currency: w.balance.currency().code().to_owned(),
             updated_at: timestamp(w.updated_at),
-        })
+        }
     }
 }
 
@@ -108,20 +109,19 @@ pub struct TransactionView {
 }
 
 impl TransactionView {
-    /// From a ledger transaction row.
-    pub fn of(t: ledger_transaction::Model) -> Result<Self, ApiError> {
-        let after = |minor: Option<i64>| minor.map(|m| money(m, &t.currency)).transpose();
-        Ok(Self {
+    /// From a recorded ledger transaction.
+    pub fn of(t: RecordedTransaction) -> Self {
+        Self {
             id: t.id,
-            amount: money(t.amount_minor, &t.currency)?,
-            available_after: after(t.available_after_minor)?,
-            held_after: after(t.held_after_minor)?,
-            kind: t.kind,
-            currency: t.currency,
+            kind: t.kind.as_str().to_owned(),
+            amount: t.amount.to_string(),
+            currency: t.amount.currency().code().to_owned(),
+            available_after: t.available_after.map(|m| m.to_string()),
+            held_after: t.held_after.map(|m| m.to_string()),
             reference_type: t.reference_type,
             reference_id: t.reference_id,
             created_at: timestamp(t.created_at),
-        })
+        }
     }
 }
 
@@ -139,13 +139,13 @@ pub struct PlayerView {
 }
 
 impl PlayerView {
-    /// From a player row and the slug of its tenant.
-    pub fn of(p: player::Model, tenant: String) -> Self {
+    /// From a player and the slug of its tenant.
+    pub fn of(p: Player, tenant: String) -> Self {
         Self {
-            player_id: p.id,
+            player_id: p.id.0,
             tenant,
             email: p.email,
-            currency: p.currency,
+            currency: p.currency.code().to_owned(),
             created_at: timestamp(p.created_at),
         }
     }
@@ -209,11 +209,11 @@ pub struct AnomalyView {
 }
 
 impl AnomalyView {
-    /// From an anomaly row.
-    pub fn of(a: anomaly::Model) -> Result<Self, ApiError> {
-        Ok(Self {
+    /// From a stored anomaly.
+    pub fn of(a: Anomaly) -> Self {
+        Self {
             id: a.id,
-            tenant_id: a.tenant_id,
+            tenant_id: a.tenant.map(|t| t.0),
             provider: a.provider,
             event_id: a.event_id,
             kind: a.kind,
@@ -221,7 +221,7 @@ impl AnomalyView {
             reference_id: a.reference_id,
             detail: a.detail,
             created_at: timestamp(a.created_at),
-        })
+        }
     }
 }
 

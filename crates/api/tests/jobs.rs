@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use common::runs::*;
 use common::*;
-use kasa_api::worker;
 use persistence::entities::{job, reconciliation_finding};
 use psp::mock::{Operation, Script};
 use reqwest::StatusCode;

@@ -14,20 +14,22 @@ use crate::completion::{Completion, complete_optional};
 use crate::db::Db;
 use crate::entities::{admin_user, player, tenant, wallet};
 use crate::error::{StoreError, StoreResult, is_unique_violation};
+use crate::mapping;
 use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::records::{AdminId, AdminUser, Player, Role, Tenant, TenantId};
 use crate::scope::TenantScope;
 
 /// An admin user as its creator is answered (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminAccount {
     /// Its id.
-    pub id: Uuid,
+    pub id: AdminId,
     /// Its tenant; none for platform admins.
-    pub tenant_id: Option<Uuid>,
+    pub tenant: Option<TenantId>,
     /// Lower-cased email.
     pub email: String,
     /// Its role.
-    pub role: String,
+    pub role: Role,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
@@ -39,17 +41,17 @@ pub struct NewAdmin {
     pub email: String,
     /// Argon2 PHC hash of the password.
     pub password_hash: String,
-    /// Role name.
-    pub role: String,
+    /// Role.
+    pub role: Role,
     /// Tenant, or `None` for a platform admin.
-    pub tenant_id: Option<Uuid>,
+    pub tenant: Option<TenantId>,
 }
 
 /// A new player.
 #[derive(Debug, Clone)]
 pub struct NewPlayer {
     /// Tenant of the player.
-    pub tenant_id: Uuid,
+    pub tenant: TenantId,
     /// Login email (stored lower-cased).
     pub email: String,
     /// Argon2 PHC hash of the password.
@@ -66,7 +68,7 @@ impl Db {
         name: &str,
         audit: &AuditContext,
         completion: Option<Completion<'_>>,
-    ) -> StoreResult<tenant::Model> {
+    ) -> StoreResult<Tenant> {
         let txn = self.conn().begin().await?;
         let row = tenant::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -74,9 +76,9 @@ impl Db {
             name: Set(name.to_owned()),
             created_at: Set(Utc::now()),
         };
-        let created = row.insert(&txn).await.map_err(|e| unique_as("tenant", e))?;
+        let created = mapping::tenant(row.insert(&txn).await.map_err(|e| unique_as("tenant", e))?);
         let record = AuditRecord {
-            tenant_id: Some(created.id),
+            tenant_id: Some(created.id.0),
             action: "tenant.create",
             target_type: "tenant",
             target_id: created.id.to_string(),
@@ -90,16 +92,18 @@ impl Db {
     }
 
     /// Finds a tenant by slug.
-    pub async fn tenant_by_slug(&self, slug: &str) -> StoreResult<Option<tenant::Model>> {
-        Ok(tenant::Entity::find()
+    pub async fn tenant_by_slug(&self, slug: &str) -> StoreResult<Option<Tenant>> {
+        let row = tenant::Entity::find()
             .filter(tenant::Column::Slug.eq(slug))
             .one(self.conn())
-            .await?)
+            .await?;
+        Ok(row.map(mapping::tenant))
     }
 
     /// Finds a tenant by id.
-    pub async fn tenant_by_id(&self, id: Uuid) -> StoreResult<Option<tenant::Model>> {
-        Ok(tenant::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn tenant_by_id(&self, id: TenantId) -> StoreResult<Option<Tenant>> {
+        let row = tenant::Entity::find_by_id(id.0).one(self.conn()).await?;
+        Ok(row.map(mapping::tenant))
     }
 
     /// Creates an admin user (audited); `AlreadyExists` when the email is taken.
@@ -112,30 +116,32 @@ impl Db {
         let txn = self.conn().begin().await?;
         let row = admin_user::ActiveModel {
             id: Set(Uuid::now_v7()),
-            tenant_id: Set(admin.tenant_id),
+            tenant_id: Set(admin.tenant.map(|t| t.0)),
             email: Set(admin.email.to_lowercase()),
             password_hash: Set(admin.password_hash),
-            role: Set(admin.role),
+            role: Set(admin.role.as_str().to_owned()),
             created_at: Set(Utc::now()),
         };
         let created = row
             .insert(&txn)
             .await
             .map_err(|e| unique_as("admin user", e))?;
+        let created = mapping::admin_user(created)?;
+        let tenant_id = created.tenant.map(|t| t.0);
         let record = AuditRecord {
-            tenant_id: created.tenant_id,
+            tenant_id,
             action: "admin_user.create",
             target_type: "admin_user",
             target_id: created.id.to_string(),
             before: None,
             after: Some(
-                serde_json::json!({"email": created.email, "role": created.role, "tenant_id": created.tenant_id}),
+                serde_json::json!({"email": created.email, "role": created.role.as_str(), "tenant_id": tenant_id}),
             ),
         };
         audit::append(&txn, audit, record).await?;
         let account = AdminAccount {
             id: created.id,
-            tenant_id: created.tenant_id,
+            tenant: created.tenant,
             email: created.email,
             role: created.role,
             created_at: created.created_at,
@@ -146,21 +152,21 @@ impl Db {
     }
 
     /// Finds an admin by email (case-insensitive).
-    pub async fn admin_by_email(&self, email: &str) -> StoreResult<Option<admin_user::Model>> {
-        Ok(admin_user::Entity::find()
-            .filter(admin_user::Column::Email.eq(email.to_lowercase()))
-            .one(self.conn())
-            .await?)
+    pub async fn admin_by_email(&self, email: &str) -> StoreResult<Option<AdminUser>> {
+        admin_row_by_email(self, email)
+            .await?
+            .map(mapping::admin_user)
+            .transpose()
     }
 
     /// Registers a player and creates the wallet in one transaction.
-    pub async fn register_player(&self, new: NewPlayer) -> StoreResult<player::Model> {
+    pub async fn register_player(&self, new: NewPlayer) -> StoreResult<Player> {
         let txn = self.conn().begin().await?;
         let now = Utc::now();
         let id = Uuid::now_v7();
         let player = player::ActiveModel {
             id: Set(id),
-            tenant_id: Set(new.tenant_id),
+            tenant_id: Set(new.tenant.0),
             email: Set(new.email.to_lowercase()),
             password_hash: Set(new.password_hash),
             currency: Set(new.currency.code().to_owned()),
@@ -171,7 +177,7 @@ impl Db {
         .map_err(|e| unique_as("player", e))?;
         wallet::ActiveModel {
             player_id: Set(id),
-            tenant_id: Set(new.tenant_id),
+            tenant_id: Set(new.tenant.0),
             currency: Set(new.currency.code().to_owned()),
             available_minor: Set(0),
             held_minor: Set(0),
@@ -180,20 +186,22 @@ impl Db {
         .insert(&txn)
         .await?;
         txn.commit().await?;
-        Ok(player)
+        mapping::player(player)
     }
 
-    /// Finds a player of `tenant_id` by email (case-insensitive).
+    /// Finds a player of `tenant` by email (case-insensitive).
     pub async fn player_by_email(
         &self,
-        tenant_id: Uuid,
+        tenant: TenantId,
         email: &str,
-    ) -> StoreResult<Option<player::Model>> {
-        Ok(player::Entity::find()
-            .filter(player::Column::TenantId.eq(tenant_id))
+    ) -> StoreResult<Option<Player>> {
+        player::Entity::find()
+            .filter(player::Column::TenantId.eq(tenant.0))
             .filter(player::Column::Email.eq(email.to_lowercase()))
             .one(self.conn())
-            .await?)
+            .await?
+            .map(mapping::player)
+            .transpose()
     }
 
     /// A page of the players in `scope`, newest first; with `email_prefix`
@@ -203,7 +211,7 @@ impl Db {
         scope: TenantScope,
         email_prefix: Option<&str>,
         page: PageRequest,
-    ) -> StoreResult<Page<player::Model>> {
+    ) -> StoreResult<Page<Player>> {
         let mut select = scope.restrict(player::Entity::find(), player::Column::TenantId);
         if let Some(prefix) = email_prefix {
             // Emails are stored lower-cased; LIKE wildcards in the input are literal.
@@ -218,7 +226,9 @@ impl Db {
             let pattern = LikeExpr::new(pattern).escape('\\');
             select = select.filter(player::Column::Email.like(pattern));
         }
-        Ok(fetch_page(select, player::Column::Id, page, |p| p.id, self.conn()).await?)
+        fetch_page(select, player::Column::Id, page, |p| p.id, self.conn())
+            .await?
+            .try_map(mapping::player)
     }
 
     /// Finds a player by id within `scope`: another tenant's player is `None`.
@@ -226,13 +236,25 @@ impl Db {
         &self,
         player: PlayerId,
         scope: TenantScope,
-    ) -> StoreResult<Option<player::Model>> {
+    ) -> StoreResult<Option<Player>> {
         let select = scope.restrict(
             player::Entity::find_by_id(player.0),
             player::Column::TenantId,
         );
-        Ok(select.one(self.conn()).await?)
+        select
+            .one(self.conn())
+            .await?
+            .map(mapping::player)
+            .transpose()
     }
+}
+
+/// The `admin_users` row of `email` (case-insensitive).
+async fn admin_row_by_email(db: &Db, email: &str) -> StoreResult<Option<admin_user::Model>> {
+    Ok(admin_user::Entity::find()
+        .filter(admin_user::Column::Email.eq(email.to_lowercase()))
+        .one(db.conn())
+        .await?)
 }
 
 fn unique_as(what: &'static str, err: sea_orm::DbErr) -> StoreError {
@@ -251,11 +273,11 @@ impl Db {
         admin: NewAdmin,
         audit: &AuditContext,
     ) -> StoreResult<()> {
-        match self.admin_by_email(&admin.email).await? {
+        match admin_row_by_email(self, &admin.email).await? {
             Some(existing) => {
                 let mut update: admin_user::ActiveModel = existing.into();
                 update.password_hash = Set(admin.password_hash);
-                update.role = Set(admin.role);
+                update.role = Set(admin.role.as_str().to_owned());
                 update.update(self.conn()).await?;
             }
             None => {
@@ -266,8 +288,12 @@ impl Db {
     }
 
     /// Replaces a player's password hash.
-    pub async fn set_player_password(&self, id: Uuid, password_hash: String) -> StoreResult<()> {
-        let row = player::Entity::find_by_id(id)
+    pub async fn set_player_password(
+        &self,
+        id: PlayerId,
+        password_hash: String,
+    ) -> StoreResult<()> {
+        let row = player::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
             .ok_or(StoreError::NotFound("player"))?;

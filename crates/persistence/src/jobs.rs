@@ -26,6 +26,8 @@ use uuid::Uuid;
 use crate::db::Db;
 use crate::entities::job::{self, Column, Entity};
 use crate::error::{StoreError, StoreResult};
+use crate::mapping;
+use crate::records::LeasedJob;
 
 /// Job status names.
 pub mod status {
@@ -77,8 +79,8 @@ impl NewJob {
 /// A leased job.
 #[derive(Debug, Clone)]
 pub struct ClaimedJob {
-    /// The job row as claimed.
-    pub job: job::Model,
+    /// The job as claimed.
+    pub job: LeasedJob,
     /// The worker holding it.
     pub worker: String,
 }
@@ -180,7 +182,7 @@ impl Db {
         let claimed = sea_orm::ActiveModelTrait::update(update, &txn).await?;
         txn.commit().await?;
         Ok(Some(ClaimedJob {
-            job: claimed,
+            job: mapping::leased_job(claimed)?,
             worker: worker.to_owned(),
         }))
     }
@@ -228,6 +230,20 @@ impl Db {
             ],
         )
         .await
+    }
+
+    /// Completes a job whose effects committed in transactions of their own
+    /// (the scheduled recheck), in one more transaction, only under its lease.
+    pub async fn complete_job_alone(&self, claimed: &ClaimedJob) -> StoreResult<()> {
+        let txn = self.conn().begin().await?;
+        self.complete_job(&txn, claimed).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Enqueues `new` by itself, outside any use-case (the scheduler).
+    pub async fn enqueue_job(&self, new: NewJob) -> StoreResult<Option<Uuid>> {
+        enqueue(self.conn(), new).await
     }
 
     /// Records a failed run: queued again after a backoff, or failed for good

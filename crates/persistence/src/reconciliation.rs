@@ -19,10 +19,12 @@ use crate::entities::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, Lease};
-use crate::jobs::{self, ClaimedJob, NewJob, status};
+use crate::jobs::{self, ClaimedJob, NewJob};
+use crate::mapping;
 use crate::outcome::encode_outcome;
 use crate::pagination::{Page, PageRequest, fetch_page};
 use crate::reconcile::{FindingKind, Record, RecordType};
+use crate::records::{ReconciliationFinding, ReconciliationRun, RunId, RunStatus};
 use crate::scope::TenantScope;
 
 mod findings;
@@ -36,13 +38,14 @@ pub const RECONCILIATION_JOB: &str = "reconciliation_run";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReconciliationJob {
     /// The run to execute.
-    pub run_id: Uuid,
+    pub run_id: RunId,
 }
 
 /// The tenants a stored run covers: a run without a tenant was created in
 /// [`TenantScope::All`] (by a platform admin; [`NewRun`] takes a scope).
-pub fn run_scope(run: &run::Model) -> TenantScope {
-    run.tenant_id.map_or(TenantScope::All, TenantScope::One)
+pub fn run_scope(run: &ReconciliationRun) -> TenantScope {
+    run.tenant
+        .map_or(TenantScope::All, |t| TenantScope::One(t.0))
 }
 
 /// A run to create.
@@ -67,7 +70,7 @@ impl Db {
         new: NewRun,
         lease: &Lease,
         audit: &AuditContext,
-    ) -> StoreResult<run::Model> {
+    ) -> StoreResult<ReconciliationRun> {
         let txn = self.conn().begin().await?;
         let created = run::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -75,7 +78,7 @@ impl Db {
             provider: Set(new.provider),
             window_from: Set(new.from),
             window_to: Set(new.to),
-            status: Set(status::QUEUED.to_owned()),
+            status: Set(RunStatus::Queued.as_str().to_owned()),
             error: Set(None),
             matched: Set(0),
             mismatched: Set(0),
@@ -91,11 +94,12 @@ impl Db {
         }
         .insert(&txn)
         .await?;
+        let created = mapping::run(created)?;
         let payload = serde_json::to_string(&ReconciliationJob { run_id: created.id })
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         jobs::enqueue(&txn, NewJob::now(RECONCILIATION_JOB, payload)).await?;
         let record = AuditRecord {
-            tenant_id: created.tenant_id,
+            tenant_id: created.tenant.map(|t| t.0),
             action: "reconciliation_run.create",
             target_type: "reconciliation_run",
             target_id: created.id.to_string(),
@@ -114,10 +118,10 @@ impl Db {
     pub async fn reconciliation_run(
         &self,
         scope: TenantScope,
-        id: Uuid,
-    ) -> StoreResult<Option<run::Model>> {
-        let select = scope.restrict(run::Entity::find_by_id(id), run::Column::TenantId);
-        Ok(select.one(self.conn()).await?)
+        id: RunId,
+    ) -> StoreResult<Option<ReconciliationRun>> {
+        let select = scope.restrict(run::Entity::find_by_id(id.0), run::Column::TenantId);
+        select.one(self.conn()).await?.map(mapping::run).transpose()
     }
 
     /// A page of runs the caller may see.
@@ -125,19 +129,23 @@ impl Db {
         &self,
         scope: TenantScope,
         page: PageRequest,
-    ) -> StoreResult<Page<run::Model>> {
+    ) -> StoreResult<Page<ReconciliationRun>> {
         let select = scope.restrict(run::Entity::find(), run::Column::TenantId);
-        Ok(fetch_page(select, run::Column::Id, page, |r| r.id, self.conn()).await?)
+        fetch_page(select, run::Column::Id, page, |r| r.id, self.conn())
+            .await?
+            .try_map(mapping::run)
     }
 
     /// A page of a run's findings.
     pub async fn reconciliation_findings(
         &self,
-        run_id: Uuid,
+        run: RunId,
         page: PageRequest,
-    ) -> StoreResult<Page<finding::Model>> {
-        let select = finding::Entity::find().filter(finding::Column::RunId.eq(run_id));
-        Ok(fetch_page(select, finding::Column::Id, page, |f| f.id, self.conn()).await?)
+    ) -> StoreResult<Page<ReconciliationFinding>> {
+        let select = finding::Entity::find().filter(finding::Column::RunId.eq(run.0));
+        fetch_page(select, finding::Column::Id, page, |f| f.id, self.conn())
+            .await?
+            .try_map(mapping::finding)
     }
 
     /// Marks a run running (a retried job runs it again from scratch), only
@@ -146,18 +154,18 @@ impl Db {
     pub async fn start_reconciliation_run(
         &self,
         claimed: &ClaimedJob,
-        id: Uuid,
-    ) -> StoreResult<run::Model> {
+        id: RunId,
+    ) -> StoreResult<ReconciliationRun> {
         let txn = self.conn().begin().await?;
         self.confirm_lease(&txn, claimed).await?;
-        let found = run::Entity::find_by_id(id)
+        let found = run::Entity::find_by_id(id.0)
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound("run"))?;
         let mut update: run::ActiveModel = found.into();
-        update.status = Set(status::RUNNING.to_owned());
+        update.status = Set(RunStatus::Running.as_str().to_owned());
         update.started_at = Set(Some(Utc::now()));
-        let started = update.update(&txn).await?;
+        let started = mapping::run(update.update(&txn).await?)?;
         txn.commit().await?;
         Ok(started)
     }
@@ -166,7 +174,7 @@ impl Db {
     /// plus every record the report names.
     pub async fn kasa_records(
         &self,
-        scope: &run::Model,
+        scope: &ReconciliationRun,
         named: &[String],
     ) -> StoreResult<Vec<Record>> {
         let named: Vec<Uuid> = named
@@ -179,8 +187,8 @@ impl Db {
         let mut deposits = deposit::Entity::find()
             .filter(deposit::Column::Provider.eq(scope.provider.as_str()))
             .filter(in_window.or(deposit::Column::Id.is_in(named.clone())));
-        if let Some(tenant) = scope.tenant_id {
-            deposits = deposits.filter(deposit::Column::TenantId.eq(tenant));
+        if let Some(tenant) = scope.tenant {
+            deposits = deposits.filter(deposit::Column::TenantId.eq(tenant.0));
         }
         let mut records: Vec<Record> = deposits
             .all(self.conn())
@@ -194,8 +202,8 @@ impl Db {
         let mut attempts = payout_attempt::Entity::find()
             .filter(payout_attempt::Column::Provider.eq(scope.provider.as_str()))
             .filter(in_window.or(payout_attempt::Column::Id.is_in(named)));
-        if let Some(tenant) = scope.tenant_id {
-            attempts = attempts.filter(payout_attempt::Column::TenantId.eq(tenant));
+        if let Some(tenant) = scope.tenant {
+            attempts = attempts.filter(payout_attempt::Column::TenantId.eq(tenant.0));
         }
         let attempts = attempts.all(self.conn()).await?;
         let withdrawal_ids: Vec<Uuid> = attempts.iter().map(|a| a.withdrawal_id).collect();
@@ -218,7 +226,7 @@ impl Db {
     /// Net movement of the provider's clearing accounts within the window, per currency.
     pub async fn clearing_movement(
         &self,
-        scope: &run::Model,
+        scope: &ReconciliationRun,
     ) -> StoreResult<BTreeMap<String, i64>> {
         let prefix = format!("house:psp_clearing:{}:%", scope.provider);
         let mut query = ledger_posting::Entity::find()
@@ -231,8 +239,8 @@ impl Db {
             .filter(ledger_posting::Column::CreatedAt.gte(scope.window_from))
             .filter(ledger_posting::Column::CreatedAt.lt(scope.window_to))
             .group_by(ledger_posting::Column::Currency);
-        if let Some(tenant) = scope.tenant_id {
-            query = query.filter(ledger_posting::Column::TenantId.eq(tenant));
+        if let Some(tenant) = scope.tenant {
+            query = query.filter(ledger_posting::Column::TenantId.eq(tenant.0));
         }
         let rows: Vec<(String, i64)> = query.into_tuple().all(self.conn()).await?;
         Ok(rows.into_iter().collect())
@@ -244,13 +252,13 @@ impl Db {
     pub async fn finish_reconciliation_run(
         &self,
         claimed: &ClaimedJob,
-        scope: &run::Model,
+        scope: &ReconciliationRun,
         report: &RunReport,
     ) -> StoreResult<()> {
         let txn = self.conn().begin().await?;
         self.complete_job(&txn, claimed).await?;
         finding::Entity::delete_many()
-            .filter(finding::Column::RunId.eq(scope.id))
+            .filter(finding::Column::RunId.eq(scope.id.0))
             .exec(&txn)
             .await?;
         let rows: Vec<finding::ActiveModel> = report.rows(scope);
@@ -261,8 +269,11 @@ impl Db {
         }
         let count =
             |kind: FindingKind| report.findings.iter().filter(|f| f.kind == kind).count() as i32;
-        let mut update: run::ActiveModel = scope.clone().into();
-        update.status = Set(status::SUCCEEDED.to_owned());
+        let mut update = run::ActiveModel {
+            id: Set(scope.id.0),
+            ..Default::default()
+        };
+        update.status = Set(RunStatus::Succeeded.as_str().to_owned());
         update.error = Set(None);
         update.matched = Set(count(FindingKind::Matched));
         update.mismatched = Set(count(FindingKind::Mismatched));
@@ -278,15 +289,15 @@ impl Db {
     }
 
     /// Marks a run failed with `error` (the job failed for good).
-    pub async fn fail_reconciliation_run(&self, id: Uuid, error: &str) -> StoreResult<()> {
+    pub async fn fail_reconciliation_run(&self, id: RunId, error: &str) -> StoreResult<()> {
         run::Entity::update_many()
-            .col_expr(run::Column::Status, Expr::value(status::FAILED))
+            .col_expr(run::Column::Status, Expr::value(RunStatus::Failed.as_str()))
             .col_expr(
                 run::Column::Error,
                 Expr::value(error.chars().take(2000).collect::<String>()),
             )
             .col_expr(run::Column::FinishedAt, Expr::value(Utc::now()))
-            .filter(run::Column::Id.eq(id))
+            .filter(run::Column::Id.eq(id.0))
             .exec(self.conn())
             .await?;
         Ok(())

@@ -24,7 +24,7 @@ async fn tenant_with_chain(db: &Db) -> Uuid {
         .unwrap();
     for n in 0..3 {
         let record = AuditRecord {
-            tenant_id: Some(tenant.id),
+            tenant_id: Some(tenant.id.0),
             action: "withdrawal.approve",
             target_type: "withdrawal",
             target_id: format!("w{n}"),
@@ -33,7 +33,7 @@ async fn tenant_with_chain(db: &Db) -> Uuid {
         };
         db.audit(&audit("admin:root"), record).await.unwrap();
     }
-    tenant.id
+    tenant.id.0
 }
 
 async fn events_of(db: &Db, chain: &str) -> Vec<event::Model> {

@@ -61,7 +61,8 @@ async fn verify_reports_drift_instead_of_repairing_it(test_db: &TestDb) {
     );
     let wallet = db.wallet(player).await.unwrap().unwrap();
     assert_eq!(
-        wallet.available_minor, 1235,
+        wallet.balance.available().to_minor_units().unwrap(),
+        1235,
         "verification never rewrites balances"
     );
 }
@@ -76,7 +77,14 @@ async fn wallet_balances_cannot_go_negative_even_by_hand(test_db: &TestDb) {
         "the CHECK constraint refuses a negative balance"
     );
     assert_eq!(
-        db.wallet(player).await.unwrap().unwrap().available_minor,
+        db.wallet(player)
+            .await
+            .unwrap()
+            .unwrap()
+            .balance
+            .available()
+            .to_minor_units()
+            .unwrap(),
         100
     );
 }

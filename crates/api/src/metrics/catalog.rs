@@ -32,12 +32,8 @@ pub const JOBS_RUNNING: &str = "kasa_jobs_running";
 pub const JOBS_FAILED: &str = "kasa_jobs_failed";
 /// Age of the oldest queued job.
 pub const JOBS_OLDEST_QUEUED_AGE: &str = "kasa_jobs_oldest_queued_age_seconds";
-/// Job runs of this process that succeeded, by kind.
-pub const JOBS_COMPLETED: &str = "kasa_jobs_completed_total";
-/// Job runs of this process that failed, by kind.
-pub const JOBS_FAILED_RUNS: &str = "kasa_jobs_failed_runs_total";
-/// Job runs of this process stopped because their lease was lost, by kind.
-pub const JOBS_LEASE_LOST: &str = "kasa_jobs_lease_lost_total";
+// The runner's own counters are named where it records them.
+pub use worker::metric_names::{JOBS_COMPLETED, JOBS_FAILED_RUNS, JOBS_LEASE_LOST};
 /// Requests settled per round, by queue.
 pub const ROUND_REQUESTS: &str = persistence::batching::ROUND_REQUESTS_METRIC;
 /// Blocked round members sent back to their queue, by queue.
@@ -186,7 +182,7 @@ pub(super) fn zero_series() {
     for currency in Currency::ALL {
         metrics::counter!(DEPOSITS_CREATED, "currency" => currency.code()).increment(0);
     }
-    for kind in crate::worker::JOB_KINDS {
+    for kind in worker::JOB_KINDS {
         for name in [JOBS_COMPLETED, JOBS_FAILED_RUNS, JOBS_LEASE_LOST] {
             metrics::counter!(name, "kind" => kind).increment(0);
         }

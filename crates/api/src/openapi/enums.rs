@@ -60,10 +60,7 @@ closed_set! {
 
 closed_set! {
     /// Role of an admin user.
-    Role => {
-        use crate::auth::Role as R;
-        [R::Support, R::Finance, R::TenantAdmin, R::PlatformAdmin].map(R::as_str)
-    }
+    Role => persistence::records::Role::ALL.map(persistence::records::Role::as_str)
 }
 
 closed_set! {
@@ -73,20 +70,12 @@ closed_set! {
 
 closed_set! {
     /// What a reconciliation finding is.
-    FindingKind => {
-        use persistence::reconcile::FindingKind as K;
-        let records = [K::Matched, K::Mismatched, K::MissingInPsp, K::MissingInKasa, K::Unreadable];
-        // The run's own checks (persistence::reconciliation::findings).
-        records.map(K::as_str).into_iter().chain(["wallet_mismatch", "clearing_mismatch"])
-    }
+    FindingKind => persistence::records::FindingKind::ALL.map(persistence::records::FindingKind::as_str)
 }
 
 closed_set! {
     /// Status of a reconciliation run (its job's status).
-    RunStatus => {
-        use persistence::jobs::status;
-        [status::QUEUED, status::RUNNING, status::SUCCEEDED, status::FAILED]
-    }
+    RunStatus => persistence::records::RunStatus::ALL.map(persistence::records::RunStatus::as_str)
 }
 
 closed_set! {

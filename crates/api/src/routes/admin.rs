@@ -8,7 +8,7 @@ use std::collections::hash_map::Entry;
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use ledger::PlayerId;
 use persistence::audit::AuditRecord;
-use persistence::entities::tenant;
+use persistence::records::{Tenant, TenantId};
 use persistence::{AdminAccount, LedgerReport, NewAdmin};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -61,7 +61,7 @@ pub async fn create_tenant(
 ) -> HttpResponse {
     let state = state.get_ref();
     let bytes = &body.0;
-    let answer = Answer::new(StatusCode::CREATED, |t: &tenant::Model| {
+    let answer = Answer::new(StatusCode::CREATED, |t: &Tenant| {
         Ok(
             json!({"id": t.id, "slug": t.slug, "name": t.name, "created_at": timestamp(t.created_at)}),
         )
@@ -122,7 +122,7 @@ pub async fn create_user(
     let bytes = &body.0;
     let answer = Answer::new(StatusCode::CREATED, |u: &AdminAccount| {
         Ok(
-            json!({"id": u.id, "email": u.email, "role": u.role, "tenant_id": u.tenant_id, "created_at": timestamp(u.created_at)}),
+            json!({"id": u.id, "email": u.email, "role": u.role.as_str(), "tenant_id": u.tenant, "created_at": timestamp(u.created_at)}),
         )
     });
     run_optional(
@@ -138,7 +138,7 @@ pub async fn create_user(
                 .ok_or_else(|| ApiError::Validation("unknown role".into()))?;
             let email = email(&form.email)?;
             check_password_policy(form.password.expose_secret())?;
-            let tenant_id = user_tenant(state, &admin, role, form.tenant.as_deref()).await?;
+            let tenant = user_tenant(state, &admin, role, form.tenant.as_deref()).await?;
             let password_hash = hash_password(form.password).await?;
             let completion = completion(lease.as_ref());
             Ok(state
@@ -147,8 +147,8 @@ pub async fn create_user(
                     NewAdmin {
                         email,
                         password_hash,
-                        role: role.as_str().to_owned(),
-                        tenant_id,
+                        role,
+                        tenant,
                     },
                     &rid.admin(&admin),
                     completion,
@@ -165,7 +165,7 @@ async fn user_tenant(
     admin: &AdminPrincipal,
     role: Role,
     tenant: Option<&str>,
-) -> Result<Option<Uuid>, ApiError> {
+) -> Result<Option<TenantId>, ApiError> {
     if admin.role() != Role::PlatformAdmin && role >= Role::TenantAdmin {
         return Err(ApiError::Forbidden);
     }
@@ -183,7 +183,7 @@ async fn user_tenant(
                 .tenant_by_slug(slug)
                 .await?
                 .ok_or(ApiError::NotFound("tenant"))?;
-            if admin.sees_tenant(tenant.id) {
+            if admin.sees_tenant(tenant.id.0) {
                 Ok(Some(tenant.id))
             } else {
                 Err(ApiError::NotFound("tenant"))
@@ -239,7 +239,7 @@ pub async fn anomalies(
         .db
         .anomalies(admin.tenant_filter(), query.page()?)
         .await?;
-    Ok(HttpResponse::Ok().json(page(rows, AnomalyView::of)?))
+    Ok(HttpResponse::Ok().json(page(rows, |a| Ok(AnomalyView::of(a)))?))
 }
 
 /// `GET /admin/deposits?status=&player_id=`.
@@ -270,14 +270,14 @@ pub async fn players(
         .players(admin.tenant_filter(), query.email_prefix()?, query.page()?)
         .await?;
     // A page rarely spans more than one tenant: one lookup per distinct tenant.
-    let mut slugs: HashMap<Uuid, String> = HashMap::new();
+    let mut slugs: HashMap<TenantId, String> = HashMap::new();
     let mut items = Vec::with_capacity(rows.items.len());
     for p in rows.items {
-        let slug = match slugs.entry(p.tenant_id) {
+        let slug = match slugs.entry(p.tenant) {
             Entry::Occupied(known) => known.get().clone(),
             Entry::Vacant(slot) => {
-                let tenant = state.db.tenant_by_id(p.tenant_id).await?.ok_or_else(|| {
-                    tracing::error!(tenant_id = %p.tenant_id, "player of a missing tenant");
+                let tenant = state.db.tenant_by_id(p.tenant).await?.ok_or_else(|| {
+                    tracing::error!(tenant_id = %p.tenant, "player of a missing tenant");
                     ApiError::Internal
                 })?;
                 slot.insert(tenant.slug).clone()
@@ -301,7 +301,7 @@ async fn visible_player(
         .player(PlayerId(id), admin.tenant_filter())
         .await?
         .ok_or(ApiError::NotFound("player"))?;
-    Ok(PlayerId(player.id))
+    Ok(player.id)
 }
 
 /// `GET /admin/players/{id}`: one player, as `GET /admin/players` lists it.
@@ -317,14 +317,10 @@ pub async fn player_by_id(
         .player(PlayerId(id.into_inner()), admin.tenant_filter())
         .await?
         .ok_or(ApiError::NotFound("player"))?;
-    let tenant = state
-        .db
-        .tenant_by_id(player.tenant_id)
-        .await?
-        .ok_or_else(|| {
-            tracing::error!(tenant_id = %player.tenant_id, "player of a missing tenant");
-            ApiError::Internal
-        })?;
+    let tenant = state.db.tenant_by_id(player.tenant).await?.ok_or_else(|| {
+        tracing::error!(tenant_id = %player.tenant, "player of a missing tenant");
+        ApiError::Internal
+    })?;
     Ok(HttpResponse::Ok().json(PlayerView::of(player, tenant.slug)))
 }
 
@@ -342,7 +338,7 @@ pub async fn player_wallet(
         .wallet(player)
         .await?
         .ok_or(ApiError::NotFound("wallet"))?;
-    Ok(HttpResponse::Ok().json(WalletView::of(wallet)?))
+    Ok(HttpResponse::Ok().json(WalletView::of(wallet)))
 }
 
 /// `GET /admin/players/{id}/transactions`.
@@ -359,7 +355,7 @@ pub async fn player_transactions(
         .db
         .transactions_of_player(player, query.page()?)
         .await?;
-    Ok(HttpResponse::Ok().json(page(rows, TransactionView::of)?))
+    Ok(HttpResponse::Ok().json(page(rows, |t| Ok(TransactionView::of(t)))?))
 }
 
 /// `GET /admin/audit-events` (newest first; tenant admins see their tenant's chain).

@@ -1,7 +1,7 @@
 //! Admin login, player registration and login.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use ledger::{Currency, PlayerId};
+use ledger::Currency;
 use persistence::NewPlayer;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::auth::IssuedToken;
 use crate::auth::{
-    AdminPrincipal, PlayerPrincipal, Role, check_password_policy, hash_password, verify_password,
+    AdminPrincipal, PlayerPrincipal, check_password_policy, hash_password, verify_password,
 };
 use crate::body::{RawBody, parse_json};
 use crate::problem::ApiError;
@@ -79,11 +79,11 @@ pub async fn admin_login(
     let keys = [format!("ip:{}", client_ip(&req)), format!("admin:{email}")];
     state.throttle.check_login(&keys)?;
     let admin = state.db.admin_by_email(&email).await?;
-    let hash = admin.as_ref().map(|a| a.password_hash.clone());
-    let role = admin.as_ref().and_then(|a| Role::parse(&a.role));
-    match (admin, role, verify_password(login.password, hash).await) {
-        (Some(admin), Some(role), true) => {
-            let principal = AdminPrincipal::new(admin.id, role, admin.tenant_id)?;
+    let hash = admin.as_ref().map(|a| a.password_hash.expose().to_owned());
+    match (admin, verify_password(login.password, hash).await) {
+        (Some(admin), true) => {
+            let tenant_id = admin.tenant.map(|t| t.0);
+            let principal = AdminPrincipal::new(admin.id.0, admin.role, tenant_id)?;
             let token = state
                 .tokens
                 .issue_admin(principal, state.admin_token_ttl_s)?;
@@ -92,7 +92,7 @@ pub async fn admin_login(
                 .db
                 .audit(
                     &rid.admin(&principal),
-                    login_record(admin.tenant_id, "admin.login", admin.id.to_string()),
+                    login_record(tenant_id, "admin.login", admin.id.to_string()),
                 )
                 .await?;
             Ok(HttpResponse::Ok().json(token))
@@ -155,7 +155,7 @@ pub async fn player_register(
     let player = state
         .db
         .register_player(NewPlayer {
-            tenant_id: tenant.id,
+            tenant: tenant.id,
             email,
             password_hash,
             currency,
@@ -165,7 +165,7 @@ pub async fn player_register(
         "player_id": player.id,
         "tenant": tenant.slug,
         "email": player.email,
-        "currency": player.currency,
+        "currency": player.currency.code(),
     })))
 }
 
@@ -190,12 +190,12 @@ pub async fn player_login(
         Some(t) => state.db.player_by_email(t.id, &email).await?,
         None => None,
     };
-    let hash = player.as_ref().map(|p| p.password_hash.clone());
+    let hash = player.as_ref().map(|p| p.password_hash.expose().to_owned());
     match (player, verify_password(login.password, hash).await) {
         (Some(player), true) => {
             let principal = PlayerPrincipal {
-                player_id: PlayerId(player.id),
-                tenant_id: player.tenant_id,
+                player_id: player.id,
+                tenant_id: player.tenant.0,
             };
             Ok(HttpResponse::Ok().json(
                 state

@@ -34,7 +34,7 @@ pub async fn wallet(
         .wallet(player.player_id)
         .await?
         .ok_or(ApiError::NotFound("wallet"))?;
-    Ok(HttpResponse::Ok().json(WalletView::of(wallet)?))
+    Ok(HttpResponse::Ok().json(WalletView::of(wallet)))
 }
 
 /// `GET /me/transactions`.
@@ -49,7 +49,7 @@ pub async fn transactions(
         .db
         .transactions_of_player(player.player_id, query.page()?)
         .await?;
-    Ok(HttpResponse::Ok().json(page(rows, TransactionView::of)?))
+    Ok(HttpResponse::Ok().json(page(rows, |t| Ok(TransactionView::of(t)))?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

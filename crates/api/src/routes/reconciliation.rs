@@ -3,8 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
 use chrono::{DateTime, Utc};
-use persistence::entities::{reconciliation_finding, reconciliation_run};
 use persistence::reconciliation::NewRun;
+use persistence::records::{ReconciliationFinding, ReconciliationRun, RunId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -30,10 +30,11 @@ struct CreateRun {
     to: DateTime<Utc>,
 }
 
-fn summary(r: &reconciliation_run::Model) -> serde_json::Value {
+fn summary(r: &ReconciliationRun) -> serde_json::Value {
+    let stats = &r.stats;
     json!({
         "id": r.id,
-        "status": r.status,
+        "status": r.status.as_str(),
         "provider": r.provider,
         "from": timestamp(r.window_from),
         "to": timestamp(r.window_to),
@@ -42,13 +43,13 @@ fn summary(r: &reconciliation_run::Model) -> serde_json::Value {
         "finished_at": r.finished_at.map(timestamp),
         "error": r.error,
         "stats": {
-            "matched": r.matched,
-            "mismatched": r.mismatched,
-            "missing_in_psp": r.missing_in_psp,
-            "missing_in_kasa": r.missing_in_kasa,
-            "wallet_mismatches": r.wallet_mismatches,
-            "clearing_mismatches": r.clearing_mismatches,
-            "unreadable": r.unreadable,
+            "matched": stats.matched,
+            "mismatched": stats.mismatched,
+            "missing_in_psp": stats.missing_in_psp,
+            "missing_in_kasa": stats.missing_in_kasa,
+            "wallet_mismatches": stats.wallet_mismatches,
+            "clearing_mismatches": stats.clearing_mismatches,
+            "unreadable": stats.unreadable,
         },
     })
 }
@@ -75,9 +76,7 @@ pub async fn create(
             Err(e) => return e.error_response(),
         };
     let state = state.get_ref();
-    let answer = Answer::new(StatusCode::ACCEPTED, |r: &reconciliation_run::Model| {
-        Ok(summary(r))
-    });
+    let answer = Answer::new(StatusCode::ACCEPTED, |r: &ReconciliationRun| Ok(summary(r)));
     idempotent::run(state, request, answer, |lease| async move {
         let form: CreateRun = parse_json(&body.0)?;
         if form.provider != state.psp.name() {
@@ -151,16 +150,16 @@ pub struct FindingView {
     pub detail: String,
 }
 
-fn finding_view(f: reconciliation_finding::Model) -> FindingView {
+fn finding_view(f: ReconciliationFinding) -> FindingView {
     FindingView {
         id: f.id,
-        kind: f.kind,
-        reference_type: f.reference_type,
+        kind: f.kind.as_str().to_owned(),
+        reference_type: f.subject.as_str().to_owned(),
         reference: f.reference,
         kasa_status: f.kasa_status,
         psp_status: f.psp_status,
-        kasa_amount_minor: f.kasa_amount,
-        psp_amount_minor: f.psp_amount,
+        kasa_amount_minor: f.kasa_amount_minor,
+        psp_amount_minor: f.psp_amount_minor,
         currency: f.currency,
         detail: f.detail,
     }
@@ -177,7 +176,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let run = state
         .db
-        .reconciliation_run(admin.tenant_filter(), id.into_inner())
+        .reconciliation_run(admin.tenant_filter(), RunId(id.into_inner()))
         .await?
         .ok_or(ApiError::NotFound("reconciliation run"))?;
     let findings = state

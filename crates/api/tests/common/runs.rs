@@ -4,10 +4,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kasa_api::server::runner_settings;
-use kasa_api::worker::JobContext;
 use psp::{ReportItem, ReportStatus, TransactionType};
 use serde_json::{Value, json};
 use testkit::TestDb;
+use worker::JobContext;
 
 use super::{Kasa, settings, spawn_with};
 

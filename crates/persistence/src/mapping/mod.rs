@@ -1,7 +1,36 @@
-//! Rows to domain types, each in one place: a stored value that does not
-//! parse (an unknown state, currency or status) is [`StoreError::Corrupt`]
-//! naming its column, and nothing above this module sees a stored string.
-//!
-//! [`StoreError::Corrupt`]: crate::StoreError::Corrupt
+//! Rows to domain records, one function per record type and nowhere else.
+//! A stored value that does not parse (a bug or a manual edit) becomes
+//! [`StoreError::Corrupt`] naming its table and column, never a guess.
 
+mod accounts;
+mod job;
+mod reconciliation;
+mod wallet;
 pub(crate) mod withdrawals;
+
+use ledger::{Currency, Money};
+
+use crate::error::{StoreError, StoreResult};
+
+pub(crate) use accounts::{admin_user, player, tenant};
+pub(crate) use job::leased_job;
+pub(crate) use reconciliation::{finding, run};
+pub(crate) use wallet::{anomaly, transaction, wallet};
+
+/// `Corrupt` for `column` (`table.column`) holding `raw`.
+fn corrupt(column: &'static str, raw: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{column}: unreadable value {raw}"))
+}
+
+/// A stored ISO 4217 code.
+fn currency(column: &'static str, raw: &str) -> StoreResult<Currency> {
+    Currency::parse(raw).map_err(|_| corrupt(column, format_args!("{raw:?}")))
+}
+
+/// Stored minor units of `currency`.
+fn money(minor: i64, currency: Currency) -> Money {
+    Money::from_minor_units(minor, currency)
+}
+
+#[cfg(test)]
+mod tests;

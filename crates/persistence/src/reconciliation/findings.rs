@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use sea_orm::ActiveValue::Set;
 use uuid::Uuid;
 
-use crate::entities::{reconciliation_finding as finding, reconciliation_run as run};
+use crate::entities::reconciliation_finding as finding;
 use crate::reconcile::{Finding, Record, RecordType, psp_clearing_movement};
+use crate::records::ReconciliationRun;
 use crate::verify::Mismatch;
 
 /// Everything a run found.
@@ -21,7 +22,7 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    pub(super) fn rows(&self, run: &run::Model) -> Vec<finding::ActiveModel> {
+    pub(super) fn rows(&self, run: &ReconciliationRun) -> Vec<finding::ActiveModel> {
         let mut rows: Vec<finding::ActiveModel> = self
             .findings
             .iter()
@@ -124,14 +125,14 @@ struct NewFinding {
 }
 
 fn new_finding(
-    run: &run::Model,
+    run: &ReconciliationRun,
     kind: &str,
     reference_type: &str,
     f: NewFinding,
 ) -> finding::ActiveModel {
     finding::ActiveModel {
         id: Set(Uuid::now_v7()),
-        run_id: Set(run.id),
+        run_id: Set(run.id.0),
         kind: Set(kind.to_owned()),
         reference_type: Set(reference_type.to_owned()),
         reference: Set(f.reference.chars().take(128).collect()),
@@ -141,6 +142,6 @@ fn new_finding(
         psp_amount: Set(f.psp.map(|p| p.1)),
         currency: Set(f.currency.chars().take(3).collect()),
         detail: Set(f.detail),
-        tenant_id: Set(run.tenant_id),
+        tenant_id: Set(run.tenant.map(|t| t.0)),
     }
 }

@@ -48,16 +48,16 @@ pub async fn tenant_with_players(db: &Db, players: usize) -> (Uuid, Vec<PlayerId
     for i in 0..players {
         let player = db
             .register_player(NewPlayer {
-                tenant_id: tenant.id,
+                tenant: tenant.id,
                 email: format!("p{i}@acme.test"),
                 password_hash: "x".into(),
                 currency: Currency::EUR,
             })
             .await
             .unwrap();
-        ids.push(PlayerId(player.id));
+        ids.push(player.id);
     }
-    (tenant.id, ids)
+    (tenant.id.0, ids)
 }
 
 /// A pending deposit of `cents` and the event that settles it as `signal`.

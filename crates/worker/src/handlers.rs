@@ -1,6 +1,7 @@
 //! What each job kind does.
 
 use chrono::Utc;
+use persistence::audit::AuditContext;
 use persistence::jobs::ClaimedJob;
 use persistence::reconcile::{Record, RecordType, UnreadableLine, reconcile};
 use persistence::reconciliation::{
@@ -9,8 +10,8 @@ use persistence::reconciliation::{
 use psp::{ReportItem, ReportStatus, TransactionType};
 use serde_json::Value;
 
-use super::JobContext;
-use crate::psp_calls::observe_payout;
+use crate::error::JobError;
+use crate::{JobContext, observe_payout};
 
 /// Job kind of the scheduled recheck of stuck payouts.
 pub const RECHECK_JOB: &str = "recheck_stuck_payouts";
@@ -18,11 +19,11 @@ pub const RECHECK_JOB: &str = "recheck_stuck_payouts";
 const RECHECK_BATCH_MAX: u64 = 200;
 
 /// Runs `claimed`; an `Err` is retried with backoff.
-pub async fn run(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), String> {
+pub async fn run(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), JobError> {
     match claimed.job.kind.as_str() {
         RECONCILIATION_JOB => reconciliation(ctx, claimed).await,
         RECHECK_JOB => recheck_stuck(ctx, claimed).await,
-        other => Err(format!("unknown job kind {other}")),
+        other => Err(JobError::UnknownKind(other.to_owned())),
     }
 }
 
@@ -36,22 +37,17 @@ pub async fn gave_up(ctx: &JobContext, claimed: &ClaimedJob, error: &str) {
     }
 }
 
-async fn reconciliation(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), String> {
-    let job: ReconciliationJob =
-        serde_json::from_str(&claimed.job.payload).map_err(|e| format!("bad payload: {e}"))?;
-    let scope = ctx
-        .db
-        .start_reconciliation_run(claimed, job.run_id)
-        .await
-        .map_err(|e| e.to_string())?;
+async fn reconciliation(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), JobError> {
+    let job: ReconciliationJob = serde_json::from_str(&claimed.job.payload)?;
+    let scope = ctx.db.start_reconciliation_run(claimed, job.run_id).await?;
     if scope.provider != ctx.psp.name() {
-        return Err(format!("provider {} is not configured", scope.provider));
+        return Err(JobError::ProviderNotConfigured(scope.provider));
     }
     let fetched = ctx
         .psp
         .report(scope.window_from, scope.window_to)
         .await
-        .map_err(|e| format!("PSP report: {e}"))?;
+        .map_err(JobError::Report)?;
     // A line that cannot be read is a finding of its own, never the run's end.
     let mut unreadable: Vec<UnreadableLine> = fetched
         .unreadable
@@ -73,12 +69,8 @@ async fn reconciliation(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), St
         .map(|r| r.reference.clone())
         .chain(unreadable.iter().map(|l| l.reference.clone()))
         .collect();
-    let kasa = ctx
-        .db
-        .kasa_records(&scope, &named)
-        .await
-        .map_err(|e| e.to_string())?;
-    let platform_wide = scope.tenant_id.is_none();
+    let kasa = ctx.db.kasa_records(&scope, &named).await?;
+    let platform_wide = scope.tenant.is_none();
     let mut report = RunReport {
         findings: reconcile(&kasa, &psp_records, &unreadable, platform_wide),
         ..RunReport::default()
@@ -86,21 +78,15 @@ async fn reconciliation(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), St
     report.wallets = ctx
         .db
         .verify_ledger(persistence::reconciliation::run_scope(&scope))
-        .await
-        .map_err(|e| e.to_string())?
+        .await?
         .mismatches;
     if platform_wide {
-        let movement = ctx
-            .db
-            .clearing_movement(&scope)
-            .await
-            .map_err(|e| e.to_string())?;
+        let movement = ctx.db.clearing_movement(&scope).await?;
         report.clearing = clearing_differences(&movement, &psp_records);
     }
     ctx.db
         .finish_reconciliation_run(claimed, &scope, &report)
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     tracing::info!(run_id = %scope.id, findings = report.findings.len(), "reconciliation run finished");
     Ok(())
 }
@@ -154,14 +140,13 @@ fn record_of(item: &ReportItem) -> Result<Record, String> {
 
 /// Rechecks payouts stuck in `pending`/`unknown` through the same path as
 /// `POST /admin/withdrawals/{id}/recheck`.
-async fn recheck_stuck(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), String> {
-    let age = chrono::Duration::from_std(ctx.settings.recheck_age).map_err(|e| e.to_string())?;
+async fn recheck_stuck(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), JobError> {
+    let age = chrono::Duration::from_std(ctx.settings.recheck_age)?;
     let stuck = ctx
         .db
         .stuck_attempts(Utc::now() - age, RECHECK_BATCH_MAX)
-        .await
-        .map_err(|e| e.to_string())?;
-    let audit = crate::request_context::system("scheduled_recheck");
+        .await?;
+    let audit = AuditContext::system("scheduled_recheck");
     for attempt in &stuck {
         match observe_payout(ctx.psp.as_ref(), attempt.id.0).await {
             Ok(observation) => match ctx
@@ -181,12 +166,6 @@ async fn recheck_stuck(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), Str
             }
         }
     }
-    let txn = sea_orm::TransactionTrait::begin(ctx.db.conn())
-        .await
-        .map_err(|e| e.to_string())?;
-    ctx.db
-        .complete_job(&txn, claimed)
-        .await
-        .map_err(|e| e.to_string())?;
-    txn.commit().await.map_err(|e| e.to_string())
+    // Each recheck committed on its own; the job's completion is one more.
+    Ok(ctx.db.complete_job_alone(claimed).await?)
 }

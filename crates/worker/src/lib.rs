@@ -5,20 +5,28 @@
 //! to `kasa worker` processes. Any number of runners may share one database:
 //! a job is leased to one of them at a time (`FOR UPDATE SKIP LOCKED`), and a
 //! job whose runner died is claimed again when its lease expires.
+//!
+//! The runner opens no transaction of its own: every write is one `Db`
+//! use-case, and a job run ends in a [`JobError`] or succeeds.
 
+mod error;
 mod handlers;
+pub mod metric_names;
+mod observe;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use persistence::jobs::{self, ClaimedJob, NewJob};
+use persistence::jobs::{ClaimedJob, NewJob};
 use persistence::{Db, StoreError};
 use psp::PaymentProvider;
 use tokio_util::sync::CancellationToken;
 
-use crate::metrics::catalog;
+use crate::metric_names as catalog;
 
+pub use error::JobError;
 pub use handlers::RECHECK_JOB;
+pub use observe::{observation_of, observe_payout};
 
 /// Every job kind a runner knows; other kinds label metrics as `other`.
 pub const JOB_KINDS: [&str; 2] = [persistence::reconciliation::RECONCILIATION_JOB, RECHECK_JOB];
@@ -118,6 +126,7 @@ pub async fn execute(ctx: &JobContext, claimed: ClaimedJob) {
         }
         Err(error) => {
             metrics::counter!(catalog::JOBS_FAILED_RUNS, "kind" => kind_label(&kind)).increment(1);
+            let error = error.to_string();
             match ctx.db.fail_job(&claimed, &error).await {
                 Ok(true) => {
                     tracing::error!(job_id = %claimed.job.id, kind, %error, "job failed for good");
@@ -168,7 +177,7 @@ async fn schedule(ctx: Arc<JobContext>, shutdown: CancellationToken) {
         let mut job = NewJob::now(RECHECK_JOB, "{}".to_owned());
         job.dedupe_key = Some(RECHECK_JOB.to_owned());
         job.max_attempts = 1;
-        if let Err(e) = jobs::enqueue(ctx.db.conn(), job).await {
+        if let Err(e) = ctx.db.enqueue_job(job).await {
             tracing::warn!(error = %e, "scheduling the payout recheck failed");
         }
         pause(&shutdown, ctx.settings.recheck_interval).await;

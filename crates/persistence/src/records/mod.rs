@@ -1,0 +1,17 @@
+//! What the read paths hand upward: plain domain values with typed ids,
+//! currencies, money and statuses, and no sea-orm in them. Rows become these
+//! in one place, `crate::mapping`; nothing above it sees a stored string.
+
+mod accounts;
+mod ids;
+mod job;
+mod reconciliation;
+mod wallet;
+
+pub use accounts::{AdminUser, PasswordHash, Player, Role, Tenant};
+pub use ids::{AdminId, RunId, TenantId};
+pub use job::LeasedJob;
+pub use reconciliation::{
+    FindingKind, FindingSubject, ReconciliationFinding, ReconciliationRun, RunStats, RunStatus,
+};
+pub use wallet::{Anomaly, RecordedTransaction, WalletSnapshot};
