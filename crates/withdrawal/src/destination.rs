@@ -138,9 +138,12 @@ mod tests {
         #[test]
         fn debug_never_shows_more_than_the_last_four(account in "[A-Z0-9]{5,64}") {
             let d = Destination::parse("card", &account).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let hidden = account.len() - 4;
+            let masked = format!("{}{}", "*".repeat(hidden), &account[hidden..]);
+            prop_assert_eq!(d.masked_account(), masked.clone());
             let shown = format!("{d:?}");
-            prop_assert!(!shown.contains(&account[..account.len() - 4]));
-            prop_assert!(shown.contains(&account[account.len() - 4..]));
+            prop_assert!(shown.contains(&masked));
+            prop_assert!(!shown.contains(&account));
         }
     }
 }
