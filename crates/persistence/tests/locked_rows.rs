@@ -8,8 +8,8 @@
 mod common;
 
 use common::{available_minor, open, pending, tenant_with_players, withdrawal_request};
+use deposit::DepositSignal;
 use ledger::{Currency, Money};
-use persistence::deposit_rules::DepositSignal;
 use persistence::idempotency_store::Once;
 use persistence::{EventOutcome, RoundAnswer};
 use sea_orm::{

@@ -7,9 +7,9 @@ mod common;
 use std::time::Duration;
 
 use common::{open, pending, tenant_with_players};
+use deposit::DepositSignal;
 use idempotency::{IdempotencyKey, fingerprint};
 use ledger::{Currency, Money, PlayerId};
-use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
 use persistence::idempotency_store::{self, Begin, IdempotencyScope, StoredResponse};
 use persistence::{Db, DepositEvent, EventOutcome, Mismatch, StoreError, TenantScope};

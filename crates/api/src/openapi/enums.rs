@@ -45,12 +45,7 @@ closed_set! {
 
 closed_set! {
     /// Status of a deposit.
-    DepositStatus => [
-        persistence::deposit_rules::DepositStatus::Pending,
-        persistence::deposit_rules::DepositStatus::Succeeded,
-        persistence::deposit_rules::DepositStatus::Failed,
-    ]
-    .map(persistence::deposit_rules::DepositStatus::as_str)
+    DepositStatus => ::deposit::DepositStatus::ALL.map(::deposit::DepositStatus::as_str)
 }
 
 closed_set! {
@@ -74,7 +69,7 @@ closed_set! {
 closed_set! {
     /// What a reconciliation finding is.
     FindingKind => {
-        use persistence::reconcile::FindingKind as K;
+        use ::reconciliation::FindingKind as K;
         let records = [K::Matched, K::Mismatched, K::MissingInPsp, K::MissingInKasa, K::Unreadable];
         // The run's own checks (persistence::reconciliation::findings).
         records.map(K::as_str).into_iter().chain(["wallet_mismatch", "clearing_mismatch"])

@@ -1,8 +1,8 @@
 //! The player API: wallet, history, deposits.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use deposit::DepositStatus;
 use persistence::NewDeposit;
-use persistence::deposit_rules::DepositStatus;
 use persistence::entities::deposit as deposit_row;
 use persistence::idempotency_store::{Lease, StoredResponse};
 use psp::DepositRequest;

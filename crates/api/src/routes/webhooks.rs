@@ -4,9 +4,9 @@ use std::str::FromStr;
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::Utc;
+use deposit::DepositSignal;
 use ledger::{Currency, Money};
 use payout::Observation;
-use persistence::deposit_rules::DepositSignal;
 use persistence::{DepositEvent, PayoutEvent, StoreError};
 use psp::event::{EventType, WebhookEvent};
 use rust_decimal::Decimal;

@@ -2,11 +2,9 @@
 
 use chrono::Utc;
 use persistence::jobs::ClaimedJob;
-use persistence::reconcile::{Record, RecordType, UnreadableLine, reconcile};
-use persistence::reconciliation::{
-    RECONCILIATION_JOB, ReconciliationJob, RunReport, clearing_differences,
-};
+use persistence::reconciliation::{RECONCILIATION_JOB, ReconciliationJob, RunReport};
 use psp::{ReportItem, ReportStatus, TransactionType};
+use reconciliation::{Record, RecordType, UnreadableLine, clearing_differences, reconcile};
 use serde_json::Value;
 
 use super::JobContext;
