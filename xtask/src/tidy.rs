@@ -100,7 +100,7 @@ impl Graph {
         Ok(graph)
     }
 
-    fn name(&self, id: &str) -> &str {
+    fn name<'a>(&'a self, id: &'a str) -> &'a str {
         self.names.get(id).map_or(id, String::as_str)
     }
 

@@ -68,7 +68,7 @@ impl From<KasaDeposit> for Record {
             status: d.status.as_str().to_owned(),
             amount_minor: d.amount_minor,
             currency: d.currency,
-            expected_at_psp: !(d.status == DepositStatus::Failed && !d.has_provider_ref),
+            expected_at_psp: d.status != DepositStatus::Failed || d.has_provider_ref,
         }
     }
 }
@@ -100,7 +100,7 @@ impl From<KasaPayout> for Record {
             status: payout_status(p.attempt, p.withdrawal).to_owned(),
             amount_minor: p.amount_minor,
             currency: p.currency,
-            expected_at_psp: !(p.attempt == AttemptStatus::Failed && !p.has_provider_ref),
+            expected_at_psp: p.attempt != AttemptStatus::Failed || p.has_provider_ref,
         }
     }
 }

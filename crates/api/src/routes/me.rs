@@ -1,7 +1,7 @@
 //! The player API: wallet, history, deposits.
 
+use ::deposit::DepositStatus;
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
-use deposit::DepositStatus;
 use persistence::NewDeposit;
 use persistence::entities::deposit as deposit_row;
 use persistence::idempotency_store::{Lease, StoredResponse};

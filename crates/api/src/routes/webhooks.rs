@@ -2,9 +2,9 @@
 
 use std::str::FromStr;
 
+use ::deposit::DepositSignal;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::Utc;
-use deposit::DepositSignal;
 use ledger::{Currency, Money};
 use payout::Observation;
 use persistence::{DepositEvent, PayoutEvent, StoreError};

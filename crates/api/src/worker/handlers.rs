@@ -1,10 +1,10 @@
 //! What each job kind does.
 
+use ::reconciliation::{Record, RecordType, UnreadableLine, clearing_differences, reconcile};
 use chrono::Utc;
 use persistence::jobs::ClaimedJob;
 use persistence::reconciliation::{RECONCILIATION_JOB, ReconciliationJob, RunReport};
 use psp::{ReportItem, ReportStatus, TransactionType};
-use reconciliation::{Record, RecordType, UnreadableLine, clearing_differences, reconcile};
 use serde_json::Value;
 
 use super::JobContext;
