@@ -8,6 +8,9 @@
 //! - `cargo xtask bench [--baseline] [--json FILE] [--quick]` drives HTTP load against a
 //!   release `kasa serve` on PostgreSQL; `cargo xtask bench history` measures history
 //!   pages at 100 thousand and 5 million ledger rows.
+//! - `cargo xtask tidy` checks the crate layering on `cargo metadata`: no pure crate
+//!   reaches tokio, sea-orm, sqlx, actix, reqwest or hyper, and `api` uses no database
+//!   crate directly.
 //! - `cargo xtask e2e` starts `kasa` and `mock-psp` as the smoke does and runs the
 //!   console's Playwright suite (`crates/console/e2e`) in Debian's Chromium.
 
@@ -16,6 +19,7 @@ mod e2e;
 mod migrate;
 mod process;
 mod smoke;
+mod tidy;
 
 use std::process::ExitCode;
 
@@ -41,6 +45,8 @@ enum Task {
     Bench(bench::BenchArgs),
     /// Run the console's browser tests (Playwright) against real `kasa` and `mock-psp`.
     E2e(e2e::E2eArgs),
+    /// Check the crate layering (pure crates pull in no runtime; api no database crate).
+    Tidy,
 }
 
 #[tokio::main]
@@ -51,6 +57,7 @@ async fn main() -> ExitCode {
         Task::Smoke(args) => ("smoke", smoke::run(args).await),
         Task::Bench(args) => ("bench", bench::run(args).await),
         Task::E2e(args) => ("e2e", e2e::run(args).await),
+        Task::Tidy => ("tidy", tidy::run()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -19,7 +19,7 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The cargo executable that runs us (`$CARGO`), or `cargo` from `PATH`.
-fn cargo() -> String {
+pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 

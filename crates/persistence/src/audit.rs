@@ -5,12 +5,11 @@
 //! event's hash and its own SHA-256 over a canonical, length-prefixed encoding
 //! of every field (its own id and chain included) plus that previous hash.
 //! Editing, deleting or reordering any stored event breaks the chain, and
-//! [`Db::verify_audit`] names the first broken link. Appends to one chain serialize on its head row (held until the
-//! action commits), so a tenant's chain is split into lanes: admin and system
-//! actions go to the tenant's main chain (`<tenant>`), a player's own actions to
-//! one of [`PLAYER_LANES`] lanes (`<tenant>/<lane>`, chosen by the player), so
-//! players' withdrawals do not queue behind each other's commits. Chains of
-//! different tenants never wait for each other.
+//! [`Db::verify_audit`] names the first broken link. Appends to one chain
+//! serialize on its head row (held until the action commits), so a tenant's
+//! chain is split into lanes (one of [`PLAYER_LANES`] per player). The hash
+//! encoding and the choice of chain are pure rules of the `audit` crate; this
+//! module maps its rows to them, locks heads and stores events.
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -18,7 +17,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::completion::Completion;
@@ -33,14 +31,8 @@ mod verify;
 
 pub use verify::{AuditReport, BrokenLink};
 
-/// `prev_hash` of the first event of a chain.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-/// Chain of events that concern no tenant.
-pub const PLATFORM_CHAIN: &str = "platform";
-/// Lanes of a tenant's chain that carry players' own actions.
-pub const PLAYER_LANES: u32 = 4096;
-/// The hash version Kasa seals new events with (see [`event_hash`]).
-pub const HASH_VERSION: i16 = 2;
+use ::audit::{AuditEvent, belongs_to, chain_of};
+pub use ::audit::{GENESIS_HASH, HASH_VERSION, PLATFORM_CHAIN, PLAYER_LANES};
 
 /// Who acts, and in which request.
 #[derive(Debug, Clone)]
@@ -70,72 +62,31 @@ pub struct AuditRecord {
     pub after: Option<serde_json::Value>,
 }
 
-/// The chain an event of `actor` about `tenant` is appended to.
-fn chain_of(tenant: Option<Uuid>, actor: &str) -> String {
-    let Some(tenant) = tenant else {
-        return PLATFORM_CHAIN.to_owned();
-    };
-    match actor.strip_prefix("player:") {
-        Some(player) => format!("{tenant}/{}", lane_of(player)),
-        None => tenant.to_string(),
+/// The hashed fields of a stored event.
+fn hashed(e: &event::Model) -> AuditEvent<'_> {
+    AuditEvent {
+        id: e.id,
+        chain_id: &e.chain_id,
+        seq: e.seq,
+        tenant_id: e.tenant_id,
+        actor: &e.actor,
+        role: &e.role,
+        action: &e.action,
+        target_type: &e.target_type,
+        target_id: &e.target_id,
+        before: e.before.as_deref(),
+        after: e.after.as_deref(),
+        request_id: &e.request_id,
+        created_at: e.created_at,
+        prev_hash: &e.prev_hash,
+        hash_version: e.hash_version,
     }
 }
 
-/// A stable lane (FNV-1a of the player id) in `0..PLAYER_LANES`.
-fn lane_of(player: &str) -> u32 {
-    let hash = player.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
-        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
-    });
-    hash % PLAYER_LANES
-}
-
-/// Whether `chain_id` is one of `tenant`'s chains (its main chain or a lane).
-fn belongs_to(chain_id: &str, tenant: Uuid) -> bool {
-    let tenant = tenant.to_string();
-    chain_id == tenant
-        || chain_id
-            .strip_prefix(tenant.as_str())
-            .and_then(|rest| rest.strip_prefix('/'))
-            .is_some_and(|lane| lane.parse::<u32>().is_ok())
-}
-
-/// SHA-256 over the canonical encoding of the event's fields and `prev_hash`,
-/// in the encoding its `hash_version` names: version 2 covers every field,
-/// version 1 (events sealed before the upgrade) all but the event's id. `None`
-/// for a version Kasa does not know.
+/// The hash a stored event should carry ([`::audit::event_hash`] over its
+/// fields); `None` for a hash version Kasa does not know.
 pub fn event_hash(e: &event::Model) -> Option<String> {
-    let id = e.id.to_string();
-    let (tag, id) = match e.hash_version {
-        1 => ("kasa-audit-v1", None),
-        2 => ("kasa-audit-v2", Some(id.as_str())),
-        _ => return None,
-    };
-    let tenant = e.tenant_id.map(|t| t.to_string()).unwrap_or_default();
-    let seq = e.seq.to_string();
-    let created = e.created_at.to_string();
-    let fields = [
-        Some(tag),
-        id,
-        Some(&e.chain_id),
-        Some(&seq),
-        Some(&tenant),
-        Some(&e.actor),
-        Some(&e.role),
-        Some(&e.action),
-        Some(&e.target_type),
-        Some(&e.target_id),
-        Some(e.before.as_deref().unwrap_or("")),
-        Some(e.after.as_deref().unwrap_or("")),
-        Some(&e.request_id),
-        Some(&created),
-        Some(&e.prev_hash),
-    ];
-    let mut hasher = Sha256::new();
-    for field in fields.into_iter().flatten() {
-        hasher.update((field.len() as u64).to_be_bytes());
-        hasher.update(field.as_bytes());
-    }
-    Some(hex::encode(hasher.finalize()))
+    ::audit::event_hash(&hashed(e))
 }
 
 /// Appends an event inside the caller's transaction.
@@ -290,35 +241,5 @@ impl Db {
     ) -> StoreResult<Page<event::Model>> {
         let select = scope.restrict(event::Entity::find(), event::Column::TenantId);
         Ok(fetch_page(select, event::Column::Id, page, |e| e.id, self.conn()).await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn players_actions_go_to_stable_lanes_of_their_tenant() {
-        let tenant = Uuid::now_v7();
-        let player = "player:0193a1b2-0000-7000-8000-000000000001";
-        let chain = chain_of(Some(tenant), player);
-        assert_eq!(chain, chain_of(Some(tenant), player));
-        assert!(chain.starts_with(&format!("{tenant}/")));
-        assert!(belongs_to(&chain, tenant));
-        assert_eq!(chain_of(Some(tenant), "admin:x"), tenant.to_string());
-        assert_eq!(chain_of(None, player), PLATFORM_CHAIN);
-        assert!(!belongs_to(&format!("{tenant}x/1"), tenant));
-        assert!(!belongs_to(&Uuid::now_v7().to_string(), tenant));
-    }
-
-    #[test]
-    fn lanes_spread_players() {
-        // 64 concurrent players rarely share a lane (and so rarely wait on one
-        // another's commits): 64 · 63 / 2 / 4096 ≈ 0.5 expected pairs.
-        let lanes: std::collections::HashSet<u32> = (0..64_u128)
-            .map(|n| lane_of(&Uuid::from_u128(n * 7919 + 1).to_string()))
-            .collect();
-        assert!(lanes.len() >= 60, "64 players in {} lanes", lanes.len());
-        assert!(lanes.iter().all(|lane| *lane < PLAYER_LANES));
     }
 }

@@ -1,5 +1,6 @@
 //! Deposits: created pending, then settled by PSP events (see `webhooks`).
 
+use ::deposit::DepositStatus;
 use chrono::Utc;
 use ledger::{LedgerError, Money, PlayerId};
 use sea_orm::{
@@ -11,7 +12,6 @@ use uuid::Uuid;
 use crate::anomalies::{self, NewAnomaly};
 use crate::audit::{self, AuditContext, AuditRecord};
 use crate::db::Db;
-use crate::deposit_rules::DepositStatus;
 use crate::entities::{deposit, wallet};
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, Lease};

@@ -3,7 +3,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use ::deposit::DepositStatus;
+use ::reconciliation::{FindingKind, KasaDeposit, KasaPayout, Record};
+use ::withdrawal::WithdrawalState;
 use chrono::{DateTime, Utc};
+use payout::AttemptStatus;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait, sea_query::Expr, sea_query::ExprTrait,
@@ -23,13 +27,12 @@ use crate::jobs::{self, ClaimedJob, NewJob};
 use crate::mapping;
 use crate::outcome::encode_outcome;
 use crate::pagination::{Page, PageRequest, fetch_page};
-use crate::reconcile::{FindingKind, Record, RecordType};
 use crate::records::{ReconciliationFinding, ReconciliationRun, RunId, RunStatus};
 use crate::scope::TenantScope;
 
 mod findings;
 
-pub use findings::{RunReport, clearing_differences};
+pub use findings::RunReport;
 
 /// Job kind of a reconciliation run.
 pub const RECONCILIATION_JOB: &str = "reconciliation_run";
@@ -190,12 +193,12 @@ impl Db {
         if let Some(tenant) = scope.tenant {
             deposits = deposits.filter(deposit::Column::TenantId.eq(tenant.0));
         }
-        let mut records: Vec<Record> = deposits
+        let mut records = deposits
             .all(self.conn())
             .await?
             .into_iter()
             .map(deposit_record)
-            .collect();
+            .collect::<StoreResult<Vec<Record>>>()?;
         let in_window = payout_attempt::Column::CreatedAt
             .gte(scope.window_from)
             .and(payout_attempt::Column::CreatedAt.lt(scope.window_to));
@@ -218,7 +221,7 @@ impl Db {
             let Some(w) = withdrawals.get(&attempt.withdrawal_id) else {
                 continue;
             };
-            records.push(payout_record(&attempt, w));
+            records.push(payout_record(&attempt, w)?);
         }
         Ok(records)
     }
@@ -304,30 +307,28 @@ impl Db {
     }
 }
 
-fn deposit_record(d: deposit::Model) -> Record {
-    let expected_at_psp = !(d.status == "failed" && d.provider_ref.is_none());
-    Record {
-        record_type: RecordType::Deposit,
+/// Kasa's record of a deposit (the rule is `reconciliation`'s; this parses the row).
+fn deposit_record(d: deposit::Model) -> StoreResult<Record> {
+    let status = DepositStatus::parse(&d.status)
+        .ok_or_else(|| StoreError::Corrupt(format!("deposit status {}", d.status)))?;
+    Ok(Record::from(KasaDeposit {
         reference: d.id.to_string(),
-        status: d.status,
+        status,
+        has_provider_ref: d.provider_ref.is_some(),
         amount_minor: d.amount_minor,
         currency: d.currency,
-        expected_at_psp,
-    }
+    }))
 }
 
-fn payout_record(a: &payout_attempt::Model, w: &withdrawal::Model) -> Record {
-    let status = if a.status == "succeeded" && w.state == "reversed" {
-        "reversed".to_owned()
-    } else {
-        a.status.clone()
-    };
-    Record {
-        record_type: RecordType::Payout,
+/// Kasa's record of a payout attempt, with its withdrawal's amount and state.
+fn payout_record(a: &payout_attempt::Model, w: &withdrawal::Model) -> StoreResult<Record> {
+    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(e.to_string());
+    Ok(Record::from(KasaPayout {
         reference: a.id.to_string(),
-        status,
+        attempt: AttemptStatus::parse(&a.status).map_err(|e| corrupt(&e))?,
+        withdrawal: WithdrawalState::parse(&w.state).map_err(|e| corrupt(&e))?,
+        has_provider_ref: a.provider_ref.is_some(),
         amount_minor: w.amount_minor,
         currency: w.currency.clone(),
-        expected_at_psp: !(a.status == "failed" && a.provider_ref.is_none()),
-    }
+    }))
 }

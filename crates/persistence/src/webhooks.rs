@@ -23,6 +23,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use ::deposit::{DepositDecision, DepositSignal, DepositStatus, decide};
 use chrono::Utc;
 use ledger::Money;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -35,7 +36,6 @@ use uuid::Uuid;
 use crate::anomalies::{self, NewAnomaly};
 use crate::batching::{Locking, RoundAnswer, RoundMember, RoundOutcome, RoundWork, settle_all};
 use crate::db::Db;
-use crate::deposit_rules::{DepositDecision, DepositSignal, DepositStatus, decide};
 use crate::entities::{deposit, psp_event, wallet};
 use crate::error::{StoreError, StoreResult};
 use crate::inbox::{self, EventOutcome, InboxEntry};
@@ -282,7 +282,8 @@ async fn settle(
     let status = DepositStatus::parse(&row.status)
         .ok_or_else(|| StoreError::Corrupt(format!("deposit status {}", row.status)))?;
     let amount = Money::from_minor_units(row.amount_minor, ledger::Currency::parse(&row.currency)?);
-    match decide(status, event.signal, amount == event.amount) {
+    let decision = decide(status, event.signal, amount == event.amount);
+    match decision {
         DepositDecision::Credit => {
             let tx = ledger::deposit(wallet.player, &row.provider, amount)?;
             let cause = MovementCause {
@@ -290,11 +291,11 @@ async fn settle(
                 reference_id: row.id,
             };
             ledger_writer::stage_movement(batch, wallet, &tx, amount, cause)?;
-            mark(batch, row, DepositStatus::Succeeded, event);
+            mark(batch, row, decision.next_status(status), event);
             Ok(EventOutcome::Processed)
         }
         DepositDecision::MarkFailed => {
-            mark(batch, row, DepositStatus::Failed, event);
+            mark(batch, row, decision.next_status(status), event);
             Ok(EventOutcome::Processed)
         }
         DepositDecision::AlreadyDone => Ok(EventOutcome::Duplicate),

@@ -6,8 +6,8 @@
 mod common;
 
 use common::{available_minor, event, open, pending, tenant_with_players};
+use deposit::DepositSignal;
 use ledger::{Currency, Money};
-use persistence::deposit_rules::DepositSignal;
 use persistence::entities::ledger_transaction;
 use persistence::{DepositEvent, EventOutcome, RoundAnswer, StoreError, TenantScope};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};

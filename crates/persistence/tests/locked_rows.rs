@@ -8,9 +8,9 @@
 mod common;
 
 use common::{available_minor, open, pending, tenant_with_players, withdrawal_request};
+use deposit::DepositSignal;
 use ledger::{Currency, Money};
 use persistence::Idempotent;
-use persistence::deposit_rules::DepositSignal;
 use persistence::{EventOutcome, RoundAnswer};
 use sea_orm::{
     ConnectionTrait, Database, DatabaseTransaction, DbBackend, Statement, TransactionTrait,

@@ -7,9 +7,9 @@ mod common;
 use std::time::Duration;
 
 use common::{open, pending, tenant_with_players};
+use deposit::DepositSignal;
 use idempotency::{IdempotencyKey, fingerprint};
 use ledger::{Currency, Money, PlayerId};
-use persistence::deposit_rules::DepositSignal;
 use persistence::entities::{idempotency_record, wallet};
 use persistence::idempotency_store::{Begin, Earlier, IdempotencyScope};
 use persistence::{Db, DepositEvent, EventOutcome, Mismatch, StoreError, TenantScope};

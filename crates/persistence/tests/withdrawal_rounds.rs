@@ -7,8 +7,8 @@
 mod common;
 
 use common::{open, pending, tenant_with_players, withdrawal_request};
+use deposit::DepositSignal;
 use ledger::{Currency, LedgerError, Money, PlayerId};
-use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
 use persistence::{Db, EventOutcome, RoundAnswer, StoreError, StoreResult, TenantScope};
 use persistence::{Idempotent, Replayed};

@@ -1,12 +1,10 @@
 //! What each job kind does.
 
+use ::reconciliation::{Record, RecordType, UnreadableLine, clearing_differences, reconcile};
 use chrono::Utc;
 use persistence::audit::AuditContext;
 use persistence::jobs::ClaimedJob;
-use persistence::reconcile::{Record, RecordType, UnreadableLine, reconcile};
-use persistence::reconciliation::{
-    RECONCILIATION_JOB, ReconciliationJob, RunReport, clearing_differences,
-};
+use persistence::reconciliation::{RECONCILIATION_JOB, ReconciliationJob, RunReport};
 use psp::{ReportItem, ReportStatus, TransactionType};
 use serde_json::Value;
 

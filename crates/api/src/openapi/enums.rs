@@ -45,12 +45,7 @@ closed_set! {
 
 closed_set! {
     /// Status of a deposit.
-    DepositStatus => [
-        persistence::deposit_rules::DepositStatus::Pending,
-        persistence::deposit_rules::DepositStatus::Succeeded,
-        persistence::deposit_rules::DepositStatus::Failed,
-    ]
-    .map(persistence::deposit_rules::DepositStatus::as_str)
+    DepositStatus => ::deposit::DepositStatus::ALL.map(::deposit::DepositStatus::as_str)
 }
 
 closed_set! {

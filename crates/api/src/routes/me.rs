@@ -1,8 +1,8 @@
 //! The player API: wallet, history, deposits.
 
+use ::deposit::DepositStatus;
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use persistence::NewDeposit;
-use persistence::deposit_rules::DepositStatus;
 use persistence::entities::deposit as deposit_row;
 use persistence::idempotency_store::Lease;
 use psp::DepositRequest;

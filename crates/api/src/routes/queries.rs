@@ -2,7 +2,7 @@
 //! its endpoint (page window included: `serde(flatten)` would hand the numbers
 //! to the page as strings) and refuses any other with `422 validation_failed`.
 
-use persistence::deposit_rules::DepositStatus;
+use ::deposit::DepositStatus;
 use persistence::{DepositFilter, PageRequest, WithdrawalFilter};
 use serde::Deserialize;
 use uuid::Uuid;

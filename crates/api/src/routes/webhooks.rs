@@ -2,11 +2,11 @@
 
 use std::str::FromStr;
 
+use ::deposit::DepositSignal;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::Utc;
 use ledger::{Currency, Money};
 use payout::Observation;
-use persistence::deposit_rules::DepositSignal;
 use persistence::{DepositEvent, PayoutEvent, StoreError};
 use psp::event::{EventType, WebhookEvent};
 use rust_decimal::Decimal;

@@ -75,11 +75,12 @@ pub(super) async fn apply_observation(
 ) -> StoreResult<(row::Model, EventOutcome)> {
     let status =
         AttemptStatus::parse(&current.status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let command = match resolve(status, observation) {
-        Resolution::Succeed => (AttemptStatus::Succeeded, Command::PayoutSucceeded, None),
-        Resolution::Fail { failure_code } => {
-            (AttemptStatus::Failed, Command::PayoutFailed, failure_code)
-        }
+    let resolution = resolve(status, observation);
+    // The attempt's next status is the payout crate's rule; this only carries it out.
+    let next = resolution.next_status(status);
+    let (command, failure_code) = match resolution {
+        Resolution::Succeed => (Command::PayoutSucceeded, None),
+        Resolution::Fail { failure_code } => (Command::PayoutFailed, failure_code),
         Resolution::Reverse => {
             if state_of(&withdrawal)? == withdrawal::WithdrawalState::Reversed {
                 return Ok((withdrawal, EventOutcome::Duplicate));
@@ -89,12 +90,12 @@ pub(super) async fn apply_observation(
             return Ok((updated, EventOutcome::Processed));
         }
         Resolution::StillPending => {
-            set_attempt(txn, current, AttemptStatus::Pending, provider_ref, None).await?;
+            set_attempt(txn, current, next, provider_ref, None).await?;
             return Ok((withdrawal, EventOutcome::Processed));
         }
         Resolution::NoChange => {
             if current.provider_ref.is_none() && provider_ref.is_some() {
-                set_attempt(txn, current, status, provider_ref, None).await?;
+                set_attempt(txn, current, next, provider_ref, None).await?;
             }
             return Ok((withdrawal, EventOutcome::Duplicate));
         }
@@ -113,7 +114,6 @@ pub(super) async fn apply_observation(
             return Ok((withdrawal, EventOutcome::Anomaly));
         }
     };
-    let (next, command, failure_code) = command;
     let provider = current.provider.clone();
     set_attempt(txn, current, next, provider_ref, failure_code).await?;
     let updated = move_withdrawal(txn, withdrawal, command, &provider).await?;

@@ -1,12 +1,10 @@
 //! The rows a run writes: one per finding, wallet mismatch and clearing mismatch.
 
-use std::collections::BTreeMap;
-
+use ::reconciliation::{Finding, RecordType};
 use sea_orm::ActiveValue::Set;
 use uuid::Uuid;
 
 use crate::entities::reconciliation_finding as finding;
-use crate::reconcile::{Finding, Record, RecordType, psp_clearing_movement};
 use crate::records::ReconciliationRun;
 use crate::verify::Mismatch;
 
@@ -93,27 +91,6 @@ impl RunReport {
         }
         rows
     }
-}
-
-/// Compares the clearing movements; returns the currencies that differ.
-pub fn clearing_differences(
-    kasa: &BTreeMap<String, i64>,
-    psp_items: &[Record],
-) -> Vec<(String, i64, i64)> {
-    let psp = psp_clearing_movement(psp_items);
-    let mut currencies: Vec<&String> = kasa.keys().chain(psp.keys()).collect();
-    currencies.sort();
-    currencies.dedup();
-    currencies
-        .into_iter()
-        .filter_map(|c| {
-            let (k, p) = (
-                kasa.get(c).copied().unwrap_or(0),
-                psp.get(c).copied().unwrap_or(0),
-            );
-            (k != p).then(|| (c.clone(), k, p))
-        })
-        .collect()
 }
 
 struct NewFinding {

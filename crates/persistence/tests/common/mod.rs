@@ -3,10 +3,10 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+use deposit::DepositSignal;
 use idempotency::IdempotencyKey;
 use ledger::{Currency, Money, PlayerId};
 use persistence::audit::AuditContext;
-use persistence::deposit_rules::DepositSignal;
 use persistence::entities::wallet;
 use persistence::idempotency_store::{Begin, IdempotencyScope};
 use persistence::{

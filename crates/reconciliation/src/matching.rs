@@ -1,101 +1,8 @@
-//! Matching Kasa's records against the PSP's report: pure rules.
+//! Matching Kasa's records against the PSP's report.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-/// Deposit or payout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RecordType {
-    /// A deposit (reference = deposit id).
-    Deposit,
-    /// A payout attempt (reference = attempt id).
-    Payout,
-}
-
-impl RecordType {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordType::Deposit => "deposit",
-            RecordType::Payout => "payout",
-        }
-    }
-}
-
-/// One transaction as one side sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
-    /// Deposit or payout.
-    pub record_type: RecordType,
-    /// Kasa's id (the PSP's `reference`).
-    pub reference: String,
-    /// Status on that side (`pending`, `succeeded`, `failed`, `unknown`, `reversed`).
-    pub status: String,
-    /// Amount in minor units.
-    pub amount_minor: i64,
-    /// ISO 4217 code.
-    pub currency: String,
-    /// False for records the PSP never accepted (declined, no PSP id): not
-    /// expected in its report.
-    pub expected_at_psp: bool,
-}
-
-/// What a comparison found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FindingKind {
-    /// Both sides agree.
-    Matched,
-    /// Status, amount or currency differ.
-    Mismatched,
-    /// Kasa has it, the PSP does not report it.
-    MissingInPsp,
-    /// The PSP reports it, Kasa does not have it.
-    MissingInKasa,
-    /// A report line that could not be read (a field missing or malformed).
-    Unreadable,
-}
-
-impl FindingKind {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingKind::Matched => "matched",
-            FindingKind::Mismatched => "mismatched",
-            FindingKind::MissingInPsp => "missing_in_psp",
-            FindingKind::MissingInKasa => "missing_in_kasa",
-            FindingKind::Unreadable => "unreadable",
-        }
-    }
-}
-
-/// One finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// What was found.
-    pub kind: FindingKind,
-    /// Kasa's record, if any.
-    pub kasa: Option<Record>,
-    /// The PSP's record, if any.
-    pub psp: Option<Record>,
-    /// Why it is a mismatch.
-    pub detail: String,
-    /// The report line, for an `Unreadable` finding.
-    pub line: Option<UnreadableLine>,
-}
-
-/// A line of the PSP's report that could not be read as a record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnreadableLine {
-    /// Deposit or payout, when the line says so.
-    pub record_type: Option<RecordType>,
-    /// The line's `reference`, empty when it has none.
-    pub reference: String,
-    /// The line's `currency` as sent, empty when it has none.
-    pub currency: String,
-    /// The line as the PSP sent it (JSON).
-    pub raw: String,
-    /// Why it could not be read.
-    pub error: String,
-}
+use crate::{Finding, FindingKind, Record, UnreadableLine};
 
 /// Compares the PSP's report with Kasa's records. `kasa` holds Kasa's records
 /// of the window plus any record the report names; `unreadable` are the report
@@ -159,7 +66,10 @@ pub fn reconcile(
     findings
 }
 
-fn compare(ours: &Record, theirs: &Record) -> Finding {
+/// Compares Kasa's record with the PSP's record of the same reference:
+/// `Matched` when type, status, amount and currency agree, else `Mismatched`
+/// naming every difference.
+pub fn compare(ours: &Record, theirs: &Record) -> Finding {
     let mut differences = Vec::new();
     if ours.record_type != theirs.record_type {
         differences.push(format!(
@@ -190,25 +100,11 @@ fn compare(ours: &Record, theirs: &Record) -> Finding {
     }
 }
 
-/// The PSP clearing movement its report implies, per currency, in Kasa's sign
-/// convention: a settled deposit is money the PSP owes Kasa (−a), a settled
-/// payout pays that back (+a), a reversed payout nets to zero.
-pub fn psp_clearing_movement(psp: &[Record]) -> BTreeMap<String, i64> {
-    let mut totals = BTreeMap::new();
-    for item in psp {
-        let delta = match (item.record_type, item.status.as_str()) {
-            (RecordType::Deposit, "succeeded") => -item.amount_minor,
-            (RecordType::Payout, "succeeded") => item.amount_minor,
-            _ => 0,
-        };
-        *totals.entry(item.currency.clone()).or_insert(0i64) += delta;
-    }
-    totals
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::RecordType;
+    use proptest::prelude::*;
 
     fn record(t: RecordType, reference: &str, status: &str, amount: i64) -> Record {
         Record {
@@ -295,14 +191,97 @@ mod tests {
         assert_eq!(scoped[0].line, Some(line("d1")));
     }
 
-    #[test]
-    fn clearing_movement_follows_the_ledger_sign_convention() {
-        let psp = vec![
-            record(RecordType::Deposit, "d1", "succeeded", 100),
-            record(RecordType::Deposit, "d2", "failed", 40),
-            record(RecordType::Payout, "p1", "succeeded", 30),
-            record(RecordType::Payout, "p2", "reversed", 20),
-        ];
-        assert_eq!(psp_clearing_movement(&psp).get("EUR"), Some(&-70));
+    fn any_record() -> impl Strategy<Value = Record> {
+        (
+            prop_oneof![Just(RecordType::Deposit), Just(RecordType::Payout)],
+            prop_oneof![
+                Just("pending"),
+                Just("succeeded"),
+                Just("failed"),
+                Just("unknown"),
+                Just("reversed")
+            ],
+            0..10_000i64,
+            prop_oneof![Just("EUR"), Just("USD")],
+            any::<bool>(),
+        )
+            .prop_map(
+                |(record_type, status, amount_minor, currency, expected)| Record {
+                    record_type,
+                    reference: String::new(),
+                    status: status.to_owned(),
+                    amount_minor,
+                    currency: currency.to_owned(),
+                    expected_at_psp: expected,
+                },
+            )
+    }
+
+    /// Records with distinct references `r<n>`, as both sides hold them.
+    fn side() -> impl Strategy<Value = Vec<Record>> {
+        proptest::collection::btree_map(0..24u8, any_record(), 0..24).prop_map(|records| {
+            records
+                .into_iter()
+                .map(|(n, r)| Record {
+                    reference: format!("r{n}"),
+                    ..r
+                })
+                .collect()
+        })
+    }
+
+    /// How many findings name `reference` on Kasa's and on the PSP's side.
+    fn mentions(findings: &[Finding], reference: &str) -> (usize, usize) {
+        let named = |r: &Option<Record>| r.as_ref().is_some_and(|r| r.reference == reference);
+        (
+            findings.iter().filter(|f| named(&f.kasa)).count(),
+            findings.iter().filter(|f| named(&f.psp)).count(),
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn a_set_reconciled_against_itself_only_matches(records in side()) {
+            let expected: Vec<Record> = records
+                .into_iter()
+                .map(|r| Record { expected_at_psp: true, ..r })
+                .collect();
+            let findings = reconcile(&expected, &expected, &[], true);
+            prop_assert_eq!(findings.len(), expected.len());
+            prop_assert!(findings.iter().all(|f| f.kind == FindingKind::Matched), "{:?}", findings);
+        }
+
+        #[test]
+        fn every_record_is_in_exactly_one_finding(kasa in side(), psp in side()) {
+            let findings = reconcile(&kasa, &psp, &[], true);
+            for ours in &kasa {
+                let reported = psp.iter().any(|p| p.reference == ours.reference);
+                let (in_kasa, _) = mentions(&findings, &ours.reference);
+                // Only a record the PSP neither knows nor reports is in none.
+                let expected = usize::from(reported || ours.expected_at_psp);
+                prop_assert_eq!(in_kasa, expected, "{}", ours.reference);
+            }
+            for theirs in &psp {
+                let (_, in_psp) = mentions(&findings, &theirs.reference);
+                prop_assert_eq!(in_psp, 1, "{}", theirs.reference);
+            }
+            for f in &findings {
+                let both = f.kasa.is_some() && f.psp.is_some();
+                let kind_needs_both = matches!(f.kind, FindingKind::Matched | FindingKind::Mismatched);
+                prop_assert_eq!(both, kind_needs_both, "{:?}", f);
+                if let (Some(k), Some(p)) = (&f.kasa, &f.psp) {
+                    prop_assert_eq!(f.kind == FindingKind::Matched, compare(k, p).detail.is_empty());
+                }
+            }
+        }
+
+        #[test]
+        fn a_scoped_run_reports_nothing_unknown_to_kasa(kasa in side(), psp in side()) {
+            let scoped = reconcile(&kasa, &psp, &[], false);
+            prop_assert!(scoped.iter().all(|f| f.kasa.is_some()));
+            let full = reconcile(&kasa, &psp, &[], true);
+            let known: Vec<&Finding> = full.iter().filter(|f| f.kasa.is_some()).collect();
+            prop_assert_eq!(scoped.iter().collect::<Vec<_>>(), known);
+        }
     }
 }
