@@ -52,7 +52,7 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Adds a package with its normal dependencies (by id): the tests' graphs.
+    /// Adds a package with its normal dependencies (by id), for hand-made test graphs.
     #[cfg(test)]
     fn add(&mut self, id: &str, name: &str, deps: &[&str], member: bool) {
         self.names.insert(id.to_owned(), name.to_owned());
