@@ -1,25 +1,15 @@
 //! Response bodies: money as decimal strings with the currency's digits,
 //! timestamps as RFC 3339 UTC, pages as `{items, next_cursor}`.
 
+use ::deposit::Deposit;
 use chrono::{DateTime, SecondsFormat, Utc};
-use ledger::{Currency, Money};
 use persistence::Page;
-use persistence::entities::deposit;
 use persistence::records::{Anomaly, Player, RecordedTransaction, WalletSnapshot};
 use serde::Serialize;
 use uuid::Uuid;
 use withdrawal::Withdrawal;
 
 use crate::problem::ApiError;
-
-/// Formats minor units of `currency` (e.g. `1050`, EUR -> `"10.50"`).
-pub fn money(minor: i64, currency: &str) -> Result<String, ApiError> {
-    let currency = Currency::parse(currency).map_err(|e| {
-        tracing::error!(error = %e, "stored currency unknown");
-        ApiError::Internal
-    })?;
-    Ok(Money::from_minor_units(minor, currency).to_string())
-}
 
 /// RFC 3339 UTC with milliseconds.
 pub fn timestamp(t: DateTime<Utc>) -> String {
@@ -174,17 +164,17 @@ pub struct DepositView {
 }
 
 impl DepositView {
-    /// From a deposit row.
-    pub fn of(d: deposit::Model) -> Result<Self, ApiError> {
+    /// From a deposit.
+    pub fn of(d: &Deposit) -> Result<Self, ApiError> {
         Ok(Self {
-            id: d.id,
-            player_id: d.player_id,
-            amount: money(d.amount_minor, &d.currency)?,
-            status: d.status,
-            currency: d.currency,
-            provider: d.provider,
-            provider_ref: d.provider_ref,
-            failure_code: d.failure_code,
+            id: d.id.0,
+            player_id: d.player.0,
+            amount: d.amount.to_string(),
+            status: d.status.as_str().to_owned(),
+            currency: d.amount.currency().code().to_owned(),
+            provider: d.provider.clone(),
+            provider_ref: d.provider_ref.clone(),
+            failure_code: d.failure_code.clone(),
             created_at: timestamp(d.created_at),
             updated_at: timestamp(d.updated_at),
         })

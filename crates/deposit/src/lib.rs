@@ -3,5 +3,7 @@
 //! parses the stored status, asks [`decide`], and carries the decision out.
 
 mod decision;
+mod record;
 
 pub use decision::{DepositDecision, DepositSignal, DepositStatus, decide};
+pub use record::Deposit;

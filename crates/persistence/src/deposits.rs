@@ -1,8 +1,8 @@
 //! Deposits: created pending, then settled by PSP events (see `webhooks`).
 
-use ::deposit::DepositStatus;
+use ::deposit::{Deposit, DepositStatus};
 use chrono::Utc;
-use ledger::{LedgerError, Money, PlayerId};
+use ledger::{DepositId, LedgerError, Money, PlayerId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait,
@@ -15,6 +15,7 @@ use crate::db::Db;
 use crate::entities::{deposit, wallet};
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, Lease};
+use crate::mapping;
 use crate::outcome::encode_outcome;
 use crate::pagination::{Page, PageRequest, fetch_page};
 use crate::scope::TenantScope;
@@ -64,11 +65,7 @@ impl Db {
     /// it to the request's in-flight idempotency record in the same
     /// transaction: from then on a retry with the key resumes this deposit
     /// ([`Db::deposit_to_resume`]) instead of creating another.
-    pub async fn create_deposit(
-        &self,
-        new: NewDeposit,
-        lease: &Lease,
-    ) -> StoreResult<deposit::Model> {
+    pub async fn create_deposit(&self, new: NewDeposit, lease: &Lease) -> StoreResult<Deposit> {
         let wallet = wallet::Entity::find_by_id(new.player.0)
             .filter(wallet::Column::TenantId.eq(new.tenant_id))
             .one(self.conn())
@@ -99,16 +96,12 @@ impl Db {
         let created = row.insert(&txn).await?;
         idempotency_store::claim_resource(&txn, lease, created.id).await?;
         txn.commit().await?;
-        Ok(created)
+        mapping::deposit(created)
     }
 
     /// The deposit an earlier holder of the request's key created (see
     /// [`Lease::resource`]); it belongs to `player`.
-    pub async fn deposit_to_resume(
-        &self,
-        player: PlayerId,
-        id: Uuid,
-    ) -> StoreResult<deposit::Model> {
+    pub async fn deposit_to_resume(&self, player: PlayerId, id: DepositId) -> StoreResult<Deposit> {
         self.deposit_of_player(player, id)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("idempotency record names deposit {id}")))
@@ -121,13 +114,13 @@ impl Db {
     /// anomaly and moves nothing.
     pub async fn record_deposit_answer(
         &self,
-        id: Uuid,
+        id: DepositId,
         answer: PspAnswer,
         lease: &Lease,
         audit: &AuditContext,
-    ) -> StoreResult<deposit::Model> {
+    ) -> StoreResult<Deposit> {
         let txn = self.conn().begin().await?;
-        let mut row = deposit::Entity::find_by_id(id)
+        let mut row = deposit::Entity::find_by_id(id.0)
             .lock_exclusive()
             .one(&txn)
             .await?
@@ -176,21 +169,24 @@ impl Db {
             ),
         };
         audit::append(&txn, audit, record).await?;
-        idempotency_store::complete(&txn, lease, &encode_outcome(&row)?).await?;
+        let settled = mapping::deposit(row)?;
+        idempotency_store::complete(&txn, lease, &encode_outcome(&settled)?).await?;
         txn.commit().await?;
-        Ok(row)
+        Ok(settled)
     }
 
     /// A deposit of `player`; another player's deposit is `None`.
     pub async fn deposit_of_player(
         &self,
         player: PlayerId,
-        id: Uuid,
-    ) -> StoreResult<Option<deposit::Model>> {
-        Ok(deposit::Entity::find_by_id(id)
+        id: DepositId,
+    ) -> StoreResult<Option<Deposit>> {
+        deposit::Entity::find_by_id(id.0)
             .filter(deposit::Column::PlayerId.eq(player.0))
             .one(self.conn())
-            .await?)
+            .await?
+            .map(mapping::deposit)
+            .transpose()
     }
 
     /// A page of the player's deposits, newest first.
@@ -198,9 +194,11 @@ impl Db {
         &self,
         player: PlayerId,
         page: PageRequest,
-    ) -> StoreResult<Page<deposit::Model>> {
+    ) -> StoreResult<Page<Deposit>> {
         let select = deposit::Entity::find().filter(deposit::Column::PlayerId.eq(player.0));
-        Ok(fetch_page(select, deposit::Column::Id, page, |d| d.id, self.conn()).await?)
+        fetch_page(select, deposit::Column::Id, page, |d| d.id, self.conn())
+            .await?
+            .try_map(mapping::deposit)
     }
 
     /// A page of the deposits in `scope` that pass `filter`.
@@ -209,7 +207,7 @@ impl Db {
         scope: TenantScope,
         filter: DepositFilter,
         page: PageRequest,
-    ) -> StoreResult<Page<deposit::Model>> {
+    ) -> StoreResult<Page<Deposit>> {
         let mut select = scope.restrict(deposit::Entity::find(), deposit::Column::TenantId);
         if let Some(status) = filter.status {
             select = select.filter(deposit::Column::Status.eq(status.as_str()));
@@ -217,6 +215,8 @@ impl Db {
         if let Some(player) = filter.player_id {
             select = select.filter(deposit::Column::PlayerId.eq(player));
         }
-        Ok(fetch_page(select, deposit::Column::Id, page, |d| d.id, self.conn()).await?)
+        fetch_page(select, deposit::Column::Id, page, |d| d.id, self.conn())
+            .await?
+            .try_map(mapping::deposit)
     }
 }

@@ -254,7 +254,7 @@ pub async fn deposits(
         .db
         .deposits_of_tenant(admin.tenant_filter(), query.filter()?, query.page()?)
         .await?;
-    Ok(HttpResponse::Ok().json(page(rows, DepositView::of)?))
+    Ok(HttpResponse::Ok().json(page(rows, |d| DepositView::of(&d))?))
 }
 
 /// `GET /admin/players?email=` (email prefix, case-insensitive).

@@ -1,9 +1,9 @@
 //! The player API: wallet, history, deposits.
 
-use ::deposit::DepositStatus;
+use ::deposit::Deposit;
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use ledger::DepositId;
 use persistence::NewDeposit;
-use persistence::entities::deposit as deposit_row;
 use persistence::idempotency_store::Lease;
 use psp::DepositRequest;
 use serde::Deserialize;
@@ -19,7 +19,7 @@ use crate::routes::PageQuery;
 use crate::state::AppState;
 use crate::validate::amount;
 use crate::views::PageView;
-use crate::views::{DepositView, TransactionView, WalletView, money, page};
+use crate::views::{DepositView, TransactionView, WalletView, page};
 use persistence::audit::AuditContext;
 
 /// `GET /me/wallet`.
@@ -89,9 +89,7 @@ pub async fn create_deposit(
     };
     let state_ref = state.get_ref();
     let audit = rid.player(&player);
-    let answer = Answer::new(StatusCode::CREATED, |d: &deposit_row::Model| {
-        DepositView::of(d.clone())
-    });
+    let answer = Answer::new(StatusCode::CREATED, DepositView::of);
     idempotent::run(state_ref, request, answer, |lease| {
         deposit_use_case(state_ref, player, body, lease, audit)
     })
@@ -104,17 +102,19 @@ async fn deposit_use_case(
     body: RawBody,
     lease: Lease,
     audit: AuditContext,
-) -> Result<deposit_row::Model, ApiError> {
+) -> Result<Deposit, ApiError> {
     let form: CreateDeposit = parse_json(&body.0)?;
     let money = amount(&form.amount, &form.currency, state.amount_max)?;
     // Every PSP call runs outside any database transaction, with the lease renewed.
     let (created, answer) = match lease.resource() {
         Some(id) => {
-            let created = state.db.deposit_to_resume(player.player_id, id).await?;
-            let unanswered =
-                created.status == DepositStatus::Pending.as_str() && created.provider_ref.is_none();
-            let request = psp_request(&created)?;
-            let ask = resumed_deposit_answer(state.psp.as_ref(), unanswered, &request);
+            let created = state
+                .db
+                .deposit_to_resume(player.player_id, DepositId(id))
+                .await?;
+            let request = psp_request(&created);
+            let ask =
+                resumed_deposit_answer(state.psp.as_ref(), created.awaits_psp_answer(), &request);
             (created, idempotent::renewing(state, &lease, ask).await)
         }
         None => {
@@ -127,7 +127,7 @@ async fn deposit_use_case(
             let created = state.db.create_deposit(new, &lease).await?;
             metrics::counter!(crate::metrics::catalog::DEPOSITS_CREATED, "currency" => money.currency().code())
                 .increment(1);
-            let request = psp_request(&created)?;
+            let request = psp_request(&created);
             let ask = deposit_answer(state.psp.as_ref(), &request);
             (created, idempotent::renewing(state, &lease, ask).await)
         }
@@ -139,12 +139,12 @@ async fn deposit_use_case(
 }
 
 /// The PSP's create request of a stored deposit (its id is the reference).
-fn psp_request(created: &deposit_row::Model) -> Result<DepositRequest, ApiError> {
-    Ok(DepositRequest {
+fn psp_request(created: &Deposit) -> DepositRequest {
+    DepositRequest {
         reference: created.id.to_string(),
-        amount: money(created.amount_minor, &created.currency)?,
-        currency: created.currency.clone(),
-    })
+        amount: created.amount.to_string(),
+        currency: created.amount.currency().code().to_owned(),
+    }
 }
 
 /// `GET /me/deposits`.
@@ -159,7 +159,7 @@ pub async fn deposits(
         .db
         .deposits_of_player(player.player_id, query.page()?)
         .await?;
-    Ok(HttpResponse::Ok().json(page(rows, DepositView::of)?))
+    Ok(HttpResponse::Ok().json(page(rows, |d| DepositView::of(&d))?))
 }
 
 /// `GET /me/deposits/{id}`.
@@ -172,8 +172,8 @@ pub async fn deposit(
 ) -> Result<HttpResponse, ApiError> {
     let row = state
         .db
-        .deposit_of_player(player.player_id, id.into_inner())
+        .deposit_of_player(player.player_id, DepositId(id.into_inner()))
         .await?
         .ok_or(ApiError::NotFound("deposit"))?;
-    Ok(HttpResponse::Ok().json(DepositView::of(row)?))
+    Ok(HttpResponse::Ok().json(DepositView::of(&row)?))
 }

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `deposits`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "deposits")]
 pub struct Model {
     /// Deposit id; also the `reference` Kasa gives the PSP.

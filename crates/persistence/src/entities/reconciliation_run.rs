@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `reconciliation_runs`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "reconciliation_runs")]
 pub struct Model {
     /// Run id.

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `tenants`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "tenants")]
 pub struct Model {
     /// Tenant id.

@@ -3,6 +3,7 @@
 //! [`StoreError::Corrupt`] naming its table and column, never a guess.
 
 mod accounts;
+mod deposits;
 mod job;
 mod reconciliation;
 mod wallet;
@@ -13,6 +14,7 @@ use ledger::{Currency, Money};
 use crate::error::{StoreError, StoreResult};
 
 pub(crate) use accounts::{admin_user, player, tenant};
+pub(crate) use deposits::deposit;
 pub(crate) use job::leased_job;
 pub(crate) use reconciliation::{finding, run};
 pub(crate) use wallet::{anomaly, transaction, wallet};

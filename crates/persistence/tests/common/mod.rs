@@ -95,7 +95,7 @@ pub async fn pending(
         )
         .await
         .unwrap();
-    event(deposit.id, &format!("evt_{}", deposit.id), amount, signal)
+    event(deposit.id.0, &format!("evt_{}", deposit.id), amount, signal)
 }
 
 /// The event settling `deposit_id` as `signal`.
