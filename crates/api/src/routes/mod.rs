@@ -3,6 +3,7 @@
 use actix_web::web;
 
 pub mod admin;
+pub mod admin_players;
 pub mod admin_withdrawals;
 pub mod auth;
 pub mod health;
@@ -32,10 +33,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(admin::verify_audit)
                 .service(admin::audit_events)
                 .service(admin::deposits)
-                .service(admin::players)
-                .service(admin::player_by_id)
-                .service(admin::player_wallet)
-                .service(admin::player_transactions)
+                .service(admin_players::players)
+                .service(admin_players::player_by_id)
+                .service(admin_players::player_wallet)
+                .service(admin_players::player_transactions)
                 .service(me::wallet)
                 .service(me::transactions)
                 .service(me::create_deposit)

@@ -12,6 +12,8 @@
 //! resource exists the record stays and a retry resumes it. Use-cases
 //! that are one database transaction use [`claim_in`] instead: the key is held
 //! by that transaction and its completed record is written with its effects.
+//! Either way a completed record holds the request's encoded outcome
+//! (`crate::outcome`), which the caller decodes as its own type.
 
 use chrono::{Duration as ChronoDuration, Utc};
 use idempotency::{Decision, ExistingRecord, Fingerprint, IdempotencyKey, RecordState, decide};
@@ -23,7 +25,7 @@ use uuid::Uuid;
 
 use crate::entities::idempotency_record::{self, Column, Entity};
 use crate::error::{StoreError, StoreResult};
-use crate::outcome::{self, EncodedAnswer, Idempotent, Replayed};
+use crate::outcome::EncodedAnswer;
 
 const IN_FLIGHT: &str = "in_flight";
 const COMPLETED: &str = "completed";
@@ -55,73 +57,6 @@ impl Lease {
     pub fn resource(&self) -> Option<Uuid> {
         self.resource
     }
-}
-
-/// A completed record's answer as read back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum StoredAnswer {
-    /// An encoded outcome or refusal (`crate::outcome`).
-    Encoded(String),
-    /// An answer stored as status and body, before outcomes were.
-    Legacy {
-        /// Status sent.
-        status: u16,
-        /// Body sent.
-        body: String,
-    },
-}
-
-impl StoredAnswer {
-    /// The answer as `T`'s use-case gives it.
-    pub(crate) fn decode<T: DeserializeOwned>(self) -> StoreResult<Replayed<T>> {
-        match self {
-            StoredAnswer::Encoded(stored) => outcome::decode(&stored),
-            StoredAnswer::Legacy { status, body } => Ok(Replayed::Legacy { status, body }),
-        }
-    }
-}
-
-/// What an earlier request with the key means for this one: replay its
-/// answer (`R`), or refuse this one.
-#[derive(Debug)]
-pub enum Earlier<R> {
-    /// Answer as the earlier request was answered.
-    Replay(R),
-    /// Same key, different request: 422.
-    Reused,
-    /// Same key, first request still running: 409.
-    InFlight,
-}
-
-impl Earlier<StoredAnswer> {
-    /// The earlier answer as `T`'s use-case gives it.
-    pub(crate) fn decode<T: DeserializeOwned>(self) -> StoreResult<Earlier<Replayed<T>>> {
-        Ok(match self {
-            Earlier::Replay(stored) => Earlier::Replay(stored.decode()?),
-            Earlier::Reused => Earlier::Reused,
-            Earlier::InFlight => Earlier::InFlight,
-        })
-    }
-}
-
-impl<T> From<Earlier<Replayed<T>>> for Idempotent<T> {
-    fn from(earlier: Earlier<Replayed<T>>) -> Self {
-        match earlier {
-            Earlier::Replay(replayed) => Idempotent::Replay(replayed),
-            Earlier::Reused => Idempotent::Reused,
-            Earlier::InFlight => Idempotent::InFlight,
-        }
-    }
-}
-
-/// What to do with an incoming idempotent request whose use-case calls the
-/// PSP mid-way.
-#[derive(Debug)]
-pub enum Begin<T> {
-    /// Process it; complete or release the lease afterwards.
-    Start(Lease),
-    /// Do not: an earlier request with the key answers for it.
-    Earlier(Earlier<Replayed<T>>),
 }
 
 /// Claims `scope` for a request with fingerprint `fingerprint`.
@@ -354,7 +289,11 @@ fn stored_answer(row: &idempotency_record::Model) -> StoreResult<StoredAnswer> {
     })
 }
 
+mod answers;
 mod claim;
+
+pub(crate) use answers::StoredAnswer;
+pub use answers::{Begin, Earlier};
 
 pub(crate) use claim::{
     claim_all_in, claim_in, claim_key, earlier, record_completed, stage_completed,
