@@ -8,12 +8,36 @@ use uuid::Uuid;
 use crate::entities::anomaly;
 use crate::error::StoreResult;
 
+/// What brought the news an anomaly records.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NewsFrom<'a> {
+    /// A PSP webhook: its event id.
+    Event(&'a str),
+    /// The PSP's answer to Kasa's own call (a deposit or payout create).
+    Reply,
+    /// A recheck Kasa asked for.
+    Recheck,
+}
+
+impl NewsFrom<'_> {
+    /// What `anomalies.event_id` holds for it: the event's id, or `psp_reply`
+    /// and `recheck`, which no PSP event id can be mistaken for in the
+    /// back office (they name Kasa's own calls).
+    pub(crate) fn event_id(self) -> String {
+        match self {
+            NewsFrom::Event(id) => id.to_owned(),
+            NewsFrom::Reply => "psp_reply".to_owned(),
+            NewsFrom::Recheck => "recheck".to_owned(),
+        }
+    }
+}
+
 /// An anomaly to record.
 #[derive(Debug, Clone)]
 pub(crate) struct NewAnomaly {
     pub tenant_id: Option<Uuid>,
     pub provider: String,
-    /// The PSP event id, or `recheck` when a recheck found it.
+    /// What brought the news ([`NewsFrom::event_id`]).
     pub event_id: String,
     pub kind: &'static str,
     pub reference_type: &'static str,

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::anomalies::{self, NewAnomaly};
+use crate::anomalies::{self, NewAnomaly, NewsFrom};
 use crate::audit::{self, AuditContext, AuditRecord};
 use crate::db::Db;
 use crate::entities::{deposit, wallet};
@@ -141,7 +141,7 @@ impl Db {
                 let anomaly = NewAnomaly {
                     tenant_id: Some(row.tenant_id),
                     provider: row.provider.clone(),
-                    event_id: "psp_reply".to_owned(),
+                    event_id: NewsFrom::Reply.event_id(),
                     kind: "late_decline",
                     reference_type: "deposit",
                     reference_id: Some(row.id),

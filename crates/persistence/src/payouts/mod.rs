@@ -17,6 +17,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QuerySelect, Tran
 use uuid::Uuid;
 use withdrawal::{Command, Withdrawal, transition};
 
+use crate::anomalies::NewsFrom;
 use crate::audit::AuditContext;
 use crate::db::Db;
 use crate::entities::{payout_attempt as attempt, withdrawal as row};
@@ -178,7 +179,7 @@ impl Db {
             } => {
                 let source = Source {
                     provider: &current.provider.clone(),
-                    event_id: "psp_reply",
+                    news: NewsFrom::Reply,
                 };
                 (withdrawal, _) = apply_observation(
                     &txn,
@@ -223,7 +224,7 @@ impl Db {
         let provider = current.provider.clone();
         let source = Source {
             provider: &provider,
-            event_id: "recheck",
+            news: NewsFrom::Recheck,
         };
         let (withdrawal, _) =
             apply_observation(&txn, withdrawal, current, &observation, None, &source).await?;
@@ -290,7 +291,7 @@ impl Db {
         let tenant = withdrawal.tenant_id;
         let source = Source {
             provider: &event.provider,
-            event_id: &event.event_id,
+            news: NewsFrom::Event(&event.event_id),
         };
         let outcome = if amount_of(&withdrawal)? != event.amount {
             let detail = format!(

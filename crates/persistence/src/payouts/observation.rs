@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTra
 use uuid::Uuid;
 use withdrawal::{Command, transition};
 
-use crate::anomalies::{self, NewAnomaly};
+use crate::anomalies::{self, NewAnomaly, NewsFrom};
 use crate::entities::{payout_attempt as attempt, withdrawal as row};
 use crate::error::{StoreError, StoreResult};
 use crate::inbox::EventOutcome;
@@ -17,7 +17,7 @@ use crate::withdrawals::{Visibility, apply_effects, lock_withdrawal, state_of};
 /// Where an observation came from (for anomalies).
 pub(super) struct Source<'a> {
     pub(super) provider: &'a str,
-    pub(super) event_id: &'a str,
+    pub(super) news: NewsFrom<'a>,
 }
 
 /// Locks the withdrawal, then the attempt (always in that order, then the
@@ -146,7 +146,7 @@ pub(super) async fn anomaly(
     let new = NewAnomaly {
         tenant_id: Some(withdrawal.tenant_id),
         provider: source.provider.to_owned(),
-        event_id: source.event_id.to_owned(),
+        event_id: source.news.event_id(),
         kind,
         reference_type: "payout_attempt",
         reference_id: Some(current.id),

@@ -112,13 +112,26 @@ fn new_finding(
         run_id: Set(run.id.0),
         kind: Set(kind.to_owned()),
         reference_type: Set(reference_type.to_owned()),
-        reference: Set(f.reference.chars().take(128).collect()),
-        kasa_status: Set(f.kasa.as_ref().map(|k| k.0.chars().take(16).collect())),
-        psp_status: Set(f.psp.as_ref().map(|p| p.0.chars().take(16).collect())),
+        reference: Set(bounded(&f.reference, REFERENCE_LEN_MAX)),
+        kasa_status: Set(f.kasa.as_ref().map(|k| bounded(&k.0, STATUS_LEN_MAX))),
+        psp_status: Set(f.psp.as_ref().map(|p| bounded(&p.0, STATUS_LEN_MAX))),
         kasa_amount: Set(f.kasa.map(|k| k.1)),
         psp_amount: Set(f.psp.map(|p| p.1)),
-        currency: Set(f.currency.chars().take(3).collect()),
+        currency: Set(bounded(&f.currency, CURRENCY_LEN_MAX)),
         detail: Set(f.detail),
         tenant_id: Set(run.tenant.map(|t| t.0)),
     }
+}
+
+/// Longest reference a finding keeps (`reconciliation_findings.reference`).
+const REFERENCE_LEN_MAX: usize = 128;
+/// Longest status a finding keeps (`kasa_status`, `psp_status`).
+const STATUS_LEN_MAX: usize = 16;
+/// Longest currency a finding keeps: a PSP's report line may carry anything,
+/// the column holds an ISO 4217 code's three characters.
+const CURRENCY_LEN_MAX: usize = 3;
+
+/// `raw` cut to its first `max` characters (the column's bound).
+fn bounded(raw: &str, max: usize) -> String {
+    raw.chars().take(max).collect()
 }
