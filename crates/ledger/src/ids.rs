@@ -59,6 +59,10 @@ id_type!(
     /// A reconciliation run's id.
     RunId
 );
+id_type!(
+    /// A back-office (admin) user's id.
+    AdminId
+);
 
 #[cfg(test)]
 mod tests {

@@ -27,7 +27,7 @@ mod wallet;
 pub use account::Account;
 pub use currency::Currency;
 pub use error::LedgerError;
-pub use ids::{AttemptId, DepositId, PlayerId, RunId, TenantId, WithdrawalId};
+pub use ids::{AdminId, AttemptId, DepositId, PlayerId, RunId, TenantId, WithdrawalId};
 pub use money::Money;
 pub use recipes::{deposit, payout_reversal, withdrawal_hold, withdrawal_paid, withdrawal_release};
 pub use transaction::{LedgerTransaction, Posting, TransactionBuilder, TransactionKind};
