@@ -14,7 +14,6 @@ pub mod metrics;
 pub mod openapi;
 pub mod operations;
 pub mod problem;
-mod psp_calls;
 pub mod request_context;
 pub mod routes;
 pub mod server;
@@ -22,6 +21,7 @@ pub mod settings;
 mod startup;
 pub mod state;
 mod throttle;
+mod use_cases;
 mod validate;
 mod views;
 

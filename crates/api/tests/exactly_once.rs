@@ -146,7 +146,7 @@ async fn a_takeover_after_a_crash_resumes_the_deposit(db: &TestDb) {
     };
     let amount = ledger::Money::from_minor_units(1200, ledger::Currency::EUR);
     let new = NewDeposit {
-        tenant_id: tenant.id.0,
+        tenant_id: tenant.id,
         player: PlayerId(player),
         amount,
         provider: "mock".into(),

@@ -2,7 +2,7 @@
 
 use ::deposit::{Deposit, DepositStatus};
 use chrono::Utc;
-use ledger::{DepositId, LedgerError, Money, PlayerId};
+use ledger::{DepositId, LedgerError, Money, PlayerId, TenantId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait,
@@ -33,7 +33,7 @@ pub struct DepositFilter {
 #[derive(Debug, Clone)]
 pub struct NewDeposit {
     /// Tenant of the player.
-    pub tenant_id: Uuid,
+    pub tenant_id: TenantId,
     /// Depositing player.
     pub player: PlayerId,
     /// Amount; its currency must equal the wallet's.
@@ -67,7 +67,7 @@ impl Db {
     /// ([`Db::deposit_to_resume`]) instead of creating another.
     pub async fn create_deposit(&self, new: NewDeposit, lease: &Lease) -> StoreResult<Deposit> {
         let wallet = wallet::Entity::find_by_id(new.player.0)
-            .filter(wallet::Column::TenantId.eq(new.tenant_id))
+            .filter(wallet::Column::TenantId.eq(new.tenant_id.0))
             .one(self.conn())
             .await?
             .ok_or(StoreError::NotFound("wallet"))?;
@@ -81,7 +81,7 @@ impl Db {
         let now = Utc::now();
         let row = deposit::ActiveModel {
             id: Set(Uuid::now_v7()),
-            tenant_id: Set(new.tenant_id),
+            tenant_id: Set(new.tenant_id.0),
             player_id: Set(new.player.0),
             amount_minor: Set(new.amount.to_minor_units()?),
             currency: Set(currency.code().to_owned()),

@@ -2,7 +2,8 @@
 
 use crate::{Record, RecordType};
 
-/// What a comparison found.
+/// What a comparison found: a report record against Kasa's (the first five),
+/// or a balance against the ledger (the last two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FindingKind {
     /// Both sides agree.
@@ -15,10 +16,25 @@ pub enum FindingKind {
     MissingInKasa,
     /// A report line that could not be read (a field missing or malformed).
     Unreadable,
+    /// A wallet differs from its ledger.
+    WalletMismatch,
+    /// A currency's clearing movement differs from the PSP report.
+    ClearingMismatch,
 }
 
 impl FindingKind {
-    /// Stored name.
+    /// Every kind.
+    pub const ALL: [FindingKind; 7] = [
+        FindingKind::Matched,
+        FindingKind::Mismatched,
+        FindingKind::MissingInPsp,
+        FindingKind::MissingInKasa,
+        FindingKind::Unreadable,
+        FindingKind::WalletMismatch,
+        FindingKind::ClearingMismatch,
+    ];
+
+    /// Stored (and shown) name.
     pub fn as_str(self) -> &'static str {
         match self {
             FindingKind::Matched => "matched",
@@ -26,7 +42,14 @@ impl FindingKind {
             FindingKind::MissingInPsp => "missing_in_psp",
             FindingKind::MissingInKasa => "missing_in_kasa",
             FindingKind::Unreadable => "unreadable",
+            FindingKind::WalletMismatch => "wallet_mismatch",
+            FindingKind::ClearingMismatch => "clearing_mismatch",
         }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        FindingKind::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 }
 

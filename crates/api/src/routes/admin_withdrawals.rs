@@ -2,12 +2,9 @@
 //! `finance` and above may act; `support` may only read.
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
-use ledger::{AttemptId, WithdrawalId};
-use payout::{AttemptStatus, Observation};
-use persistence::{PayoutReply, Visibility, WithdrawalAction};
-use psp::PayoutRequest;
+use ledger::WithdrawalId;
+use persistence::{Visibility, WithdrawalAction};
 use serde::Deserialize;
-use serde_json::json;
 use uuid::Uuid;
 use withdrawal::Withdrawal;
 
@@ -15,10 +12,10 @@ use crate::auth::{AdminPrincipal, Role};
 use crate::body::{RawBody, parse_json};
 use crate::idempotent::{self, Answer, IdempotentRequest};
 use crate::problem::ApiError;
-use crate::psp_calls::{observe_payout, payout_reply};
 use crate::request_context::RequestId;
 use crate::routes::queries::WithdrawalListQuery;
 use crate::state::AppState;
+use crate::use_cases;
 use crate::validate::text_field;
 use crate::views::PageView;
 use crate::views::{WithdrawalView, page};
@@ -186,57 +183,12 @@ pub async fn payouts(
     body: RawBody,
 ) -> HttpResponse {
     let (state, id) = (state.get_ref(), WithdrawalId(id.into_inner()));
+    let target = (admin.tenant_filter(), id);
     let how = (&req, &rid, StatusCode::ACCEPTED);
-    act(how, admin, state, &body.0, |lease, audit| async move {
-        // A retry of a request that started an attempt resumes that attempt:
-        // the create is re-sent with the same idempotency key only while the
-        // attempt still waits for its first answer.
-        let (started, resend) = match lease.resource() {
-            Some(attempt_id) => {
-                let started = state.db.payout_to_resume(AttemptId(attempt_id)).await?;
-                let waiting = started.attempt.status == AttemptStatus::Pending;
-                (started, waiting)
-            }
-            None => {
-                let tenant = admin.tenant_filter();
-                (state.db.start_payout(tenant, id, state.psp.name(), &lease, &audit).await?, true)
-            }
-        };
-        let (w, attempt) = (&started.withdrawal, &started.attempt);
-        let reply = if resend {
-            let request = PayoutRequest {
-                reference: attempt.id.to_string(),
-                amount: w.amount.to_string(),
-                currency: w.amount.currency().code().to_owned(),
-                destination: json!({"type": w.destination.kind(), "account": w.destination.account()}),
-            };
-            let reply = idempotent::renewing(state, &lease, payout_reply(state.psp.as_ref(), &request)).await;
-            count_attempt(&reply);
-            reply
-        } else {
-            PayoutReply::Unknown
-        };
-        Ok(state.db.record_payout_reply(attempt.id, reply, &lease).await?)
+    act(how, admin, state, &body.0, |lease, audit| {
+        use_cases::start_payout(state, target, lease, audit)
     })
     .await
-}
-
-/// Counts a payout create call by what the PSP answered (one of
-/// [`crate::metrics::catalog::PAYOUT_OUTCOMES`]).
-fn count_attempt(reply: &PayoutReply) {
-    let outcome = match reply {
-        PayoutReply::Answered {
-            observation: Observation::Failed { .. },
-            ..
-        } => "failed",
-        PayoutReply::Answered {
-            observation: Observation::Succeeded,
-            ..
-        } => "succeeded",
-        PayoutReply::Answered { .. } => "pending",
-        PayoutReply::Unknown => "unknown",
-    };
-    metrics::counter!(crate::metrics::catalog::PAYOUT_ATTEMPTS, "outcome" => outcome).increment(1);
 }
 
 /// `POST /admin/withdrawals/{id}/recheck`: asks the PSP about the latest
@@ -252,32 +204,13 @@ pub async fn recheck(
     body: RawBody,
 ) -> HttpResponse {
     let (state, id) = (state.get_ref(), WithdrawalId(id.into_inner()));
+    let target = (admin.tenant_filter(), id);
     act(
         (&req, &rid, StatusCode::OK),
         admin,
         state,
         &body.0,
-        |lease, audit| async move {
-            let attempt = state
-                .db
-                .latest_attempt(admin.tenant_filter(), id)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::InvalidStateTransition(
-                        "the withdrawal has no payout attempt to recheck".into(),
-                    )
-                })?;
-            let observation = observe_payout(state.psp.as_ref(), attempt.id.0)
-            .await
-            .map_err(|e| {
-                tracing::warn!(attempt_id = %attempt.id, error = %e, "recheck: PSP did not answer");
-                ApiError::PspUnavailable
-            })?;
-            Ok(state
-                .db
-                .record_recheck(attempt.id, observation, Some(&lease), &audit)
-                .await?)
-        },
+        |lease, audit| use_cases::recheck_payout(state, target, lease, audit),
     )
     .await
 }

@@ -1,11 +1,7 @@
 //! The player API: wallet, history, deposits.
 
-use ::deposit::Deposit;
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
-use ledger::DepositId;
-use persistence::NewDeposit;
-use persistence::idempotency_store::Lease;
-use psp::DepositRequest;
+use ledger::{DepositId, TenantId};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -13,14 +9,13 @@ use crate::auth::PlayerPrincipal;
 use crate::body::{RawBody, parse_json};
 use crate::idempotent::{self, Answer, IdempotentRequest};
 use crate::problem::ApiError;
-use crate::psp_calls::{deposit_answer, resumed_deposit_answer};
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
 use crate::state::AppState;
+use crate::use_cases::{self, RequestDeposit};
 use crate::validate::amount;
 use crate::views::PageView;
 use crate::views::{DepositView, TransactionView, WalletView, page};
-use persistence::audit::AuditContext;
 
 /// `GET /me/wallet`.
 #[utoipa::path(get, path = "/api/v1/me/wallet", operation_id = "getMyWallet", tag = "player", security(("bearer" = [])), responses((status = 200, body = WalletView, description = "The player's wallet")))]
@@ -90,61 +85,16 @@ pub async fn create_deposit(
     let state_ref = state.get_ref();
     let audit = rid.player(&player);
     let answer = Answer::new(StatusCode::CREATED, DepositView::of);
-    idempotent::run(state_ref, request, answer, |lease| {
-        deposit_use_case(state_ref, player, body, lease, audit)
+    idempotent::run(state_ref, request, answer, |lease| async move {
+        let form: CreateDeposit = parse_json(&body.0)?;
+        let command = RequestDeposit {
+            tenant: TenantId(player.tenant_id),
+            player: player.player_id,
+            amount: amount(&form.amount, &form.currency, state_ref.amount_max)?,
+        };
+        use_cases::request_deposit(state_ref, command, lease, audit).await
     })
     .await
-}
-
-async fn deposit_use_case(
-    state: &AppState,
-    player: PlayerPrincipal,
-    body: RawBody,
-    lease: Lease,
-    audit: AuditContext,
-) -> Result<Deposit, ApiError> {
-    let form: CreateDeposit = parse_json(&body.0)?;
-    let money = amount(&form.amount, &form.currency, state.amount_max)?;
-    // Every PSP call runs outside any database transaction, with the lease renewed.
-    let (created, answer) = match lease.resource() {
-        Some(id) => {
-            let created = state
-                .db
-                .deposit_to_resume(player.player_id, DepositId(id))
-                .await?;
-            let request = psp_request(&created);
-            let ask =
-                resumed_deposit_answer(state.psp.as_ref(), created.awaits_psp_answer(), &request);
-            (created, idempotent::renewing(state, &lease, ask).await)
-        }
-        None => {
-            let new = NewDeposit {
-                tenant_id: player.tenant_id,
-                player: player.player_id,
-                amount: money,
-                provider: state.psp.name().to_owned(),
-            };
-            let created = state.db.create_deposit(new, &lease).await?;
-            metrics::counter!(crate::metrics::catalog::DEPOSITS_CREATED, "currency" => money.currency().code())
-                .increment(1);
-            let request = psp_request(&created);
-            let ask = deposit_answer(state.psp.as_ref(), &request);
-            (created, idempotent::renewing(state, &lease, ask).await)
-        }
-    };
-    Ok(state
-        .db
-        .record_deposit_answer(created.id, answer, &lease, &audit)
-        .await?)
-}
-
-/// The PSP's create request of a stored deposit (its id is the reference).
-fn psp_request(created: &Deposit) -> DepositRequest {
-    DepositRequest {
-        reference: created.id.to_string(),
-        amount: created.amount.to_string(),
-        currency: created.amount.currency().code().to_owned(),
-    }
 }
 
 /// `GET /me/deposits`.

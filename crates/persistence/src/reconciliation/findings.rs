@@ -1,6 +1,6 @@
 //! The rows a run writes: one per finding, wallet mismatch and clearing mismatch.
 
-use ::reconciliation::{Finding, RecordType};
+use ::reconciliation::{Finding, FindingKind, RecordType};
 use sea_orm::ActiveValue::Set;
 use uuid::Uuid;
 
@@ -38,7 +38,7 @@ impl RunReport {
                 };
                 new_finding(
                     run,
-                    f.kind.as_str(),
+                    f.kind,
                     reference_type,
                     NewFinding {
                         reference: line
@@ -64,7 +64,7 @@ impl RunReport {
                 ledger_minor,
             } = m
             {
-                rows.push(new_finding(run, "wallet_mismatch", "wallet", NewFinding {
+                rows.push(new_finding(run, FindingKind::WalletMismatch, "wallet", NewFinding {
                     reference: player_id.to_string(),
                     kasa: Some(((*balance).to_owned(), *projection_minor)),
                     psp: None,
@@ -76,7 +76,7 @@ impl RunReport {
         for (currency, kasa, psp) in &self.clearing {
             rows.push(new_finding(
                 run,
-                "clearing_mismatch",
+                FindingKind::ClearingMismatch,
                 "clearing",
                 NewFinding {
                     reference: format!("psp_clearing:{currency}"),
@@ -103,14 +103,14 @@ struct NewFinding {
 
 fn new_finding(
     run: &ReconciliationRun,
-    kind: &str,
+    kind: FindingKind,
     reference_type: &str,
     f: NewFinding,
 ) -> finding::ActiveModel {
     finding::ActiveModel {
         id: Set(Uuid::now_v7()),
         run_id: Set(run.id.0),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
         reference_type: Set(reference_type.to_owned()),
         reference: Set(bounded(&f.reference, REFERENCE_LEN_MAX)),
         kasa_status: Set(f.kasa.as_ref().map(|k| bounded(&k.0, STATUS_LEN_MAX))),

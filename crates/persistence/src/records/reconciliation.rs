@@ -93,55 +93,8 @@ pub struct ReconciliationRun {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-/// What a stored finding says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FindingKind {
-    /// Both sides agree.
-    Matched,
-    /// Status, amount or currency differ.
-    Mismatched,
-    /// Kasa has it, the PSP does not report it.
-    MissingInPsp,
-    /// The PSP reports it, Kasa does not have it.
-    MissingInKasa,
-    /// A report line that could not be read.
-    Unreadable,
-    /// A wallet differs from its ledger.
-    WalletMismatch,
-    /// A currency's clearing movement differs from the PSP report.
-    ClearingMismatch,
-}
-
-impl FindingKind {
-    /// Every kind.
-    pub const ALL: [FindingKind; 7] = [
-        FindingKind::Matched,
-        FindingKind::Mismatched,
-        FindingKind::MissingInPsp,
-        FindingKind::MissingInKasa,
-        FindingKind::Unreadable,
-        FindingKind::WalletMismatch,
-        FindingKind::ClearingMismatch,
-    ];
-
-    /// Stored (and shown) name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingKind::Matched => "matched",
-            FindingKind::Mismatched => "mismatched",
-            FindingKind::MissingInPsp => "missing_in_psp",
-            FindingKind::MissingInKasa => "missing_in_kasa",
-            FindingKind::Unreadable => "unreadable",
-            FindingKind::WalletMismatch => "wallet_mismatch",
-            FindingKind::ClearingMismatch => "clearing_mismatch",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        FindingKind::ALL.into_iter().find(|k| k.as_str() == raw)
-    }
-}
+/// What a stored finding says: the reconciliation crate's one vocabulary.
+pub use ::reconciliation::FindingKind;
 
 /// What a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

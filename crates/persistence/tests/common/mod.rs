@@ -86,7 +86,7 @@ pub async fn pending(
     let deposit = db
         .create_deposit(
             NewDeposit {
-                tenant_id: tenant,
+                tenant_id: ledger::TenantId(tenant),
                 player,
                 amount,
                 provider: "mock".into(),
