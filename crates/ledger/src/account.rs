@@ -23,20 +23,33 @@ pub enum Account {
         /// Currency of the account.
         currency: Currency,
     },
+    /// The house side of a game provider's bets and wins, per provider and
+    /// currency (house account): bets credit it, wins debit it.
+    GamesHouse {
+        /// Game provider slug; must not be empty.
+        provider: String,
+        /// Currency of the account.
+        currency: Currency,
+    },
 }
 
 const PLAYER_PREFIX: &str = "player:";
 const CLEARING_PREFIX: &str = "house:psp_clearing:";
+const GAMES_HOUSE_PREFIX: &str = "house:games:";
 
 impl Account {
     /// Stable code, as stored with postings: `player:<uuid>:available`,
-    /// `player:<uuid>:held`, `house:psp_clearing:<provider>:<CUR>`.
+    /// `player:<uuid>:held`, `house:psp_clearing:<provider>:<CUR>`,
+    /// `house:games:<provider>:<CUR>`.
     pub fn code(&self) -> String {
         match self {
             Account::PlayerAvailable(p) => format!("{PLAYER_PREFIX}{p}:available"),
             Account::PlayerHeld(p) => format!("{PLAYER_PREFIX}{p}:held"),
             Account::PspClearing { provider, currency } => {
                 format!("{CLEARING_PREFIX}{provider}:{currency}")
+            }
+            Account::GamesHouse { provider, currency } => {
+                format!("{GAMES_HOUSE_PREFIX}{provider}:{currency}")
             }
         }
     }
@@ -61,16 +74,12 @@ impl Account {
             };
         }
         if let Some(rest) = code.strip_prefix(CLEARING_PREFIX) {
-            // Split at the last colon: a provider name may itself contain one.
-            let (provider, currency) = rest.rsplit_once(':').ok_or_else(invalid)?;
-            if provider.is_empty() {
-                return Err(invalid());
-            }
-            let currency = Currency::parse(currency).map_err(|_| invalid())?;
-            return Ok(Account::PspClearing {
-                provider: provider.to_owned(),
-                currency,
-            });
+            let (provider, currency) = house_parts(rest).ok_or_else(invalid)?;
+            return Ok(Account::PspClearing { provider, currency });
+        }
+        if let Some(rest) = code.strip_prefix(GAMES_HOUSE_PREFIX) {
+            let (provider, currency) = house_parts(rest).ok_or_else(invalid)?;
+            return Ok(Account::GamesHouse { provider, currency });
         }
         Err(invalid())
     }
@@ -79,9 +88,21 @@ impl Account {
     pub fn player(&self) -> Option<PlayerId> {
         match self {
             Account::PlayerAvailable(p) | Account::PlayerHeld(p) => Some(*p),
-            Account::PspClearing { .. } => None,
+            Account::PspClearing { .. } | Account::GamesHouse { .. } => None,
         }
     }
+}
+
+/// The `<provider>:<CUR>` tail of a house account code: split at the last
+/// colon (a provider name may itself contain one), the provider non-empty and
+/// the currency canonical.
+fn house_parts(rest: &str) -> Option<(String, Currency)> {
+    let (provider, currency) = rest.rsplit_once(':')?;
+    if provider.is_empty() {
+        return None;
+    }
+    let currency = Currency::parse(currency).ok()?;
+    Some((provider.to_owned(), currency))
 }
 
 impl fmt::Display for Account {
@@ -120,6 +141,12 @@ mod tests {
         assert_eq!(clearing.to_string(), clearing.code());
         assert_eq!(Account::PlayerHeld(player()).player(), Some(player()));
         assert_eq!(clearing.player(), None);
+        let games = Account::GamesHouse {
+            provider: "pragmatic".into(),
+            currency: Currency::EUR,
+        };
+        assert_eq!(games.code(), "house:games:pragmatic:EUR");
+        assert_eq!(games.player(), None);
     }
 
     #[test]
@@ -137,6 +164,13 @@ mod tests {
             Ok(Account::PspClearing {
                 provider: "acme:eu".into(),
                 currency: Currency::EUR
+            })
+        );
+        assert_eq!(
+            Account::parse("house:games:evo-1:JPY"),
+            Ok(Account::GamesHouse {
+                provider: "evo-1".into(),
+                currency: Currency::JPY
             })
         );
     }
@@ -158,6 +192,11 @@ mod tests {
             "house:psp_clearing:mock:eur",
             "house:psp_clearing:mock",
             "house:fees:EUR",
+            "house:games::EUR",
+            "house:games:evo:eur",
+            "house:games:evo",
+            "house:games:",
+            "house:game:evo:EUR",
             "bank:1",
             &upper,
             &simple,
@@ -188,8 +227,10 @@ mod tests {
         prop_oneof![
             player.clone().prop_map(Account::PlayerAvailable),
             player.prop_map(Account::PlayerHeld),
-            ("[a-z0-9_:.-]{1,24}", currency)
+            ("[a-z0-9_:.-]{1,24}", currency.clone())
                 .prop_map(|(provider, currency)| Account::PspClearing { provider, currency }),
+            ("[a-z0-9_:-]{1,24}", currency)
+                .prop_map(|(provider, currency)| Account::GamesHouse { provider, currency }),
         ]
     }
 

@@ -3,7 +3,7 @@
 //! * [`Currency`] and [`Money`]: an amount that can never have more fraction
 //!   digits than its currency allows; checked arithmetic, no floats.
 //! * [`Account`]: player accounts (available, held) and house accounts (PSP
-//!   clearing per provider and currency).
+//!   clearing, games house; each per provider and currency).
 //! * [`TransactionBuilder`]: a ledger transaction whose postings sum to zero
 //!   per currency, or an error.
 //! * [`WalletBalance`]: the wallet rules (available and held never negative).
@@ -29,6 +29,9 @@ pub use currency::Currency;
 pub use error::LedgerError;
 pub use ids::{AdminId, AttemptId, DepositId, PlayerId, RunId, TenantId, WithdrawalId};
 pub use money::Money;
-pub use recipes::{deposit, payout_reversal, withdrawal_hold, withdrawal_paid, withdrawal_release};
+pub use recipes::{
+    bet, bet_rollback, deposit, payout_reversal, win, withdrawal_hold, withdrawal_paid,
+    withdrawal_release,
+};
 pub use transaction::{LedgerTransaction, Posting, TransactionBuilder, TransactionKind};
 pub use wallet::{WalletBalance, WalletDelta};

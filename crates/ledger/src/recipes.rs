@@ -24,6 +24,13 @@ fn clearing(provider: &str, amount: Money) -> Account {
     }
 }
 
+fn games_house(provider: &str, amount: Money) -> Account {
+    Account::GamesHouse {
+        provider: provider.to_owned(),
+        currency: amount.currency(),
+    }
+}
+
 /// A PSP deposit credited: available +a, PSP clearing −a.
 pub fn deposit(
     player: PlayerId,
@@ -81,6 +88,46 @@ pub fn payout_reversal(
     TransactionBuilder::new(TransactionKind::PayoutReversal)
         .post(Account::PlayerAvailable(player), a)
         .post(clearing(provider, a), a.negated())
+        .build()
+}
+
+/// A bet at a game provider: available −a, the provider's games house +a.
+pub fn bet(
+    player: PlayerId,
+    provider: &str,
+    amount: Money,
+) -> Result<LedgerTransaction, LedgerError> {
+    let a = positive(amount)?;
+    TransactionBuilder::new(TransactionKind::Bet)
+        .post(Account::PlayerAvailable(player), a.negated())
+        .post(games_house(provider, a), a)
+        .build()
+}
+
+/// A win at a game provider: available +a, the provider's games house −a.
+pub fn win(
+    player: PlayerId,
+    provider: &str,
+    amount: Money,
+) -> Result<LedgerTransaction, LedgerError> {
+    let a = positive(amount)?;
+    TransactionBuilder::new(TransactionKind::Win)
+        .post(Account::PlayerAvailable(player), a)
+        .post(games_house(provider, a), a.negated())
+        .build()
+}
+
+/// A bet reversed by its game provider, the exact inverse of [`bet`]:
+/// available +a, the provider's games house −a.
+pub fn bet_rollback(
+    player: PlayerId,
+    provider: &str,
+    amount: Money,
+) -> Result<LedgerTransaction, LedgerError> {
+    let a = positive(amount)?;
+    TransactionBuilder::new(TransactionKind::BetRollback)
+        .post(Account::PlayerAvailable(player), a)
+        .post(games_house(provider, a), a.negated())
         .build()
 }
 
@@ -156,6 +203,50 @@ mod tests {
         );
     }
 
+    fn games() -> Account {
+        Account::GamesHouse {
+            provider: "evo".into(),
+            currency: Currency::BHD,
+        }
+    }
+
+    #[test]
+    fn game_recipes_post_their_documented_movement() {
+        let available = Account::PlayerAvailable(P);
+        assert_eq!(
+            postings(bet(P, "evo", bhd(1250))),
+            (
+                TransactionKind::Bet,
+                vec![(available.clone(), bhd(-1250)), (games(), bhd(1250))]
+            )
+        );
+        assert_eq!(
+            postings(win(P, "evo", bhd(40))),
+            (
+                TransactionKind::Win,
+                vec![(available.clone(), bhd(40)), (games(), bhd(-40))]
+            )
+        );
+        assert_eq!(
+            postings(bet_rollback(P, "evo", bhd(1250))),
+            (
+                TransactionKind::BetRollback,
+                vec![(available, bhd(1250)), (games(), bhd(-1250))]
+            )
+        );
+    }
+
+    #[test]
+    fn a_bet_rollback_is_the_exact_negation_of_its_bet() {
+        let (_, placed) = postings(bet(P, "evo", bhd(777)));
+        let (_, reversed) = postings(bet_rollback(P, "evo", bhd(777)));
+        let negated: Vec<_> = placed
+            .into_iter()
+            .map(|(account, amount)| (account, amount.negated()))
+            .collect();
+        assert_eq!(reversed, negated);
+    }
+
     #[test]
     fn every_recipe_refuses_zero_and_negative_amounts() {
         for amount in [bhd(0), bhd(-1)] {
@@ -170,6 +261,12 @@ mod tests {
                 payout_reversal(P, "acme", amount),
                 Err(LedgerError::NotPositive)
             );
+            assert_eq!(bet(P, "evo", amount), Err(LedgerError::NotPositive));
+            assert_eq!(win(P, "evo", amount), Err(LedgerError::NotPositive));
+            assert_eq!(
+                bet_rollback(P, "evo", amount),
+                Err(LedgerError::NotPositive)
+            );
         }
     }
 
@@ -179,5 +276,11 @@ mod tests {
             deposit(P, "", bhd(1)),
             Err(LedgerError::InvalidAccount(_))
         ));
+        for recipe in [bet, win, bet_rollback] {
+            assert!(matches!(
+                recipe(P, "", bhd(1)),
+                Err(LedgerError::InvalidAccount(_))
+            ));
+        }
     }
 }

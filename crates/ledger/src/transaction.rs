@@ -22,17 +22,26 @@ pub enum TransactionKind {
     PayoutReversal,
     /// A manual correction.
     Adjustment,
+    /// A bet at a game provider: available to the provider's games house.
+    Bet,
+    /// A win at a game provider: the provider's games house to available.
+    Win,
+    /// A bet reversed by its game provider: the exact inverse of the bet.
+    BetRollback,
 }
 
 impl TransactionKind {
     /// Every kind.
-    pub const ALL: [TransactionKind; 6] = [
+    pub const ALL: [TransactionKind; 9] = [
         TransactionKind::Deposit,
         TransactionKind::WithdrawalHold,
         TransactionKind::WithdrawalRelease,
         TransactionKind::WithdrawalPaid,
         TransactionKind::PayoutReversal,
         TransactionKind::Adjustment,
+        TransactionKind::Bet,
+        TransactionKind::Win,
+        TransactionKind::BetRollback,
     ];
 
     /// Stored name (`deposit`, `withdrawal_hold`, …), the same as its serde name.
@@ -44,6 +53,9 @@ impl TransactionKind {
             TransactionKind::WithdrawalPaid => "withdrawal_paid",
             TransactionKind::PayoutReversal => "payout_reversal",
             TransactionKind::Adjustment => "adjustment",
+            TransactionKind::Bet => "bet",
+            TransactionKind::Win => "win",
+            TransactionKind::BetRollback => "bet_rollback",
         }
     }
 
@@ -132,8 +144,9 @@ impl TransactionBuilder {
     }
 
     /// The transaction, or why it is refused: no postings, a zero posting, a
-    /// PSP clearing account posted in another currency than its own or with
-    /// an empty provider, or postings that do not sum to zero per currency.
+    /// house account (PSP clearing, games house) posted in another currency
+    /// than its own or with an empty provider, or postings that do not sum to
+    /// zero per currency.
     pub fn build(self) -> Result<LedgerTransaction, LedgerError> {
         if self.postings.is_empty() {
             return Err(LedgerError::EmptyTransaction);
@@ -145,7 +158,9 @@ impl TransactionBuilder {
             if posting.amount.is_zero() {
                 return Err(LedgerError::ZeroPosting);
             }
-            if let Account::PspClearing { provider, currency } = &posting.account {
+            if let Account::PspClearing { provider, currency }
+            | Account::GamesHouse { provider, currency } = &posting.account
+            {
                 if *currency != posting.amount.currency() {
                     return Err(LedgerError::CurrencyMismatch {
                         expected: *currency,

@@ -90,7 +90,8 @@ impl WalletBalance {
 mod tests {
     use super::*;
     use crate::{
-        Account, deposit, payout_reversal, withdrawal_hold, withdrawal_paid, withdrawal_release,
+        Account, bet, bet_rollback, deposit, payout_reversal, win, withdrawal_hold,
+        withdrawal_paid, withdrawal_release,
     };
     use proptest::prelude::*;
     use uuid::Uuid;
@@ -225,6 +226,9 @@ mod tests {
         Release(i64),
         Paid(i64),
         Reversal(i64),
+        Bet(i64),
+        Win(i64),
+        BetRollback(i64),
     }
 
     fn step() -> impl Strategy<Value = Step> {
@@ -234,7 +238,10 @@ mod tests {
             units.clone().prop_map(Step::Hold),
             units.clone().prop_map(Step::Release),
             units.clone().prop_map(Step::Paid),
-            units.prop_map(Step::Reversal),
+            units.clone().prop_map(Step::Reversal),
+            units.clone().prop_map(Step::Bet),
+            units.clone().prop_map(Step::Win),
+            units.prop_map(Step::BetRollback),
         ]
     }
 
@@ -259,6 +266,10 @@ mod tests {
                     Step::Paid(u) if u > held => (withdrawal_paid(P, provider, eur(u)), Err(LedgerError::NegativeHeld)),
                     Step::Paid(u) => (withdrawal_paid(P, provider, eur(u)), Ok((available, held - u))),
                     Step::Reversal(u) => (payout_reversal(P, provider, eur(u)), Ok((available + u, held))),
+                    Step::Bet(u) if u > available => (bet(P, provider, eur(u)), Err(LedgerError::InsufficientFunds { available: eur(available), requested: eur(u) })),
+                    Step::Bet(u) => (bet(P, provider, eur(u)), Ok((available - u, held))),
+                    Step::Win(u) => (win(P, provider, eur(u)), Ok((available + u, held))),
+                    Step::BetRollback(u) => (bet_rollback(P, provider, eur(u)), Ok((available + u, held))),
                 };
                 let tx = tx.expect("recipes accept positive amounts");
                 match wallet.apply(P, &tx) {
@@ -267,7 +278,7 @@ mod tests {
                         for posting in tx.postings() {
                             all_postings += posting.amount.units();
                             if posting.account.player().is_none() {
-                                prop_assert!(matches!(posting.account, Account::PspClearing { .. }), "house posting on {}", posting.account);
+                                prop_assert!(matches!(posting.account, Account::PspClearing { .. } | Account::GamesHouse { .. }), "house posting on {}", posting.account);
                                 house += posting.amount.units();
                             }
                         }

@@ -172,7 +172,7 @@ async fn player_account_sums<C: ConnectionTrait>(
         match Account::parse(&code)? {
             Account::PlayerAvailable(p) => sums.insert((p.0, "available"), sum),
             Account::PlayerHeld(p) => sums.insert((p.0, "held"), sum),
-            Account::PspClearing { .. } => None,
+            Account::PspClearing { .. } | Account::GamesHouse { .. } => None,
         };
     }
     Ok(sums)

@@ -119,10 +119,13 @@ function movement(kind: TransactionKind): "in" | "out" | "hold" {
     case "withdrawal_release":
     case "payout_reversal":
     case "adjustment":
+    case "win":
+    case "bet_rollback":
       return "in";
     case "withdrawal_hold":
       return "hold";
     case "withdrawal_paid":
+    case "bet":
       return "out";
     default:
       return assertNever(kind);

@@ -140,7 +140,10 @@ fn closed_sets_are_enums() {
             "withdrawal_release",
             "withdrawal_paid",
             "payout_reversal",
-            "adjustment"
+            "adjustment",
+            "bet",
+            "win",
+            "bet_rollback"
         ])
     );
     let codes = prop("Problem", "code");

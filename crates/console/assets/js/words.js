@@ -40,14 +40,10 @@ export const TRANSACTION_KINDS = {
   withdrawal_paid: 'Withdrawal paid out',
   payout_reversal: 'Payout reversed (money returned)',
   adjustment: 'Adjustment',
-};
-
-/** Kinds the contract adds with the game wallet (in words before the document has them). */
-const LATER_KINDS = /** @type {Record<string, string>} */ ({
   bet: 'Bet',
   win: 'Win',
   bet_rollback: 'Bet rolled back',
-});
+};
 
 /** One sentence per problem code of the contract.
  * @type {Record<ProblemCode, string>} */
@@ -92,7 +88,7 @@ export const statusWords = (status) => /** @type {Record<string, string>} */ (ST
 
 /** @param {string} kind */
 export const kindWords = (kind) =>
-  /** @type {Record<string, string>} */ (TRANSACTION_KINDS)[kind] ?? LATER_KINDS[kind] ?? kind;
+  /** @type {Record<string, string>} */ (TRANSACTION_KINDS)[kind] ?? kind;
 
 /** @param {string} code */
 export const codeWords = (code) =>

@@ -1263,7 +1263,7 @@ export interface components {
          * @description Kind of a ledger transaction.
          * @enum {string}
          */
-        TransactionKind: "deposit" | "withdrawal_hold" | "withdrawal_release" | "withdrawal_paid" | "payout_reversal" | "adjustment";
+        TransactionKind: "deposit" | "withdrawal_hold" | "withdrawal_release" | "withdrawal_paid" | "payout_reversal" | "adjustment" | "bet" | "win" | "bet_rollback";
         /** @description A ledger movement on a wallet. */
         TransactionView: {
             /** @example 25.00 */

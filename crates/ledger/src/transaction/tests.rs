@@ -19,6 +19,13 @@ fn clearing(currency: Currency) -> Account {
     }
 }
 
+fn games_house(currency: Currency) -> Account {
+    Account::GamesHouse {
+        provider: "evo".into(),
+        currency,
+    }
+}
+
 fn adjustment() -> TransactionBuilder {
     TransactionBuilder::new(TransactionKind::Adjustment)
 }
@@ -110,6 +117,31 @@ fn refuses_a_clearing_account_in_another_currency() {
 }
 
 #[test]
+fn refuses_a_games_house_account_in_another_currency_or_without_provider() {
+    let games = |provider: &str, currency| Account::GamesHouse {
+        provider: provider.into(),
+        currency,
+    };
+    let wrong = TransactionBuilder::new(TransactionKind::Bet)
+        .post(Account::PlayerAvailable(P), eur(-100))
+        .post(games("evo", Currency::USD), eur(100));
+    assert_eq!(
+        wrong.build(),
+        Err(LedgerError::CurrencyMismatch {
+            expected: Currency::USD,
+            found: Currency::EUR
+        })
+    );
+    let nameless = TransactionBuilder::new(TransactionKind::Bet)
+        .post(Account::PlayerAvailable(P), eur(-100))
+        .post(games("", Currency::EUR), eur(100));
+    assert!(matches!(
+        nameless.build(),
+        Err(LedgerError::InvalidAccount(_))
+    ));
+}
+
+#[test]
 fn refuses_a_clearing_account_without_provider() {
     let nameless = Account::PspClearing {
         provider: String::new(),
@@ -180,6 +212,9 @@ fn kinds_round_trip_through_their_names_and_serde() {
         );
     }
     assert_eq!(TransactionKind::WithdrawalHold.as_str(), "withdrawal_hold");
+    assert_eq!(TransactionKind::Bet.as_str(), "bet");
+    assert_eq!(TransactionKind::Win.as_str(), "win");
+    assert_eq!(TransactionKind::BetRollback.as_str(), "bet_rollback");
     assert_eq!(
         TransactionKind::parse("bonus"),
         Err(LedgerError::UnknownTransactionKind("bonus".into()))
@@ -191,12 +226,15 @@ fn kinds_round_trip_through_their_names_and_serde() {
 /// clearing postings are appended so that every currency sums to zero.
 fn postings() -> impl Strategy<Value = Vec<(Account, Money)>> {
     let currency = proptest::sample::select(vec![Currency::EUR, Currency::JPY, Currency::KWD]);
-    let posting = (0u8..5, currency, -1_000i64..1_000).prop_map(|(account, currency, units)| {
+    let posting = (0u8..7, currency, -1_000i64..1_000).prop_map(|(account, currency, units)| {
         let account = match account {
             0 => Account::PlayerAvailable(P),
             1 => Account::PlayerHeld(P),
             2 => Account::PlayerAvailable(Q),
             3 => clearing(currency),
+            4 => games_house(currency),
+            // May not match the posting's currency.
+            5 => games_house(Currency::EUR),
             // May not match the posting's currency.
             _ => clearing(Currency::EUR),
         };
@@ -227,7 +265,7 @@ proptest! {
         let valid = !postings.is_empty()
             && postings.iter().all(|(account, money)| {
                 !money.is_zero()
-                    && !matches!(account, Account::PspClearing { currency, .. } if *currency != money.currency())
+                    && !matches!(account, Account::PspClearing { currency, .. } | Account::GamesHouse { currency, .. } if *currency != money.currency())
             })
             && sums.values().all(|sum| *sum == 0);
         let built = postings
