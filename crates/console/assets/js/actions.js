@@ -21,7 +21,7 @@ export function newKey() {
  * @property {string} label what the user clicked, e.g. `Approve`
  * @property {string} key its Idempotency-Key
  * @property {(key: string) => Promise<any>} send sends the request with that key
- * @property {(value: any) => void} [onSuccess]
+ * @property {(value: any) => void | Promise<void>} [onSuccess] awaited before the next action may start
  * @property {(error: unknown) => string | void} [describe] words for a problem (default: errorWords)
  */
 
@@ -56,8 +56,10 @@ export function useAction() {
     try {
       const value = await action.send(action.key);
       pending.current = null;
+      // The guard stays up until what the success shows has loaded, so a
+      // second click of a double click cannot act on the stale page.
+      await action.onSuccess?.(value);
       setState({ phase: 'idle' });
-      action.onSuccess?.(value);
     } catch (error) {
       if (error instanceof NetworkError) {
         setState({ phase: 'unknown', label: action.label });

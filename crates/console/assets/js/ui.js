@@ -1,5 +1,5 @@
 // Small shared components: badges, alerts, tables, dates, loading.
-import { html, useCallback, useEffect, useState } from '../vendor/standalone.module.js';
+import { html, useCallback, useEffect, useRef, useState } from '../vendor/standalone.module.js';
 import { errorWords, stateWords, statusWords } from './words.js';
 
 /** A state or status badge: `data-status` keeps the API's value, the text says it in words.
@@ -30,7 +30,7 @@ export const orDash = (v) => (v === null || v === undefined || v === '' ? '—' 
  * @property {T | null} data
  * @property {unknown} error
  * @property {boolean} loading
- * @property {() => void} reload
+ * @property {() => Promise<void>} reload loads again; settles when that load has ended
  */
 
 /**
@@ -45,18 +45,34 @@ export function useLoad(fetcher, deps) {
     /** @type {{data: T | null, error: unknown, loading: boolean}} */ ({ data: null, error: null, loading: true }),
   );
   const [tick, setTick] = useState(0);
+  /** @type {{current: Array<() => void>}} */
+  const waiting = useRef([]);
   useEffect(() => {
     let live = true;
+    const settled = () => waiting.current.splice(0).forEach((resolve) => resolve());
     setState((s) => ({ ...s, loading: true }));
     fetcher().then(
-      (data) => live && setState({ data, error: null, loading: false }),
-      (error) => live && setState({ data: null, error, loading: false }),
+      (data) => {
+        if (live) setState({ data, error: null, loading: false });
+        settled();
+      },
+      (error) => {
+        if (live) setState({ data: null, error, loading: false });
+        settled();
+      },
     );
     return () => {
       live = false;
     };
   }, [...deps, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
+  const reload = useCallback(
+    () =>
+      new Promise((resolve) => {
+        waiting.current.push(() => resolve(undefined));
+        setTick((t) => t + 1);
+      }),
+    [],
+  );
   return { ...state, reload };
 }
 

@@ -88,7 +88,7 @@ export function WithdrawalPage({ id, role }) {
       onSuccess: () => {
         setRejecting(false);
         setReason('');
-        loaded.reload();
+        return loaded.reload();
       },
       describe: (error) => {
         if (error instanceof ApiProblem && error.problem.code === 'invalid_state_transition') {
