@@ -8,6 +8,8 @@ pub mod auth;
 mod body;
 mod bootstrap;
 mod cors;
+mod game_calls;
+mod game_views;
 pub mod idempotent;
 mod json_errors;
 pub mod metrics;

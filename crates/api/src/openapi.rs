@@ -9,6 +9,7 @@ use crate::problem::Problem;
 
 pub mod bodies;
 pub mod enums;
+pub mod game_bodies;
 pub mod responses;
 
 /// The document.
@@ -56,9 +57,16 @@ pub mod responses;
         crate::routes::reconciliation::list,
         crate::routes::reconciliation::get,
         crate::routes::webhooks::receive,
+        crate::routes::game_providers::create,
+        crate::routes::game_providers::list,
+        crate::routes::game_providers::rotate_secret,
+        crate::routes::game_providers::transactions,
+        crate::routes::game_sessions::open,
+        crate::routes::game_sessions::revoke,
+        crate::routes::game_wallet::call,
         openapi_json,
     ),
-    components(schemas(Problem))
+    components(schemas(Problem, enums::GameAction))
 )]
 pub struct ApiDoc;
 

@@ -171,6 +171,9 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
         admin_token_ttl_s: settings.auth.admin_token_ttl_s,
         player_token_ttl_s: settings.auth.player_token_ttl_s,
         idempotency_lease: Duration::from_secs(settings.idempotency.lease_s),
+        game_session_ttl: chrono::Duration::seconds(
+            i64::try_from(settings.games.session_ttl_s).unwrap_or(i64::MAX / 1000),
+        ),
     });
     let origins: Vec<String> = settings
         .server

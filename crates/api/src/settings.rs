@@ -30,6 +30,15 @@ pub struct Settings {
     pub idempotency: IdempotencySettings,
     /// The job queue and its runners.
     pub jobs: JobSettings,
+    /// The game wallet.
+    pub games: GameSettings,
+}
+
+/// Game wallet settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GameSettings {
+    /// Lifetime of a player's game session, seconds (`KASA__GAMES__SESSION_TTL_S`).
+    pub session_ttl_s: u64,
 }
 
 /// Job runner settings.
@@ -187,7 +196,8 @@ impl Settings {
             .set_default("jobs.poll_interval_ms", 500)?
             .set_default("jobs.lease_s", 30)?
             .set_default("jobs.recheck_interval_s", 60)?
-            .set_default("jobs.recheck_age_s", 300)?;
+            .set_default("jobs.recheck_age_s", 300)?
+            .set_default("games.session_ttl_s", 8 * 60 * 60)?;
         if let Some(file) = file {
             builder = builder.add_source(File::from(file));
         }

@@ -39,4 +39,6 @@ pub struct AppState {
     pub player_token_ttl_s: u64,
     /// After how long an in-flight idempotency record may be taken over.
     pub idempotency_lease: Duration,
+    /// Lifetime of a player's game session.
+    pub game_session_ttl: chrono::Duration,
 }

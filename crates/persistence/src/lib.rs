@@ -16,6 +16,7 @@ mod db;
 mod deposits;
 pub mod entities;
 mod error;
+pub mod games;
 pub mod idempotency_store;
 mod inbox;
 pub mod jobs;

@@ -18,6 +18,8 @@ pub const HTTP_REQUEST_DURATION: &str = "kasa_http_request_duration_seconds";
 pub const DEPOSITS_CREATED: &str = "kasa_deposits_created_total";
 /// PSP events by type and outcome.
 pub const WEBHOOK_EVENTS: &str = "kasa_webhook_events_total";
+/// Game-wallet calls by action and answered status.
+pub const GAME_CALLS: &str = "kasa_game_calls_total";
 /// Anomalous PSP events by type.
 pub const ANOMALIES: &str = "kasa_anomalies_total";
 /// PSP answers to payout create calls by outcome.
@@ -49,6 +51,8 @@ pub const UNMATCHED_ROUTE: &str = "unmatched";
 pub const HTTP_METHODS: [&str; 9] = [
     "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
 ];
+/// Values of the `action` label of [`GAME_CALLS`].
+pub const GAME_ACTIONS: [&str; 4] = ["balance", "bet", "win", "rollback"];
 /// Values of the `outcome` label of [`PAYOUT_ATTEMPTS`].
 pub const PAYOUT_OUTCOMES: [&str; 4] = ["pending", "succeeded", "failed", "unknown"];
 
@@ -67,7 +71,7 @@ enum Kind {
 }
 
 /// Every metric with its kind and HELP text.
-const METRICS: [(&str, Kind, &str); 17] = [
+const METRICS: [(&str, Kind, &str); 18] = [
     (
         HTTP_REQUESTS,
         Kind::Counter,
@@ -87,6 +91,11 @@ const METRICS: [(&str, Kind, &str); 17] = [
         WEBHOOK_EVENTS,
         Kind::Counter,
         "PSP webhook events handled, by type and outcome (processed, duplicate, anomaly).",
+    ),
+    (
+        GAME_CALLS,
+        Kind::Counter,
+        "Game-wallet calls from game providers, by action and answered status.",
     ),
     (
         ANOMALIES,
@@ -185,6 +194,12 @@ pub(super) fn zero_series() {
     for kind in worker::JOB_KINDS {
         for name in [JOBS_COMPLETED, JOBS_FAILED_RUNS, JOBS_LEASE_LOST] {
             metrics::counter!(name, "kind" => kind).increment(0);
+        }
+    }
+    for action in GAME_ACTIONS {
+        for status in games::GameStatus::ALL {
+            metrics::counter!(GAME_CALLS, "action" => action, "status" => status.as_str())
+                .increment(0);
         }
     }
     for state in WithdrawalState::ALL {

@@ -54,6 +54,26 @@ closed_set! {
 }
 
 closed_set! {
+    /// Kind of a game transaction.
+    GameTransactionKind => games::GameTxKind::ALL.map(games::GameTxKind::as_str)
+}
+
+closed_set! {
+    /// Where a game transaction is in its life.
+    GameTransactionState => games::GameTxState::ALL.map(games::GameTxState::as_str)
+}
+
+closed_set! {
+    /// The status of a game-wallet answer.
+    GameStatus => games::GameStatus::ALL.map(games::GameStatus::as_str)
+}
+
+closed_set! {
+    /// What a game provider's call asks.
+    GameAction => crate::metrics::catalog::GAME_ACTIONS
+}
+
+closed_set! {
     /// Role of an admin user.
     Role => persistence::records::Role::ALL.map(persistence::records::Role::as_str)
 }

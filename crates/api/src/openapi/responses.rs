@@ -32,7 +32,8 @@ impl Kind {
             read: method == "get",
             secured,
             idempotent,
-            webhook: path.starts_with("/api/v1/webhooks/"),
+            webhook: path.starts_with("/api/v1/webhooks/")
+                || path.starts_with("/api/v1/game-wallet/"),
             throttled: path.starts_with("/api/v1/auth/"),
         }
     }

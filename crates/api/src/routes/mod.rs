@@ -6,6 +6,9 @@ pub mod admin;
 pub mod admin_players;
 pub mod admin_withdrawals;
 pub mod auth;
+pub mod game_providers;
+pub mod game_sessions;
+pub mod game_wallet;
 pub mod health;
 pub mod me;
 pub mod queries;
@@ -55,6 +58,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(reconciliation::create)
                 .service(reconciliation::list)
                 .service(reconciliation::get)
-                .service(webhooks::receive),
+                .service(webhooks::receive)
+                .service(game_providers::create)
+                .service(game_providers::list)
+                .service(game_providers::rotate_secret)
+                .service(game_providers::transactions)
+                .service(game_sessions::open)
+                .service(game_sessions::revoke)
+                .service(game_wallet::call),
         );
 }

@@ -12,7 +12,10 @@ use crate::problem::ApiError;
 use crate::views::parse_cursor;
 
 /// Validates a page window (limit 1..=200, cursor from `next_cursor`).
-fn page_request(limit: Option<u64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
+pub(crate) fn page_request(
+    limit: Option<u64>,
+    cursor: Option<&str>,
+) -> Result<PageRequest, ApiError> {
     let after = cursor.map(parse_cursor).transpose()?;
     PageRequest::new(limit, after).ok_or_else(|| {
         ApiError::Validation("query parameter `limit` must be a whole number from 1 to 200".into())

@@ -5,6 +5,7 @@
 
 pub mod fake_psp;
 pub mod faults;
+pub mod games;
 pub mod runs;
 
 use std::time::Duration;

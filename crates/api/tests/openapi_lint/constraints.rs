@@ -91,6 +91,9 @@ fn slugs_emails_and_amounts_carry_their_patterns() {
     for (at, schema) in &fields {
         let name = at.rsplit(['.', ' ']).next().unwrap_or_default();
         let ok = match name {
+            "slug" if at.contains("/game-providers") => {
+                pattern(schema) == kasa_api::routes::game_providers::PROVIDER_SLUG_PATTERN
+            }
             "slug" | "tenant" => pattern(schema) == SLUG_PATTERN,
             "email" => pattern(schema).contains('@') && schema["maxLength"] == 254,
             "amount" => pattern(schema).starts_with("^[0-9]{1,"),

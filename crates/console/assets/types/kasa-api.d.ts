@@ -72,6 +72,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/game-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /admin/game-providers`: a page of providers, without secrets. */
+        get: operations["listGameProviders"];
+        put?: never;
+        /** `POST /admin/game-providers`: registers a provider for a tenant; the
+         *     signing secret appears only in this answer (and on rotation). */
+        post: operations["createGameProvider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/game-providers/{slug}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /admin/game-providers/{slug}/rotate-secret`: a new secret; the
+         *     previous one stays valid for 24 h. */
+        post: operations["rotateGameProviderSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/game-transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /admin/game-transactions`: the game transactions of the admin's
+         *     tenant, newest first. */
+        get: operations["listGameTransactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/ledger/verify": {
         parameters: {
             query?: never;
@@ -382,6 +437,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/game-wallet/{tenant}/{provider}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One provider call. */
+        post: operations["gameWalletCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/deposits": {
         parameters: {
             query?: never;
@@ -412,6 +484,42 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/game-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /me/game-sessions`: a session for a provider's game; its `token`
+         *     appears only in this answer. */
+        post: operations["openGameSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/game-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** `DELETE /me/game-sessions/{id}`: revokes the session (bets on it are
+         *     refused from now on; wins and rollbacks of its rounds still apply). */
+        delete: operations["revokeGameSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -715,6 +823,11 @@ export interface components {
             /** @description True when every chain verifies. */
             ok: boolean;
         };
+        /** @description `balance`: the session's player and available. */
+        BalanceCall: {
+            /** @description The session token from `POST /me/game-sessions`. */
+            session: string;
+        };
         /**
          * @description Which balance of a wallet.
          * @enum {string}
@@ -746,6 +859,13 @@ export interface components {
             /** @description ISO 4217 code of the wallet. */
             currency: components["schemas"]["Currency"];
         };
+        CreateGameProvider: {
+            name: string;
+            /** @description Lower-case letters, digits, `-` and `_`, starting with a letter or digit. */
+            slug: string;
+            /** @description The tenant's slug: required for a platform admin, else the admin's own. */
+            tenant?: string | null;
+        };
         CreateRun: {
             /** Format: date-time */
             from: string;
@@ -772,6 +892,17 @@ export interface components {
             /** @description ISO 4217 code of the wallet. */
             currency: components["schemas"]["Currency"];
             destination: components["schemas"]["Destination"];
+        };
+        /** @description A provider just registered, with its signing secret (shown only here). */
+        CreatedGameProviderView: {
+            /** Format: date-time */
+            created_at: string;
+            name: string;
+            /** @description The signing secret: HMAC-SHA256 key of `Kasa-Signature`. */
+            secret: string;
+            slug: string;
+            /** @description Slug of its tenant. */
+            tenant: string;
         };
         /**
          * @description ISO 4217 code of a currency Kasa keeps wallets in.
@@ -856,6 +987,109 @@ export interface components {
             reference_type: string;
         };
         /**
+         * @description What a game provider's call asks.
+         * @enum {string}
+         */
+        GameAction: "balance" | "bet" | "win" | "rollback";
+        /** @description A registered game provider, as listed (never its secret). */
+        GameProviderView: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description Display name. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description When its secret was last rotated.
+             */
+            rotated_at: string | null;
+            /** @description Its slug: the path segment of its calls. */
+            slug: string;
+            /** @description Slug of its tenant. */
+            tenant: string;
+        };
+        /** @description A game session just opened, with its token (shown only here). */
+        GameSessionView: {
+            currency: components["schemas"]["Currency"];
+            /** Format: date-time */
+            expires_at: string;
+            game: string;
+            /** Format: uuid */
+            id: string;
+            provider: string;
+            /** @description Handed to the provider's game launch; the provider sends it as `session`. */
+            token: string;
+        };
+        /**
+         * @description The status of a game-wallet answer.
+         * @enum {string}
+         */
+        GameStatus: "ok" | "insufficient_funds" | "session_invalid" | "currency_mismatch" | "player_blocked" | "limit_reached" | "round_closed" | "transaction_mismatch" | "transaction_rolled_back" | "not_rollbackable";
+        /**
+         * @description Kind of a game transaction.
+         * @enum {string}
+         */
+        GameTransactionKind: "bet" | "win" | "rollback";
+        /**
+         * @description Where a game transaction is in its life.
+         * @enum {string}
+         */
+        GameTransactionState: "applied" | "refused" | "rolled_back" | "tombstone";
+        /** @description A game transaction as admins list it. */
+        GameTransactionView: {
+            /**
+             * @description Bet or win: the amount sent; rollback: what it credited back.
+             * @example 1.00
+             */
+            amount: string;
+            /** Format: date-time */
+            created_at: string;
+            currency: components["schemas"]["Currency"];
+            game: string;
+            /**
+             * Format: uuid
+             * @description Kasa's id (`kasa_transaction_id`).
+             */
+            id: string;
+            kind: components["schemas"]["GameTransactionKind"];
+            /** Format: uuid */
+            player_id: string;
+            provider: string;
+            /** @description A rollback's reference transaction id. */
+            reference_transaction_id: string | null;
+            round_id: string;
+            /** @description `applied`, `refused`, `rolled_back` or `tombstone`. */
+            state: components["schemas"]["GameTransactionState"];
+            /** @description The status it was answered. */
+            status: components["schemas"]["GameStatus"];
+            /** @description The provider's transaction id. */
+            transaction_id: string;
+        };
+        /** @description What every call other than a 4xx is answered. */
+        GameWalletAnswer: {
+            /**
+             * @description The player's `available` after the call; absent when the session is unknown.
+             * @example 99.00
+             */
+            balance?: string | null;
+            currency?: components["schemas"]["Currency"] | null;
+            /**
+             * Format: uuid
+             * @description Kasa's id of the stored transaction that answers for this id.
+             */
+            kasa_transaction_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The session's player; absent when the session is unknown.
+             */
+            player_id?: string | null;
+            /** @description What happened (`ok`, or why nothing moved). */
+            status: components["schemas"]["GameStatus"];
+            /** @description The call's transaction id (bet, win, rollback). */
+            transaction_id?: string | null;
+        };
+        /** @description The body of a game-wallet call, by action. */
+        GameWalletCall: components["schemas"]["BalanceCall"] | components["schemas"]["MoneyCall"] | components["schemas"]["RollbackCall"];
+        /**
          * @description Values of [`HealthStatus::status`].
          * @enum {string}
          */
@@ -926,6 +1160,26 @@ export interface components {
              */
             wallets_checked: number;
         };
+        /** @description `bet` or `win`. */
+        MoneyCall: {
+            /**
+             * @description Decimal string; a win may be `"0.00"` (a round closed without a win).
+             * @example 1.00
+             */
+            amount: string;
+            /** @description The wallet's currency. */
+            currency: components["schemas"]["Currency"];
+            /** @description The provider's game code. */
+            game: string;
+            /** @description Closes the round: later bets on it are refused `round_closed`. */
+            round_closed?: boolean | null;
+            /** @description The provider's round. */
+            round_id: string;
+            /** @description The session token. */
+            session: string;
+            /** @description Unique per (tenant, provider), forever. */
+            transaction_id: string;
+        };
         /** @description This OpenAPI 3.1 document. */
         OpenApiDocument: {
             /** @description Schemas and security schemes. */
@@ -936,6 +1190,12 @@ export interface components {
             openapi: string;
             /** @description The operations. */
             paths: Record<string, never>;
+        };
+        OpenGameSession: {
+            /** @description The provider's game code. */
+            game: string;
+            /** @description Slug of a provider registered for the player's tenant. */
+            provider: string;
         };
         /** @description A page of items. */
         PageView_AnomalyView: {
@@ -977,6 +1237,62 @@ export interface components {
                 status: components["schemas"]["DepositStatus"];
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** @description Cursor of the next page, `null` on the last. */
+            next_cursor: string | null;
+        };
+        /** @description A page of items. */
+        PageView_GameProviderView: {
+            /** @description Items, newest first. */
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** @description Display name. */
+                name: string;
+                /**
+                 * Format: date-time
+                 * @description When its secret was last rotated.
+                 */
+                rotated_at: string | null;
+                /** @description Its slug: the path segment of its calls. */
+                slug: string;
+                /** @description Slug of its tenant. */
+                tenant: string;
+            }[];
+            /** @description Cursor of the next page, `null` on the last. */
+            next_cursor: string | null;
+        };
+        /** @description A page of items. */
+        PageView_GameTransactionView: {
+            /** @description Items, newest first. */
+            items: {
+                /**
+                 * @description Bet or win: the amount sent; rollback: what it credited back.
+                 * @example 1.00
+                 */
+                amount: string;
+                /** Format: date-time */
+                created_at: string;
+                currency: components["schemas"]["Currency"];
+                game: string;
+                /**
+                 * Format: uuid
+                 * @description Kasa's id (`kasa_transaction_id`).
+                 */
+                id: string;
+                kind: components["schemas"]["GameTransactionKind"];
+                /** Format: uuid */
+                player_id: string;
+                provider: string;
+                /** @description A rollback's reference transaction id. */
+                reference_transaction_id: string | null;
+                round_id: string;
+                /** @description `applied`, `refused`, `rolled_back` or `tombstone`. */
+                state: components["schemas"]["GameTransactionState"];
+                /** @description The status it was answered. */
+                status: components["schemas"]["GameStatus"];
+                /** @description The provider's transaction id. */
+                transaction_id: string;
             }[];
             /** @description Cursor of the next page, `null` on the last. */
             next_cursor: string | null;
@@ -1199,6 +1515,34 @@ export interface components {
          * @enum {string}
          */
         Role: "support" | "finance" | "tenant_admin" | "platform_admin";
+        /** @description `rollback`: reverses the referenced bet exactly once. */
+        RollbackCall: {
+            /** @description The provider's game code. */
+            game: string;
+            /** @description The bet to reverse. */
+            reference_transaction_id: string;
+            /** @description The provider's round. */
+            round_id: string;
+            /** @description The session token (an expired or revoked one is accepted). */
+            session: string;
+            /** @description This rollback's own id. */
+            transaction_id: string;
+        };
+        RotateSecret: {
+            /** @description The tenant's slug: required for a platform admin, else the admin's own. */
+            tenant?: string | null;
+        };
+        /** @description A rotated secret (the previous one stays valid for 24 h). */
+        RotatedSecretView: {
+            /**
+             * Format: date-time
+             * @description Until when the previous secret is still accepted.
+             */
+            previous_secret_valid_until: string;
+            /** @description The new signing secret. */
+            secret: string;
+            slug: string;
+        };
         /** @description Counters of a reconciliation run. */
         RunStats: {
             /**
@@ -1665,6 +2009,488 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PageView_DepositView"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed` */
+            422: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listGameProviders: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Page of providers */
+            200: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageView_GameProviderView"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed` */
+            422: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createGameProvider: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional idempotency key */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGameProvider"];
+            };
+        };
+        responses: {
+            /** @description Provider registered, with its secret */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedGameProviderView"];
+                };
+            };
+            /** @description Malformed JSON body, or Idempotency-Key missing or invalid: problem document with code `validation_failed`, `idempotency_key_missing` */
+            400: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: problem document with code `invalid_state_transition`, `already_exists`, `idempotency_key_in_flight` */
+            409: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large: problem document with code `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable`, `psp_unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateGameProviderSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional idempotency key */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Provider slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        /** @description Only a platform admin names the tenant */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateSecret"] | null;
+            };
+        };
+        responses: {
+            /** @description The new secret */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedSecretView"];
+                };
+            };
+            /** @description Malformed JSON body, or Idempotency-Key missing or invalid: problem document with code `validation_failed`, `idempotency_key_missing` */
+            400: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: problem document with code `invalid_state_transition`, `already_exists`, `idempotency_key_in_flight` */
+            409: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large: problem document with code `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable`, `psp_unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listGameTransactions: {
+        parameters: {
+            query?: {
+                /** @description Only this player's. */
+                player_id?: string;
+                /** @description Only this round's. */
+                round_id?: string;
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Page of game transactions */
+            200: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageView_GameTransactionView"];
                 };
             };
             /** @description Unauthorized: problem document with code `unauthorized` */
@@ -4015,6 +4841,130 @@ export interface operations {
             };
         };
     };
+    gameWalletCall: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=<unix>,v1=<hex HMAC-SHA256> */
+                "Kasa-Signature": string;
+            };
+            path: {
+                /** @description Tenant slug */
+                tenant: string;
+                /** @description Provider slug */
+                provider: string;
+                /** @description balance, bet, win or rollback */
+                action: components["schemas"]["GameAction"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GameWalletCall"];
+            };
+        };
+        responses: {
+            /** @description The outcome; `status` says what happened */
+            200: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GameWalletAnswer"];
+                };
+            };
+            /** @description Malformed JSON body: problem document with code `validation_failed` */
+            400: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `invalid_signature` */
+            401: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found`, `reference_not_found` */
+            404: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: problem document with code `invalid_state_transition`, `already_exists` */
+            409: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large: problem document with code `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch` */
+            422: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable`, `psp_unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMyDeposits: {
         parameters: {
             query?: {
@@ -4331,6 +5281,272 @@ export interface operations {
                 };
             };
             /** @description Unavailable; nothing was committed: problem document with code `unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openGameSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional idempotency key */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenGameSession"];
+            };
+        };
+        responses: {
+            /** @description The session, with its token */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GameSessionView"];
+                };
+            };
+            /** @description Malformed JSON body, or Idempotency-Key missing or invalid: problem document with code `validation_failed`, `idempotency_key_missing` */
+            400: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: problem document with code `invalid_state_transition`, `already_exists`, `idempotency_key_in_flight` */
+            409: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large: problem document with code `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable`, `psp_unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeGameSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON body: problem document with code `validation_failed` */
+            400: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: problem document with code `invalid_state_transition`, `already_exists` */
+            409: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large: problem document with code `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch` */
+            422: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable`, `psp_unavailable` */
             503: {
                 headers: {
                     /** @description Id of this request (the caller's `X-Request-Id` when sane) */

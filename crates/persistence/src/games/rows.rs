@@ -1,0 +1,159 @@
+//! Game transaction and round rows: reading them as the rules' inputs, and
+//! the writes that store what the rules decided.
+
+use chrono::{DateTime, Utc};
+use games::{
+    BodyFingerprint, GameStatus, GameTxKind, GameTxState, ProviderSlug, ProviderTransactionId,
+    RoundId, RoundState, StoredTransaction,
+};
+use ledger::{Currency, Money, PlayerId};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, Insert, QueryFilter, UpdateMany};
+use uuid::Uuid;
+
+use super::calls::GameCall;
+use crate::entities::{game_round, game_transaction};
+use crate::error::{StoreError, StoreResult};
+use crate::records::TenantId;
+
+/// A stored game transaction: Kasa's id and what the rules know of it.
+#[derive(Debug, Clone)]
+pub(crate) struct TransactionRow {
+    /// Kasa's id (`kasa_transaction_id`).
+    pub id: Uuid,
+    /// What the rules know.
+    pub stored: StoredTransaction,
+}
+
+/// The row with (tenant, provider, transaction id) `key`, if any.
+pub(crate) async fn find_transaction<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    key: (TenantId, &ProviderSlug, String),
+) -> StoreResult<Option<TransactionRow>> {
+    let (tenant, provider, transaction_id) = key;
+    let row = game_transaction::Entity::find()
+        .filter(game_transaction::Column::TenantId.eq(tenant.0))
+        .filter(game_transaction::Column::Provider.eq(provider.as_str()))
+        .filter(game_transaction::Column::TransactionId.eq(transaction_id))
+        .one(conn)
+        .await?;
+    row.map(transaction_of).transpose()
+}
+
+/// The round as the rules know it; a round never seen is open without a win.
+pub(crate) async fn find_round<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+    provider: &ProviderSlug,
+    round: &RoundId,
+) -> StoreResult<RoundState> {
+    let row = game_round::Entity::find_by_id((
+        tenant.0,
+        provider.as_str().to_owned(),
+        round.as_str().to_owned(),
+    ))
+    .one(conn)
+    .await?;
+    Ok(row.map_or_else(RoundState::default, |row| RoundState {
+        closed: row.closed,
+        win_credited: row.win_credited,
+    }))
+}
+
+/// The insert of `stored` under `transaction_id` with Kasa's id `id`.
+pub(crate) fn insert_transaction(
+    id: Uuid,
+    call: &GameCall,
+    transaction_id: &ProviderTransactionId,
+    stored: &StoredTransaction,
+    reference: Option<&str>,
+) -> StoreResult<Insert<game_transaction::ActiveModel>> {
+    let now = Utc::now();
+    Ok(game_transaction::Entity::insert(
+        game_transaction::ActiveModel {
+            id: Set(id),
+            tenant_id: Set(call.tenant.0),
+            provider: Set(call.provider.as_str().to_owned()),
+            transaction_id: Set(transaction_id.as_str().to_owned()),
+            kind: Set(stored.kind.as_str().to_owned()),
+            player_id: Set(stored.player.0),
+            round_id: Set(stored.round.as_str().to_owned()),
+            game: Set(call.game.as_str().to_owned()),
+            amount_minor: Set(stored.amount.to_minor_units()?),
+            currency: Set(stored.amount.currency().code().to_owned()),
+            fingerprint: Set(stored.fingerprint.as_str().to_owned()),
+            status: Set(stored.status.as_str().to_owned()),
+            state: Set(stored.state.as_str().to_owned()),
+            reference_transaction_id: Set(reference.map(str::to_owned)),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+    ))
+}
+
+/// The update that makes the applied bet `id` rolled back.
+pub(crate) fn mark_rolled_back(
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> UpdateMany<game_transaction::Entity> {
+    game_transaction::Entity::update_many()
+        .col_expr(
+            game_transaction::Column::State,
+            Expr::value(GameTxState::RolledBack.as_str()),
+        )
+        .col_expr(game_transaction::Column::UpdatedAt, Expr::value(now))
+        .filter(game_transaction::Column::Id.eq(id))
+        .filter(game_transaction::Column::State.eq(GameTxState::Applied.as_str()))
+}
+
+/// The insert-or-update of a round to `state`.
+pub(crate) fn upsert_round(
+    tenant: TenantId,
+    provider: &ProviderSlug,
+    round: &RoundId,
+    player: PlayerId,
+    state: RoundState,
+) -> Insert<game_round::ActiveModel> {
+    let now = Utc::now();
+    game_round::Entity::insert(game_round::ActiveModel {
+        tenant_id: Set(tenant.0),
+        provider: Set(provider.as_str().to_owned()),
+        round_id: Set(round.as_str().to_owned()),
+        player_id: Set(player.0),
+        closed: Set(state.closed),
+        win_credited: Set(state.win_credited),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            game_round::Column::TenantId,
+            game_round::Column::Provider,
+            game_round::Column::RoundId,
+        ])
+        .update_columns([
+            game_round::Column::Closed,
+            game_round::Column::WinCredited,
+            game_round::Column::UpdatedAt,
+        ])
+        .to_owned(),
+    )
+}
+
+/// A stored row as the rules see it.
+pub(crate) fn transaction_of(row: game_transaction::Model) -> StoreResult<TransactionRow> {
+    let corrupt = |error: games::GameInputError| StoreError::Corrupt(error.to_string());
+    let currency = Currency::parse(&row.currency)?;
+    Ok(TransactionRow {
+        id: row.id,
+        stored: StoredTransaction {
+            kind: GameTxKind::parse(&row.kind).map_err(corrupt)?,
+            player: PlayerId(row.player_id),
+            round: RoundId::parse(&row.round_id).map_err(corrupt)?,
+            amount: Money::from_minor_units(row.amount_minor, currency),
+            fingerprint: BodyFingerprint::stored(row.fingerprint),
+            status: GameStatus::parse(&row.status).map_err(corrupt)?,
+            state: GameTxState::parse(&row.state).map_err(corrupt)?,
+        },
+    })
+}
