@@ -1,7 +1,10 @@
 //! Start-up data: the bootstrap platform admin and the `--dev` demo tenant.
 
+use games::ProviderSlug;
 use ledger::Currency;
 use persistence::audit::AuditContext;
+use persistence::games::ShownSecret;
+use persistence::records::Tenant;
 use persistence::{Db, NewAdmin, NewPlayer};
 use psp::mock::{Operation, SCENARIOS};
 use rand::distr::{Alphanumeric, SampleString};
@@ -45,27 +48,50 @@ pub struct DemoCredentials {
     pub player_email: String,
     /// Password of both (fresh at every start).
     pub password: SecretString,
+    /// Slug of the demo game provider.
+    pub game_provider: String,
+    /// Its signing secret (rotated at every start).
+    pub game_secret: SecretString,
+}
+
+/// Slug of the `--dev` demo game provider.
+pub const DEMO_GAME_PROVIDER: &str = "demo-games";
+
+/// Registers the demo game provider for `tenant`, or rotates its secret when
+/// it exists (a secret is shown only once, so every start makes a new one);
+/// its secret.
+async fn seed_demo_provider(db: &Db, tenant: &Tenant) -> Result<SecretString, ApiError> {
+    let slug = ProviderSlug::parse(DEMO_GAME_PROVIDER).map_err(|_| ApiError::Internal)?;
+    let secret = ShownSecret(random_secret(48).expose_secret().to_owned());
+    let audit = AuditContext::system("dev");
+    let owner = (tenant.id, tenant.slug.clone());
+    let made = if db.game_provider_keys(tenant.id, &slug).await?.is_some() {
+        db.rotate_game_provider_secret(owner, &slug, secret, &audit, None)
+            .await?
+    } else {
+        db.create_game_provider(owner, &slug, "Demo games", secret, &audit, None)
+            .await?
+    };
+    Ok(SecretString::from(made.secret.0))
 }
 
 /// Creates (or resets the password of) the demo tenant, admin and player.
 pub async fn seed_demo(db: &Db) -> Result<DemoCredentials, ApiError> {
+    let slug = "demo";
+    let tenant = match db.tenant_by_slug(slug).await? {
+        Some(t) => t,
+        None => {
+            db.create_tenant(slug, "Demo casino", &AuditContext::system("dev"), None)
+                .await?
+        }
+    };
     let creds = DemoCredentials {
-        tenant: "demo".into(),
+        tenant: slug.into(),
         admin_email: "admin@demo.kasa.test".into(),
         player_email: "player@demo.kasa.test".into(),
         password: random_secret(16),
-    };
-    let tenant = match db.tenant_by_slug(&creds.tenant).await? {
-        Some(t) => t,
-        None => {
-            db.create_tenant(
-                &creds.tenant,
-                "Demo casino",
-                &AuditContext::system("dev"),
-                None,
-            )
-            .await?
-        }
+        game_provider: DEMO_GAME_PROVIDER.into(),
+        game_secret: seed_demo_provider(db, &tenant).await?,
     };
     let hash = hash_password(creds.password.clone()).await?;
     db.upsert_admin_password(
@@ -115,6 +141,19 @@ pub fn demo_banner(
             creds.tenant, creds.player_email
         ),
     ];
+    lines.push(format!(
+        "  game wallet: provider `{}` (secret {}); ten demo rounds for the player:",
+        creds.game_provider,
+        creds.game_secret.expose_secret()
+    ));
+    lines.push(format!(
+        "           cargo run -q -p mock-games -- play --kasa-url {base_url} --tenant {} --provider {} \
+         --secret {} --player-email {} --player-password {password} --deposit 50.00 --rounds 10",
+        creds.tenant,
+        creds.game_provider,
+        creds.game_secret.expose_secret(),
+        creds.player_email
+    ));
     if let Some(secret) = webhook_secret {
         lines.push(format!(
             "  in-process mock PSP: webhooks to {base_url}/api/v1/webhooks/mock signed with"
@@ -151,6 +190,8 @@ mod tests {
             admin_email: "admin@demo.kasa.test".into(),
             player_email: "player@demo.kasa.test".into(),
             password: SecretString::from("pw-1234"),
+            game_provider: DEMO_GAME_PROVIDER.into(),
+            game_secret: SecretString::from("gsec_abc"),
         };
         let banner = demo_banner(&creds, "http://127.0.0.1:8080", Some("whsec_abc"));
         for expected in [
@@ -165,6 +206,8 @@ mod tests {
             "deposit x.44  succeeds, then a contradicting",
             "payout  x.66  the PSP call times out",
             "payout  x.77  payout.failed webhook",
+            "game wallet: provider `demo-games` (secret gsec_abc)",
+            "cargo run -q -p mock-games -- play --kasa-url http://127.0.0.1:8080 --tenant demo --provider demo-games --secret gsec_abc --player-email player@demo.kasa.test --player-password pw-1234 --deposit 50.00 --rounds 10",
         ] {
             assert!(
                 banner.contains(expected),
