@@ -44,8 +44,10 @@ pub async fn target_dir() -> Result<PathBuf> {
     Ok(PathBuf::from(dir))
 }
 
-/// Builds the `kasa` and `mock-psp` binaries and returns the directory holding them.
-pub async fn build_binaries(release: bool) -> Result<PathBuf> {
+/// Builds the `kasa` and `mock-psp` binaries, and the binary of each package in
+/// `extra` (named like its package, e.g. `mock-games`), and returns the directory
+/// holding them.
+pub async fn build_binaries(release: bool, extra: &[&str]) -> Result<PathBuf> {
     let mut args = vec![
         "build",
         "--package",
@@ -57,6 +59,9 @@ pub async fn build_binaries(release: bool) -> Result<PathBuf> {
         "--bin",
         "mock-psp",
     ];
+    for package in extra {
+        args.extend(["--package", package, "--bin", package]);
+    }
     if release {
         args.push("--release");
     }
@@ -68,10 +73,23 @@ pub async fn build_binaries(release: bool) -> Result<PathBuf> {
         .await
         .context("running `cargo build`")?;
     if !status.success() {
-        bail!("`cargo build` of kasa and mock-psp failed with {status}");
+        bail!(
+            "`cargo build` of {} failed with {status}",
+            built_names(extra)
+        );
     }
     let profile_dir = if release { "release" } else { "debug" };
     Ok(target_dir().await?.join(profile_dir))
+}
+
+/// `kasa, mock-psp and mock-games`: the binaries [`build_binaries`] builds, for messages.
+fn built_names(extra: &[&str]) -> String {
+    let mut names = vec!["kasa", "mock-psp"];
+    names.extend(extra);
+    match names.split_last() {
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// The path of binary `name` in `dir`, with the platform's executable suffix.

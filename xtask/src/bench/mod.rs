@@ -145,7 +145,7 @@ async fn release_binaries(args: &LoadArgs) -> Result<PathBuf> {
     if args.no_build {
         Ok(process::target_dir().await?.join("release"))
     } else {
-        process::build_binaries(true).await
+        process::build_binaries(true, &[]).await
     }
 }
 

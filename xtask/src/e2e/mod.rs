@@ -55,7 +55,7 @@ pub async fn run(args: E2eArgs) -> Result<()> {
     let bin_dir = if args.no_build {
         process::target_dir().await?.join("debug")
     } else {
-        process::build_binaries(false).await?
+        process::build_binaries(false, &[]).await?
     };
     let work = std::env::temp_dir().join(format!("kasa-e2e-{}", random_hex(12)));
     std::fs::create_dir_all(&work)

@@ -39,6 +39,22 @@ pub async fn create_tenant(s: &Smoke, admin_token: &str) -> Result<String> {
     Ok(slug)
 }
 
+/// Logs a player in and returns the access token.
+pub async fn player_login(s: &Smoke, tenant: &str, email: &str, password: &str) -> Result<String> {
+    let response = s
+        .api
+        .post_json(
+            "/auth/player/login",
+            None,
+            None,
+            &json!({"tenant": tenant, "email": email, "password": password}),
+        )
+        .await?;
+    let body = s.expect_status("player login", &response, 200)?;
+    s.expect_field("player login", &body, "/token_type", "Bearer")?;
+    s.require_str("player login", &body, "/access_token")
+}
+
 /// The registration body of a EUR player.
 fn registration(tenant: &str, email: &str, password: &str) -> Value {
     json!({"tenant": tenant, "email": email, "password": password, "currency": "EUR"})
@@ -63,18 +79,7 @@ pub async fn new_player(s: &Smoke, tenant: &str) -> Result<Player> {
     s.expect_field("register player", &body, "/currency", "EUR")?;
     let id = s.require_str("register player", &body, "/player_id")?;
 
-    let response = s
-        .api
-        .post_json(
-            "/auth/player/login",
-            None,
-            None,
-            &json!({"tenant": tenant, "email": email, "password": password}),
-        )
-        .await?;
-    let body = s.expect_status("player login", &response, 200)?;
-    s.expect_field("player login", &body, "/token_type", "Bearer")?;
-    let token = s.require_str("player login", &body, "/access_token")?;
+    let token = player_login(s, tenant, &email, &password).await?;
 
     let wallet = money::expect_wallet(s, "new player's wallet", &token, "0.00", "0.00").await?;
     s.expect_field("new player's wallet", &wallet, "/player_id", &id)?;
@@ -83,6 +88,7 @@ pub async fn new_player(s: &Smoke, tenant: &str) -> Result<Player> {
         id,
         tenant: tenant.to_owned(),
         email,
+        password,
         token,
     })
 }

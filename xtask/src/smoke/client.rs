@@ -66,6 +66,11 @@ impl Client {
         })
     }
 
+    /// The API base this client calls (`http://host:port/api/v1`).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// `GET path` with an optional bearer token.
     pub async fn get(&self, path: &str, token: Option<&str>) -> Result<Response> {
         self.send(Method::GET, path, token, None, None, &[]).await

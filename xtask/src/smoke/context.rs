@@ -2,6 +2,7 @@
 //! and the assertion helpers that count checks.
 
 use std::cell::Cell;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -20,6 +21,8 @@ pub struct Player {
     pub tenant: String,
     /// The player's email.
     pub email: String,
+    /// The player's password (for programs that log in themselves).
+    pub password: String,
     /// A valid player access token.
     pub token: String,
 }
@@ -66,6 +69,8 @@ pub struct Smoke {
     pub kasa: Option<ChildGuard>,
     /// `kasa worker` processes started by steps.
     pub workers: Vec<ChildGuard>,
+    /// The `mock-games` binary (set when the stack started).
+    pub mock_games: Option<PathBuf>,
     checks: Cell<usize>,
 }
 
@@ -90,6 +95,7 @@ impl Smoke {
             launcher: None,
             kasa: None,
             workers: Vec::new(),
+            mock_games: None,
             checks: Cell::new(0),
         }
     }
@@ -125,6 +131,13 @@ impl Smoke {
         self.launcher
             .clone()
             .context("no launcher: the stack did not start")
+    }
+
+    /// The `mock-games` binary (set when the stack started).
+    pub fn mock_games(&self) -> Result<PathBuf> {
+        self.mock_games
+            .clone()
+            .context("no mock-games binary: the stack did not start")
     }
 
     /// The logs' tails of the processes the steps own, for a failure report.

@@ -1,6 +1,6 @@
-//! `cargo xtask smoke`: the release gate. Builds `kasa` and `mock-psp`, starts both as
-//! real processes on free ports with a fresh database, and walks the money path step by
-//! step. Each step lives in its own module and is listed in [`steps`]; a later flow is
+//! `cargo xtask smoke`: the release gate. Builds `kasa`, `mock-psp` and `mock-games`,
+//! starts the first two as real processes on free ports with a fresh database, and walks
+//! the money path step by step (the game-wallet step runs `mock-games` against them). Each step lives in its own module and is listed in [`steps`]; a later flow is
 //! one more module and one more line there.
 
 mod accounts;
@@ -8,6 +8,7 @@ mod audit;
 pub(crate) mod client;
 mod context;
 mod deposits;
+mod games;
 mod idempotency;
 mod isolation;
 mod ledger;
@@ -144,6 +145,10 @@ fn steps() -> Vec<Step> {
         ),
         step!("audit: the hash chains verify", audit::verify),
         step!(
+            "game wallet: mock-games plays every scripted answer, wallet and ledger agree",
+            games::play_all
+        ),
+        step!(
             "startup: empty or short webhook secrets, short lease, no PSP refused",
             startup::refusals
         ),
@@ -171,7 +176,7 @@ pub async fn run(args: SmokeArgs) -> Result<()> {
         let profile = if args.release { "release" } else { "debug" };
         process::target_dir().await?.join(profile)
     } else {
-        process::build_binaries(args.release).await?
+        process::build_binaries(args.release, &[games::BINARY]).await?
     };
     let work = std::env::temp_dir().join(format!("kasa-smoke-{}", random_hex(12)));
     std::fs::create_dir_all(&work)
@@ -235,6 +240,7 @@ async fn run_in(
         stack.admin_password,
     );
     smoke.launcher = Some(stack.launcher);
+    smoke.mock_games = Some(process::binary(&bin_dir, games::BINARY)?);
     smoke.kasa = kasa;
     let steps = steps();
     let total = steps.len();

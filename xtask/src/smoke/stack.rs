@@ -26,6 +26,11 @@ pub struct Launcher {
 }
 
 impl Launcher {
+    /// The smoke's temporary directory (logs, SQLite file).
+    pub fn work(&self) -> &Path {
+        &self.work
+    }
+
     /// `kasa <subcommand>` with exactly the stack's environment plus `extra`.
     fn command(&self, subcommand: &str, extra: &[(&str, &str)]) -> Command {
         let mut command = Command::new(&self.kasa);
