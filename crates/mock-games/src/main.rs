@@ -53,6 +53,10 @@ struct PlayArgs {
     /// The game code the calls carry.
     #[arg(long, default_value = "demo-slots")]
     game: String,
+    /// Deposit this amount (e.g. `50.00`, in the wallet's currency) through
+    /// `POST /me/deposits` and wait for it to settle before playing.
+    #[arg(long)]
+    deposit: Option<String>,
 }
 
 #[tokio::main]
@@ -68,6 +72,7 @@ async fn main() -> ExitCode {
         rounds: args.rounds,
         script: args.script,
         game: args.game,
+        deposit: args.deposit,
     };
     match run(config).await {
         Ok(outcome) => {

@@ -161,6 +161,36 @@ impl PlayerApi {
         Ok(())
     }
 
+    /// `POST /me/deposits {amount, currency}` with a fresh `Idempotency-Key`,
+    /// then `GET /me/deposits/{id}` until the PSP has settled it (at most
+    /// about 15 s); an error unless it `succeeded`.
+    pub async fn deposit(&self, amount: &str, currency: &str) -> Result<(), PlayError> {
+        const LABEL: &str = "POST /me/deposits";
+        let request = self
+            .request(Method::POST, "/me/deposits")
+            .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
+            .json(&json!({"amount": amount, "currency": currency}));
+        let answer = expect_json(request, LABEL, 201).await?;
+        let id = required(&answer, "id", LABEL)?;
+        let path = format!("/me/deposits/{id}");
+        for _ in 0..150 {
+            let label = format!("GET {path}");
+            let deposit = expect_json(self.request(Method::GET, &path), &label, 200).await?;
+            match deposit["status"].as_str() {
+                Some("succeeded") => return Ok(()),
+                Some("pending") => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+                other => {
+                    return Err(PlayError::Setup(format!(
+                        "the deposit of {amount} {currency} ended {other:?}, not succeeded"
+                    )));
+                }
+            }
+        }
+        Err(PlayError::Setup(format!(
+            "the deposit of {amount} {currency} is still pending: is the PSP settling deposits?"
+        )))
+    }
+
     /// `GET /me/wallet`.
     pub async fn wallet(&self) -> Result<Wallet, PlayError> {
         const LABEL: &str = "GET /me/wallet";

@@ -32,6 +32,8 @@ pub struct Config {
     pub script: Script,
     /// The game code the calls carry.
     pub game: String,
+    /// Deposit this amount (in the wallet's currency) before playing.
+    pub deposit: Option<String>,
 }
 
 /// Plays one run; every answer and the final wallet are checked.
@@ -53,6 +55,11 @@ pub async fn run(config: Config) -> Result<Outcome, PlayError> {
         "mock-games: logged in as {} in tenant {}",
         config.player_email, config.tenant
     );
+    if let Some(amount) = &config.deposit {
+        let currency = player.wallet().await?.currency;
+        player.deposit(amount, &currency).await?;
+        println!("mock-games: deposited {amount} {currency}");
+    }
     let session = player.open_session(&config.provider, &config.game).await?;
     println!(
         "mock-games: session {} (token {}) for {} at {}, {}, expires {}",
