@@ -46,6 +46,15 @@ impl Scenario {
         }
     }
 
+    /// Whether the server settles the scenario's requests in rounds (several requests
+    /// in one database transaction), which makes the batched raw-SQL model its limit.
+    pub fn batched(self) -> bool {
+        match self {
+            Self::DepositWebhook | Self::WithdrawRequest | Self::HotWallet => true,
+            Self::HistoryPage => false,
+        }
+    }
+
     /// The pgbench script of the raw-SQL model, if the scenario has one.
     pub fn baseline_script(self) -> Option<&'static str> {
         match self {
