@@ -6,6 +6,7 @@
 //! and drops at the end, so figures never depend on what an earlier run left behind.
 
 mod baseline;
+mod games;
 mod history;
 mod load;
 mod report;
@@ -68,7 +69,7 @@ pub struct LoadArgs {
     #[arg(long)]
     pub baseline: bool,
     /// Where the raw-SQL model lives (`schema.sql`, `deposit.sql`, `withdraw.sql`, `hot.sql`,
-    /// `deposit_batch20.sql`).
+    /// `bet.sql`, `deposit_batch20.sql`).
     #[arg(long, default_value = "../shared/bench")]
     pub baseline_dir: PathBuf,
     /// Write the figures as JSON to this file.
@@ -233,6 +234,7 @@ async fn measure(
             rss.measuring(false);
             let mut figures = ScenarioFigures::from_run(&run?);
             figures.batched = scenario.batched();
+            figures.http_calls = scenario.http_calls();
             if let Some(model) = model {
                 if let Some(script) = scenario.baseline_script() {
                     let raw = model.run_on_scratch(script, scratch, shape).await?;

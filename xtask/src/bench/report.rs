@@ -34,6 +34,8 @@ pub struct ScenarioFigures {
     pub batched: bool,
     /// Movements/s of the batched raw-SQL model, with `--baseline` (batched scenarios).
     pub batched_baseline_mps: Option<f64>,
+    /// HTTP calls that make up one request of the scenario (2 for a bet and its win).
+    pub http_calls: u32,
 }
 
 impl ScenarioFigures {
@@ -53,6 +55,7 @@ impl ScenarioFigures {
             baseline_latency_avg_ms: None,
             batched: false,
             batched_baseline_mps: None,
+            http_calls: 1,
         }
     }
 
@@ -85,6 +88,7 @@ impl ScenarioFigures {
             "baseline_latency_avg_ms": self.baseline_latency_avg_ms.map(round),
             "requests": self.requests,
             "ratio": self.ratio().map(round),
+            "http_calls_per_request": self.http_calls,
         });
         if self.batched
             && let Some(map) = entry.as_object_mut()
@@ -168,6 +172,12 @@ impl Report {
             );
         }
         for (name, f) in &self.scenarios {
+            if f.http_calls > 1 {
+                println!(
+                    "note: one {name} request is {} HTTP calls in sequence (rps, p50 and p99 are of the whole)",
+                    f.http_calls
+                );
+            }
             if f.exhausted {
                 println!("note: {name} used up its seeded work before its time was up");
             }
@@ -226,6 +236,7 @@ mod tests {
             baseline_latency_avg_ms: Some(40.0),
             batched,
             batched_baseline_mps: batched.then_some(10_000.0),
+            http_calls: 1,
         }
     }
 
