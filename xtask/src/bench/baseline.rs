@@ -1,6 +1,11 @@
 //! The raw-SQL baseline: pgbench runs the model of a money movement (from
 //! `../shared/bench/`) at the bench's concurrency on a scratch database of the same
 //! server, so Kasa's figure and the database's own limit come from one run.
+//!
+//! Two limits are measured: the per-transaction model of each scenario (one movement
+//! per transaction, what a server that does not batch can reach) and, once per run,
+//! the batched model [`BATCH_SCRIPT`] (twenty movements per transaction, what a server
+//! that settles requests in rounds can reach).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -9,6 +14,11 @@ use anyhow::{Context, Result, bail};
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database};
 
 use super::{Shape, scratch};
+
+/// The batched raw-SQL model: twenty deposits for twenty wallets in one transaction.
+pub const BATCH_SCRIPT: &str = "deposit_batch20.sql";
+/// Money movements in one transaction of [`BATCH_SCRIPT`].
+pub const MOVEMENTS_PER_BATCH: f64 = 20.0;
 
 /// The raw-SQL model: its schema and the directory of its pgbench scripts.
 #[derive(Debug)]
@@ -35,6 +45,38 @@ impl Model {
             schema,
             pgbench: find_pgbench()?,
         })
+    }
+
+    /// Fails unless every one of `scripts` is in the model's directory (checked before
+    /// the bench seeds anything, not when a scenario's baseline is due).
+    pub fn require<'a>(&self, scripts: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        for script in scripts {
+            let path = self.dir.join(script);
+            if !path.is_file() {
+                bail!("the raw-SQL script {} is missing", path.display());
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `script` on a fresh scratch database (see [`Model::run`]) and drops it.
+    pub async fn run_on_scratch(
+        &self,
+        script: &str,
+        scratch: &scratch::Scratch,
+        shape: Shape,
+    ) -> Result<Raw> {
+        let url = scratch.create("raw").await?;
+        let raw = self.run(script, &url, shape).await;
+        scratch.drop(&url).await;
+        raw
+    }
+
+    /// Movements per second of the batched model ([`BATCH_SCRIPT`]'s tps × 20), run on
+    /// a fresh scratch database.
+    pub async fn batched_mps(&self, scratch: &scratch::Scratch, shape: Shape) -> Result<f64> {
+        let raw = self.run_on_scratch(BATCH_SCRIPT, scratch, shape).await?;
+        Ok(raw.tps * MOVEMENTS_PER_BATCH)
     }
 
     /// Loads the schema into the empty database `url` and runs `script` there with

@@ -6,6 +6,7 @@
 //! and drops at the end, so figures never depend on what an earlier run left behind.
 
 mod baseline;
+mod games;
 mod history;
 mod load;
 mod report;
@@ -63,10 +64,12 @@ pub struct LoadArgs {
     /// The scenarios to run (default: all, in the order listed).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub scenario: Vec<Scenario>,
-    /// Also run pgbench with the raw-SQL model of each scenario at the same concurrency.
+    /// Also run pgbench with the raw-SQL model of each scenario at the same concurrency,
+    /// and once the batched model (`deposit_batch20.sql`) for the scenarios settled in rounds.
     #[arg(long)]
     pub baseline: bool,
-    /// Where the raw-SQL model lives (`schema.sql`, `deposit.sql`, `withdraw.sql`, `hot.sql`).
+    /// Where the raw-SQL model lives (`schema.sql`, `deposit.sql`, `withdraw.sql`, `hot.sql`,
+    /// `bet.sql`, `deposit_batch20.sql`).
     #[arg(long, default_value = "../shared/bench")]
     pub baseline_dir: PathBuf,
     /// Write the figures as JSON to this file.
@@ -161,7 +164,15 @@ async fn run_load(args: &LoadArgs) -> Result<()> {
         bail!("the bench runs on PostgreSQL only (DATABASE_URL is not a postgres:// URL)");
     }
     let model = if args.baseline {
-        Some(baseline::Model::load(&args.baseline_dir)?)
+        let model = baseline::Model::load(&args.baseline_dir)?;
+        let batched = scenarios.iter().any(|scenario| scenario.batched());
+        model.require(
+            scenarios
+                .iter()
+                .filter_map(|scenario| scenario.baseline_script())
+                .chain(batched.then_some(baseline::BATCH_SCRIPT)),
+        )?;
+        Some(model)
     } else {
         None
     };
@@ -214,6 +225,7 @@ async fn measure(
     let result = async {
         let population = seed::population(&stack, shape).await?;
         let mut report = Report::default();
+        let mut batched_mps = None;
         for &scenario in scenarios {
             let work = scenarios::prepare(scenario, &stack, &population, shape).await?;
             scratch::settle(&kasa_db).await?;
@@ -221,12 +233,21 @@ async fn measure(
             let run = load::drive(scenario.name(), shape, work).await;
             rss.measuring(false);
             let mut figures = ScenarioFigures::from_run(&run?);
-            if let (Some(model), Some(script)) = (model, scenario.baseline_script()) {
-                let raw_db = scratch.create("raw").await?;
-                let raw = model.run(script, &raw_db, shape).await?;
-                figures.baseline_tps = Some(raw.tps);
-                figures.baseline_latency_avg_ms = raw.latency_avg_ms;
-                scratch.drop(&raw_db).await;
+            figures.batched = scenario.batched();
+            figures.http_calls = scenario.http_calls();
+            if let Some(model) = model {
+                if let Some(script) = scenario.baseline_script() {
+                    let raw = model.run_on_scratch(script, scratch, shape).await?;
+                    figures.baseline_tps = Some(raw.tps);
+                    figures.baseline_latency_avg_ms = raw.latency_avg_ms;
+                }
+                if scenario.batched() {
+                    // Measured once, right after the first batched scenario.
+                    if batched_mps.is_none() {
+                        batched_mps = Some(model.batched_mps(scratch, shape).await?);
+                    }
+                    figures.batched_baseline_mps = batched_mps;
+                }
             }
             report.add(scenario.name(), figures);
         }

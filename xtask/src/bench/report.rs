@@ -29,6 +29,13 @@ pub struct ScenarioFigures {
     pub baseline_tps: Option<f64>,
     /// pgbench's average latency, ms (the raw model's floor for Kasa's latencies).
     pub baseline_latency_avg_ms: Option<f64>,
+    /// Whether the server settles the scenario's requests in rounds (batches), so that
+    /// the batched raw-SQL model is its limit too.
+    pub batched: bool,
+    /// Movements/s of the batched raw-SQL model, with `--baseline` (batched scenarios).
+    pub batched_baseline_mps: Option<f64>,
+    /// HTTP calls that make up one request of the scenario (2 for a bet and its win).
+    pub http_calls: u32,
 }
 
 impl ScenarioFigures {
@@ -46,14 +53,56 @@ impl ScenarioFigures {
             exhausted: run.exhausted,
             baseline_tps: None,
             baseline_latency_avg_ms: None,
+            batched: false,
+            batched_baseline_mps: None,
+            http_calls: 1,
         }
     }
 
-    /// Kasa's rate as a share of the raw-SQL rate.
+    /// Kasa's rate as a share of the per-transaction raw-SQL rate.
     pub fn ratio(&self) -> Option<f64> {
-        self.baseline_tps
-            .filter(|tps| *tps > 0.0)
-            .map(|tps| self.rps / tps)
+        share(self.rps, self.baseline_tps)
+    }
+
+    /// Kasa's rate as a share of the batched raw-SQL model's movements/s.
+    pub fn batched_ratio(&self) -> Option<f64> {
+        share(self.rps, self.batched_baseline_mps)
+    }
+}
+
+/// `rate / limit`, when there is a positive limit.
+fn share(rate: f64, limit: Option<f64>) -> Option<f64> {
+    limit.filter(|limit| *limit > 0.0).map(|limit| rate / limit)
+}
+
+impl ScenarioFigures {
+    /// The scenario's entry in the JSON figures; only batched scenarios have the
+    /// batched model's keys.
+    fn to_json(&self) -> Value {
+        let mut entry = json!({
+            "rps": round(self.rps),
+            "p50_ms": round(self.p50_ms),
+            "p99_ms": round(self.p99_ms),
+            "errors": self.errors,
+            "baseline_tps": self.baseline_tps.map(round),
+            "baseline_latency_avg_ms": self.baseline_latency_avg_ms.map(round),
+            "requests": self.requests,
+            "ratio": self.ratio().map(round),
+            "http_calls_per_request": self.http_calls,
+        });
+        if self.batched
+            && let Some(map) = entry.as_object_mut()
+        {
+            map.insert(
+                "batched_baseline_mps".to_owned(),
+                json!(self.batched_baseline_mps.map(round)),
+            );
+            map.insert(
+                "batched_ratio".to_owned(),
+                json!(self.batched_ratio().map(round)),
+            );
+        }
+        entry
     }
 }
 
@@ -85,7 +134,7 @@ impl Report {
             shape.duration.as_secs()
         );
         println!(
-            "{:<18} {:>9} {:>9} {:>9} {:>9} {:>7} {:>12} {:>11} {:>7}",
+            "{:<18} {:>9} {:>9} {:>9} {:>9} {:>7} {:>12} {:>11} {:>7} {:>13} {:>7}",
             "scenario",
             "requests",
             "rps",
@@ -94,21 +143,41 @@ impl Report {
             "errors",
             "raw SQL tps",
             "raw avg ms",
-            "ratio"
+            "ratio",
+            "raw batch m/s",
+            "ratio b"
         );
         for (name, f) in &self.scenarios {
             let baseline = or_dash(f.baseline_tps, 0);
             let raw_ms = or_dash(f.baseline_latency_avg_ms, 2);
             let ratio = or_dash(f.ratio(), 2);
+            let batched = or_dash(f.batched_baseline_mps, 0);
+            let batched_ratio = or_dash(f.batched_ratio(), 2);
             println!(
-                "{name:<18} {:>9} {:>9.0} {:>9.2} {:>9.2} {:>7} {baseline:>12} {raw_ms:>11} {ratio:>7}",
+                "{name:<18} {:>9} {:>9.0} {:>9.2} {:>9.2} {:>7} {baseline:>12} {raw_ms:>11} {ratio:>7} {batched:>13} {batched_ratio:>7}",
                 f.requests, f.rps, f.p50_ms, f.p99_ms, f.errors
             );
         }
         if let Some(rss) = self.server_rss_mb_max {
             println!("server RSS max: {rss:.1} MiB");
         }
+        if self
+            .scenarios
+            .iter()
+            .any(|(_, f)| f.batched_baseline_mps.is_some())
+        {
+            println!(
+                "ratio = rps / raw SQL tps (one movement per transaction); ratio b = rps / raw \
+                 batch m/s (movements/s of the batched model: tps × 20), for scenarios settled in rounds"
+            );
+        }
         for (name, f) in &self.scenarios {
+            if f.http_calls > 1 {
+                println!(
+                    "note: one {name} request is {} HTTP calls in sequence (rps, p50 and p99 are of the whole)",
+                    f.http_calls
+                );
+            }
             if f.exhausted {
                 println!("note: {name} used up its seeded work before its time was up");
             }
@@ -123,21 +192,7 @@ impl Report {
         let scenarios: Map<String, Value> = self
             .scenarios
             .iter()
-            .map(|(name, f)| {
-                (
-                    (*name).to_owned(),
-                    json!({
-                        "rps": round(f.rps),
-                        "p50_ms": round(f.p50_ms),
-                        "p99_ms": round(f.p99_ms),
-                        "errors": f.errors,
-                        "baseline_tps": f.baseline_tps.map(round),
-                        "baseline_latency_avg_ms": f.baseline_latency_avg_ms.map(round),
-                        "requests": f.requests,
-                        "ratio": f.ratio().map(round),
-                    }),
-                )
-            })
+            .map(|(name, f)| ((*name).to_owned(), f.to_json()))
             .collect();
         json!({
             "scenarios": scenarios,
@@ -160,4 +215,63 @@ fn or_dash(value: Option<f64>, decimals: usize) -> String {
 /// Two decimals are enough for every figure.
 fn round(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::{Report, ScenarioFigures};
+
+    fn figures(rps: f64, batched: bool) -> ScenarioFigures {
+        ScenarioFigures {
+            rps,
+            requests: 1000,
+            p50_ms: 10.0,
+            p99_ms: 30.0,
+            errors: 0,
+            first_error: None,
+            exhausted: false,
+            baseline_tps: Some(1000.0),
+            baseline_latency_avg_ms: Some(40.0),
+            batched,
+            batched_baseline_mps: batched.then_some(10_000.0),
+            http_calls: 1,
+        }
+    }
+
+    #[test]
+    fn batched_scenarios_carry_the_batched_model_beside_the_per_transaction_one() {
+        let mut report = Report::default();
+        report.add("deposit_webhook", figures(2500.0, true));
+        report.add("history_page", figures(500.0, false));
+        let json = report.to_json();
+
+        let deposit = &json["scenarios"]["deposit_webhook"];
+        assert_eq!(deposit["baseline_tps"], 1000.0);
+        assert_eq!(deposit["ratio"], 2.5);
+        assert_eq!(deposit["batched_baseline_mps"], 10_000.0);
+        assert_eq!(deposit["batched_ratio"], 0.25);
+
+        let unbatched = &json["scenarios"]["history_page"];
+        assert_eq!(unbatched["ratio"], 0.5);
+        assert!(unbatched.get("batched_baseline_mps").is_none());
+        assert!(unbatched.get("batched_ratio").is_none());
+    }
+
+    #[test]
+    fn a_batched_scenario_without_baseline_has_null_figures() {
+        let mut alone = figures(2500.0, true);
+        alone.baseline_tps = None;
+        alone.batched_baseline_mps = None;
+        let mut report = Report::default();
+        report.add("withdraw_request", alone);
+        let entry = &report.to_json()["scenarios"]["withdraw_request"];
+        for key in ["batched_baseline_mps", "batched_ratio", "ratio"] {
+            assert!(
+                entry.get(key).is_some_and(Value::is_null),
+                "{key} in {entry}"
+            );
+        }
+    }
 }

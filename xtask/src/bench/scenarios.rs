@@ -8,6 +8,7 @@ use anyhow::Result;
 use clap::ValueEnum;
 
 use super::Shape;
+use super::games::{self, GameWallet};
 use super::load::Outcome;
 use super::seed::{self, PendingDeposit, Player, Population};
 use super::stack::Stack;
@@ -33,6 +34,10 @@ pub enum Scenario {
     HotWallet,
     /// `GET /me/transactions`, first page.
     HistoryPage,
+    /// Signed game-provider bets of 1.00, players in turn, each bet its own round.
+    GameBet,
+    /// A round per request: a signed bet, then (once answered) its win closing the round.
+    GameRound,
 }
 
 impl Scenario {
@@ -43,6 +48,25 @@ impl Scenario {
             Self::WithdrawRequest => "withdraw_request",
             Self::HotWallet => "hot_wallet",
             Self::HistoryPage => "history_page",
+            Self::GameBet => "game_bet",
+            Self::GameRound => "game_round",
+        }
+    }
+
+    /// Whether the server settles the scenario's requests in rounds (several requests
+    /// in one database transaction), which makes the batched raw-SQL model its limit.
+    pub fn batched(self) -> bool {
+        match self {
+            Self::DepositWebhook | Self::WithdrawRequest | Self::HotWallet => true,
+            Self::HistoryPage | Self::GameBet | Self::GameRound => false,
+        }
+    }
+
+    /// HTTP calls that make up one request of the scenario.
+    pub fn http_calls(self) -> u32 {
+        match self {
+            Self::GameRound => 2,
+            _ => 1,
         }
     }
 
@@ -52,7 +76,8 @@ impl Scenario {
             Self::DepositWebhook => Some("deposit.sql"),
             Self::WithdrawRequest => Some("withdraw.sql"),
             Self::HotWallet => Some("hot.sql"),
-            Self::HistoryPage => None,
+            Self::GameBet => Some("bet.sql"),
+            Self::HistoryPage | Self::GameRound => None,
         }
     }
 }
@@ -83,6 +108,10 @@ pub enum Work {
         /// The players.
         players: Arc<Vec<Player>>,
     },
+    /// Game-provider bets, players in turn.
+    GameBets(GameWallet),
+    /// Game rounds (a bet, then its win), players in turn.
+    GameRounds(GameWallet),
 }
 
 impl Work {
@@ -117,6 +146,18 @@ impl Work {
                     .send()
                     .await;
                 webhook::expect(response, 200, b"\"items\"").await
+            }
+            Self::GameBets(wallet) => {
+                wallet
+                    .bet(http, wallet.session(n), &games::fresh_round())
+                    .await
+            }
+            Self::GameRounds(wallet) => {
+                let (session, round) = (wallet.session(n), games::fresh_round());
+                match wallet.bet(http, session, &round).await {
+                    Outcome::Ok => wallet.win(http, session, &round).await,
+                    failed => failed,
+                }
             }
         }
     }
@@ -166,6 +207,8 @@ pub async fn prepare(
             base: stack.api_base.clone(),
             players: population.players.clone(),
         },
+        Scenario::GameBet => Work::GameBets(GameWallet::open(stack, population).await?),
+        Scenario::GameRound => Work::GameRounds(GameWallet::open(stack, population).await?),
     };
     Ok(work)
 }

@@ -32,6 +32,8 @@ pub struct Player {
 pub struct Population {
     /// Players of the spread scenarios (the first one is also the hot wallet).
     pub players: Arc<Vec<Player>>,
+    /// The tenant's slug.
+    pub tenant: String,
     /// The API client used for seeding.
     pub api: Client,
 }
@@ -68,16 +70,7 @@ pub async fn post(
 pub async fn population(stack: &Stack, shape: Shape) -> Result<Population> {
     println!("bench: seeding a tenant and {} players", shape.players);
     let api = Client::new(&stack.api_base)?;
-    let login = post(
-        &api,
-        "/auth/admin/login",
-        None,
-        None,
-        &json!({"email": stack.admin_email, "password": stack.admin_password}),
-        200,
-    )
-    .await?;
-    let admin = text(&login, "/access_token")?;
+    let admin = admin_token(&api, stack).await?;
     let tenant = format!("bench-{}", random_hex(8));
     post(
         &api,
@@ -96,10 +89,25 @@ pub async fn population(stack: &Stack, shape: Shape) -> Result<Population> {
         .await?;
     let population = Population {
         players: Arc::new(players),
+        tenant,
         api,
     };
     fund(&population, &Webhooks::new(stack)).await?;
     Ok(population)
+}
+
+/// A fresh access token of the stack's bootstrap admin (a platform admin).
+pub async fn admin_token(api: &Client, stack: &Stack) -> Result<String> {
+    let login = post(
+        api,
+        "/auth/admin/login",
+        None,
+        None,
+        &json!({"email": stack.admin_email, "password": stack.admin_password}),
+        200,
+    )
+    .await?;
+    text(&login, "/access_token")
 }
 
 /// Registers player `n` of `tenant` and logs them in.
@@ -186,7 +194,7 @@ pub async fn pending_deposits(
 }
 
 /// The string at JSON pointer `pointer`.
-fn text(body: &Value, pointer: &str) -> Result<String> {
+pub fn text(body: &Value, pointer: &str) -> Result<String> {
     body.pointer(pointer)
         .and_then(Value::as_str)
         .map(str::to_owned)
