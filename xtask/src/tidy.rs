@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::process::{cargo, workspace_root};
 
 /// The crates that hold pure rules (no I/O, no async).
-pub const PURE_CRATES: [&str; 7] = [
+pub const PURE_CRATES: [&str; 8] = [
     "ledger",
     "withdrawal",
     "payout",
@@ -23,6 +23,7 @@ pub const PURE_CRATES: [&str; 7] = [
     "deposit",
     "reconciliation",
     "audit",
+    "games",
 ];
 
 /// Crates no pure crate may reach through normal dependencies.
