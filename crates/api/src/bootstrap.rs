@@ -3,7 +3,6 @@
 use games::ProviderSlug;
 use ledger::Currency;
 use persistence::audit::AuditContext;
-use persistence::games::ShownSecret;
 use persistence::records::Tenant;
 use persistence::{Db, NewAdmin, NewPlayer};
 use psp::mock::{Operation, SCENARIOS};
@@ -62,7 +61,7 @@ pub const DEMO_GAME_PROVIDER: &str = "demo-games";
 /// its secret.
 async fn seed_demo_provider(db: &Db, tenant: &Tenant) -> Result<SecretString, ApiError> {
     let slug = ProviderSlug::parse(DEMO_GAME_PROVIDER).map_err(|_| ApiError::Internal)?;
-    let secret = ShownSecret(random_secret(48).expose_secret().to_owned());
+    let secret = crate::routes::game_providers::new_provider_secret();
     let audit = AuditContext::system("dev");
     let owner = (tenant.id, tenant.slug.clone());
     let made = if db.game_provider_keys(tenant.id, &slug).await?.is_some() {

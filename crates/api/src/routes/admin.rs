@@ -22,7 +22,9 @@ use crate::validate::{email, slug, text_field};
 use crate::views::PageView;
 use crate::views::{AnomalyView, DepositView, page, timestamp};
 
-fn scope_of(admin: &AdminPrincipal) -> (String, String) {
+/// The idempotency scope of an admin's optional-key POST: (tenant or
+/// `platform`, `admin:<id>`).
+pub(crate) fn scope_of(admin: &AdminPrincipal) -> (String, String) {
     let tenant = admin
         .tenant_id()
         .map_or_else(|| "platform".to_owned(), |t| t.to_string());

@@ -20,6 +20,7 @@ use crate::idempotent::{Answer, completion, run_optional};
 use crate::problem::ApiError;
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
+use crate::routes::admin::scope_of;
 use crate::routes::queries::page_request;
 use crate::state::AppState;
 use crate::validate::text_field;
@@ -83,11 +84,10 @@ fn provider_slug(raw: &str) -> Result<ProviderSlug, ApiError> {
     ProviderSlug::parse(raw).map_err(|e| ApiError::Validation(format!("slug: {e}")))
 }
 
-fn idempotency_scope(admin: &AdminPrincipal) -> (String, String) {
-    let tenant = admin
-        .tenant_id()
-        .map_or_else(|| "platform".to_owned(), |t| t.to_string());
-    (tenant, format!("admin:{}", admin.admin_id))
+/// A new provider signing secret, shown once (registration, rotation, the
+/// `--dev` demo provider).
+pub(crate) fn new_provider_secret() -> ShownSecret {
+    ShownSecret(random_secret(SECRET_LEN).expose_secret().to_owned())
 }
 
 /// `POST /admin/game-providers`: registers a provider for a tenant; the
@@ -113,7 +113,7 @@ pub async fn create(
     run_optional(
         state,
         &req,
-        idempotency_scope(&admin),
+        scope_of(&admin),
         bytes,
         answer,
         |lease| async move {
@@ -122,7 +122,7 @@ pub async fn create(
             let slug = provider_slug(&form.slug)?;
             let name = text_field("name", &form.name, 200)?;
             let tenant = acting_tenant(state, &admin, form.tenant.as_deref()).await?;
-            let secret = ShownSecret(random_secret(SECRET_LEN).expose_secret().to_owned());
+            let secret = new_provider_secret();
             Ok(state
                 .db
                 .create_game_provider(
@@ -160,7 +160,7 @@ pub async fn rotate_secret(
     run_optional(
         state,
         &req,
-        idempotency_scope(&admin),
+        scope_of(&admin),
         bytes,
         answer,
         |lease| async move {
@@ -173,7 +173,7 @@ pub async fn rotate_secret(
             let slug =
                 ProviderSlug::parse(&slug).map_err(|_| ApiError::NotFound("game provider"))?;
             let tenant = acting_tenant(state, &admin, form.tenant.as_deref()).await?;
-            let secret = ShownSecret(random_secret(SECRET_LEN).expose_secret().to_owned());
+            let secret = new_provider_secret();
             Ok(state
                 .db
                 .rotate_game_provider_secret(
