@@ -9,6 +9,7 @@ mod body;
 mod bootstrap;
 mod cors;
 mod game_calls;
+mod game_keys;
 mod game_views;
 pub mod idempotent;
 mod json_errors;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use actix_web::{App, HttpServer, dev::ServerHandle, web};
 use anyhow::Context;
+use persistence::games::GameCalls;
 use persistence::{Db, DbSettings, DepositEvents, Rounds, WithdrawalRequests};
 use psp::MockPsp;
 use rust_decimal::Decimal;
@@ -14,6 +15,7 @@ use secrecy::ExposeSecret;
 
 use crate::auth::TokenKeys;
 use crate::bootstrap;
+use crate::game_keys::GameKeys;
 use crate::settings::Settings;
 use crate::startup;
 use crate::state::AppState;
@@ -157,6 +159,8 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
         db: db.clone(),
         deposits: Rounds::start(DEPOSIT_LANES, DepositEvents(db.clone())),
         withdrawals: Rounds::start(WITHDRAWAL_LANES, WithdrawalRequests(db.clone())),
+        games: Rounds::start(GAME_LANES, GameCalls(db.clone())),
+        game_keys: GameKeys::default(),
         psp,
         tokens,
         throttle: Throttle::new(
@@ -251,6 +255,9 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
 const DEPOSIT_LANES: usize = 2;
 /// Lanes settling withdrawal rounds (more round trips per round than deposits).
 const WITHDRAWAL_LANES: usize = 4;
+/// Lanes settling rounds of game calls (as deposits: one round in the
+/// database while the other is built or committed).
+const GAME_LANES: usize = 2;
 
 /// Opens the pool. With no statement timeout of Kasa's own, logs the one the
 /// server applies (per role or database), and warns when there is none.

@@ -3,12 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use persistence::games::GameCalls;
 use persistence::{Db, DepositEvents, Rounds, WithdrawalRequests};
 use psp::PaymentProvider;
 use rust_decimal::Decimal;
 use secrecy::SecretString;
 
 use crate::auth::TokenKeys;
+use crate::game_keys::GameKeys;
 use crate::throttle::Throttle;
 
 /// Shared application state (one per server, cloned into each worker as `web::Data`).
@@ -19,6 +21,10 @@ pub struct AppState {
     pub deposits: Rounds<DepositEvents>,
     /// Settles withdrawal requests in rounds.
     pub withdrawals: Rounds<WithdrawalRequests>,
+    /// Settles game providers' bets, wins and rollbacks in rounds.
+    pub games: Rounds<GameCalls>,
+    /// Game providers' signing keys, cached.
+    pub game_keys: GameKeys,
     /// The PSP (`mock`).
     pub psp: Arc<dyn PaymentProvider>,
     /// Token keys.

@@ -2,24 +2,21 @@
 //! that game providers call for every balance, bet, win and rollback.
 //!
 //! The call is signed like a webhook (`Kasa-Signature`, HMAC-SHA256 with the
-//! provider's secret or, for 24 h after a rotation, its previous one). An
+//! provider's secret or, for 24 h after a rotation, its previous one; see
+//! `game_keys`). Bets, wins and rollbacks are settled in rounds
+//! (`persistence::games::GameCalls`). An
 //! unknown tenant, provider or action is 404, a bad signature 401 and a
 //! malformed body 400; every other outcome is 200 with a `status`.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::Utc;
 use games::{ProviderSlug, SessionToken};
 use persistence::games::{GameAnswer, GameCall, token_digest};
-use secrecy::ExposeSecret;
 
 use crate::body::RawBody;
 use crate::game_calls::{Action, CallBody, GameWalletAnswer, parse_call};
 use crate::problem::ApiError;
 use crate::routes::webhooks::SIGNATURE_HEADER;
 use crate::state::AppState;
-
-/// Accepted clock skew of a call's signature timestamp, seconds.
-pub const SIGNATURE_TOLERANCE_S: i64 = 300;
 
 /// One provider call.
 #[utoipa::path(post, path = "/api/v1/game-wallet/{tenant}/{provider}/{action}", operation_id = "gameWalletCall", tag = "game-wallet", params(("tenant" = String, Path, description = "Tenant slug"), ("provider" = String, Path, description = "Provider slug"), ("action" = crate::openapi::enums::GameAction, Path, description = "balance, bet, win or rollback"), ("Kasa-Signature" = String, Header, description = "t=<unix>,v1=<hex HMAC-SHA256>")), request_body = crate::openapi::game_bodies::GameWalletCall, security(("webhook_signature" = [])), responses((status = 200, body = GameWalletAnswer, description = "The outcome; `status` says what happened")))]
@@ -32,28 +29,25 @@ pub async fn call(
 ) -> Result<HttpResponse, ApiError> {
     let (tenant, provider, action) = path.into_inner();
     let action = Action::parse(&action).ok_or(ApiError::NotFound("game-wallet action"))?;
-    let tenant = state
-        .db
-        .tenant_by_slug(&tenant)
-        .await?
-        .ok_or(ApiError::NotFound("tenant"))?;
     let provider = ProviderSlug::parse(&provider).map_err(|_| ApiError::NotFound("provider"))?;
-    let keys = state
-        .db
-        .game_provider_keys(tenant.id, &provider)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    verify_signature(&req, &keys.secrets, &body.0)?;
+    let signature = req
+        .headers()
+        .get(SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok());
+    let tenant = state
+        .game_keys
+        .verify(&state.db, &tenant, &provider, signature, &body.0)
+        .await?;
     let parsed = parse_call(action, &body.0, state.amount_max)?;
     let answer = match &parsed {
         CallBody::Balance { session } => match known_token(session) {
-            Some(hash) => state.db.game_balance(tenant.id, &provider, &hash).await?,
+            Some(hash) => state.db.game_balance(tenant, &provider, &hash).await?,
             None => GameAnswer::unknown_session(),
         },
         CallBody::Move(call) => match known_token(&call.session) {
             Some(token_hash) => {
                 let call = GameCall {
-                    tenant: tenant.id,
+                    tenant,
                     provider: provider.clone(),
                     token_hash,
                     transaction_id: call.transaction_id.clone(),
@@ -61,7 +55,7 @@ pub async fn call(
                     game: call.game.clone(),
                     message: call.message.clone(),
                 };
-                state.db.game_call(&call).await?
+                state.games.settle(call).await?
             }
             None => GameAnswer::unknown_session(),
         },
@@ -83,28 +77,4 @@ fn known_token(raw: &str) -> Option<String> {
     SessionToken::parse(raw)
         .ok()
         .map(|token| token_digest(token.as_str()))
-}
-
-fn verify_signature(
-    req: &HttpRequest,
-    secrets: &[secrecy::SecretString],
-    body: &[u8],
-) -> Result<(), ApiError> {
-    let header = req
-        .headers()
-        .get(SIGNATURE_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::InvalidSignature("Kasa-Signature header missing".into()))?;
-    let secrets: Vec<&[u8]> = secrets
-        .iter()
-        .map(|s| s.expose_secret().as_bytes())
-        .collect();
-    psp::signature::verify(
-        header,
-        body,
-        &secrets,
-        Utc::now().timestamp(),
-        SIGNATURE_TOLERANCE_S,
-    )
-    .map_err(|e| ApiError::InvalidSignature(e.to_string()))
 }

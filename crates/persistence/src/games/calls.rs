@@ -1,27 +1,22 @@
-//! A provider's bet, win or rollback, applied exactly once: one database
-//! transaction locks the player's wallet, reads the rows the rules need
-//! (the call's transaction id, a rollback's reference, the round), asks
-//! `games::decide`, and writes what it decided together with the ledger
-//! transaction. The game transaction row, unique on (tenant, provider,
-//! transaction id), is the dedupe.
+//! A provider's bet, win or rollback, applied exactly once. Calls are
+//! settled in rounds ([`GameCalls`], see `crate::batching`): one database
+//! transaction locks the wallets of the round's calls, reads the rows the
+//! rules need (each call's transaction id, a rollback's reference, the
+//! rounds), asks `games::decide` for each call in turn, and writes what was
+//! decided together with the ledger transactions (`settle`). The game
+//! transaction row, unique on (tenant, provider, transaction id), is the
+//! dedupe; a round holds each transaction id and round at most once.
 
-use chrono::Utc;
-use games::{
-    BodyFingerprint, GameCode, GameDecision, GameInput, GameMessage, GameStatus, ProviderSlug,
-    ProviderTransactionId, ReferenceChange, RoundId, decide,
-};
+use games::{GameCode, GameMessage, GameStatus, ProviderSlug, ProviderTransactionId, RoundId};
 use ledger::{Money, PlayerId};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
-use super::protection;
-use super::rows::{self, TransactionRow};
 use super::sessions::known_session;
+use super::settle::{CALL_BYTES, GAME_ROUND_BYTES_MAX};
+use crate::batching::{Locking, RoundAnswer, RoundMember, RoundOutcome, RoundWork, settle_all};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult, is_unique_violation};
-use crate::ledger_writer::{self, MovementCause};
 use crate::records::TenantId;
-use crate::write_batch::WriteBatch;
 
 /// What the ledger transaction of a game movement names as its cause.
 pub const GAME_TRANSACTION_REFERENCE: &str = "game_transaction";
@@ -70,10 +65,10 @@ impl GameAnswer {
 }
 
 impl Db {
-    /// Applies a provider's bet, win or rollback exactly once (see the
-    /// module). Two first deliveries of one id racing on different wallets
-    /// meet at the unique index; the loser is decided again, now seeing the
-    /// winner's row.
+    /// Applies a provider's bet, win or rollback exactly once, alone (a
+    /// round of one that waits for the wallet's lock). Two first deliveries
+    /// of one id racing on different wallets meet at the unique index; the
+    /// loser is decided again, now seeing the winner's row.
     pub async fn game_call(&self, call: &GameCall) -> StoreResult<GameAnswer> {
         match self.game_call_once(call).await {
             Err(StoreError::Database(error)) if is_unique_violation(&error) => {
@@ -109,136 +104,71 @@ impl Db {
         })
     }
 
+    /// Applies calls, each exactly once, in as few transactions as their
+    /// transaction ids and rounds allow, never waiting on a row lock;
+    /// answers in the order given, each as [`Db::game_call`] would have, or
+    /// [`RoundAnswer::Blocked`] (nothing written: its wallet is another
+    /// transaction's; try it again later, or alone).
+    pub async fn game_calls(
+        &self,
+        calls: &[GameCall],
+    ) -> Vec<RoundAnswer<StoreResult<GameAnswer>>> {
+        let members: Vec<&GameCall> = calls.iter().collect();
+        settle_all(&GameCalls(self.clone()), &members).await
+    }
+
     async fn game_call_once(&self, call: &GameCall) -> StoreResult<GameAnswer> {
-        let txn = self.conn().begin().await?;
-        let Some(session) =
-            known_session(&txn, call.tenant, &call.provider, &call.token_hash).await?
-        else {
-            txn.rollback().await?;
-            return Ok(GameAnswer::unknown_session());
-        };
-        let mut wallet = ledger_writer::lock_wallet(&txn, session.player).await?;
-        let key =
-            |id: &ProviderTransactionId| (call.tenant, &call.provider, id.as_str().to_owned());
-        let earlier = rows::find_transaction(&txn, key(&call.transaction_id)).await?;
-        let reference = match &call.message {
-            GameMessage::Rollback { reference } => {
-                rows::find_transaction(&txn, key(reference)).await?
-            }
-            GameMessage::Bet { .. } | GameMessage::Win { .. } => None,
-        };
-        let round_id = match &reference {
-            Some(referenced) => referenced.stored.round.clone(),
-            None => call.round_id.clone(),
-        };
-        let round = rows::find_round(&txn, call.tenant, &call.provider, &round_id).await?;
-        let gate = protection::bet_gate(&txn, call.tenant, session.player, &call.message).await?;
-        let input = GameInput {
-            transaction_id: call.transaction_id.clone(),
-            round_id: call.round_id.clone(),
-            player: session.player,
-            message: call.message.clone(),
-            fingerprint: BodyFingerprint::of(
-                session.player,
-                &call.round_id,
-                &call.game,
-                &call.message,
-            ),
-            earlier: earlier.as_ref().map(|row| row.stored.clone()),
-            reference: reference.as_ref().map(|row| row.stored.clone()),
-            round,
-            session: session.state,
-            gate,
-            available: wallet.balance.available(),
-        };
-        let decision = decide(&input);
-        let mut batch = WriteBatch::new();
-        let new_id = Uuid::now_v7();
-        let kasa_transaction_id = match (&decision, &earlier) {
-            (GameDecision::Repeat { .. }, Some(row)) => Some(row.id),
-            (GameDecision::Refuse { record: true, .. } | GameDecision::Apply(_), _) => Some(new_id),
-            _ => None,
-        };
-        if let Some(stored) = decision.row_to_store(&input) {
-            let reference_id = match &call.message {
-                GameMessage::Rollback { reference } => Some(reference.as_str()),
-                GameMessage::Bet { .. } | GameMessage::Win { .. } => None,
-            };
-            batch.insert(rows::insert_transaction(
-                new_id,
-                call,
-                &call.transaction_id,
-                &stored,
-                reference_id,
-            )?);
+        match self.settle_game_calls(&[call], Locking::Wait).await?.pop() {
+            Some(RoundAnswer::Settled(answer)) => answer,
+            // A waiting read leaves no wallet out.
+            Some(RoundAnswer::Blocked) | None => Err(StoreError::NotFound("wallet")),
         }
-        if let GameDecision::Apply(plan) = &decision {
-            if let (Some(tx), Some(movement)) = (
-                plan.ledger_transaction(session.player, &call.provider),
-                plan.movement,
-            ) {
-                let cause = MovementCause {
-                    reference_type: GAME_TRANSACTION_REFERENCE,
-                    reference_id: new_id,
-                };
-                ledger_writer::stage(&mut batch, &mut wallet, &tx?, movement.amount, cause)?;
-            }
-            stage_reference_change(
-                &mut batch,
-                call,
-                plan.reference_becomes.as_ref(),
-                &reference,
-            )?;
-            if plan.round_after != round {
-                batch.insert(rows::upsert_round(
-                    call.tenant,
-                    &call.provider,
-                    &round_id,
-                    session.player,
-                    plan.round_after,
-                ));
-            }
-        }
-        batch.run(&txn).await?;
-        txn.commit().await?;
-        Ok(GameAnswer {
-            status: decision.status(),
-            wallet: Some((session.player, wallet.balance.available())),
-            kasa_transaction_id,
-        })
     }
 }
 
-/// Adds what an accepted rollback does to its reference to `batch`.
-fn stage_reference_change(
-    batch: &mut WriteBatch,
-    call: &GameCall,
-    change: Option<&ReferenceChange>,
-    reference: &Option<TransactionRow>,
-) -> StoreResult<()> {
-    match (change, reference, &call.message) {
-        (Some(ReferenceChange::RolledBack), Some(row), _) => {
-            batch.update(rows::mark_rolled_back(row.id, Utc::now()));
-        }
-        (
-            Some(ReferenceChange::NewTombstone(tombstone)),
-            _,
-            GameMessage::Rollback { reference },
-        ) => {
-            batch.insert(rows::insert_transaction(
-                Uuid::now_v7(),
-                call,
-                reference,
-                tombstone,
-                None,
-            )?);
-        }
-        (None, _, _) => {}
-        _ => {
-            return Err(StoreError::Corrupt(
-                "a rollback's reference change without its reference".into(),
-            ));
-        }
+/// Game calls as work settled in rounds ([`crate::Rounds`]).
+#[derive(Clone)]
+pub struct GameCalls(pub Db);
+
+impl RoundWork for GameCalls {
+    type Request = GameCall;
+    type Outcome = GameAnswer;
+    const KIND: &'static str = "game";
+    const ROUND_BYTES_MAX: usize = GAME_ROUND_BYTES_MAX;
+
+    async fn round(&self, members: &[&GameCall]) -> RoundOutcome<GameAnswer> {
+        Ok(Some(
+            self.0.settle_game_calls(members, Locking::Skip).await?,
+        ))
     }
-    Ok(())
+
+    async fn alone(&self, call: &GameCall) -> StoreResult<GameAnswer> {
+        self.0.game_call(call).await
+    }
+}
+
+impl RoundMember for GameCall {
+    fn round_bytes(&self) -> usize {
+        CALL_BYTES
+    }
+
+    /// One call per transaction id (its own, and a rollback's reference: the
+    /// rows a call inserts or updates) and per round of the call.
+    fn exclusive_keys(&self) -> Vec<String> {
+        let key = |kind: &str, id: &str| {
+            format!(
+                "{kind}\u{1f}{}\u{1f}{}\u{1f}{id}",
+                self.tenant.0,
+                self.provider.as_str()
+            )
+        };
+        let mut keys = vec![
+            key("transaction", self.transaction_id.as_str()),
+            key("round", self.round_id.as_str()),
+        ];
+        if let GameMessage::Rollback { reference } = &self.message {
+            keys.push(key("transaction", reference.as_str()));
+        }
+        keys
+    }
 }

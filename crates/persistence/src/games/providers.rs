@@ -65,13 +65,28 @@ pub struct ProviderWithSecret {
     pub secret: ShownSecret,
 }
 
-/// The secrets a provider's call may be signed with now: the current one,
-/// and the one before the last rotation during its 24 h overlap.
+/// The secrets a provider's call may be signed with: the current one, and
+/// the one before the last rotation until its 24 h overlap ends.
 pub struct ProviderKeys {
     /// The provider.
     pub provider: GameProvider,
-    /// Secrets accepted now, the current first.
-    pub secrets: Vec<SecretString>,
+    /// The current secret.
+    pub current: SecretString,
+    /// The secret before the last rotation, and until when it is accepted.
+    pub previous: Option<(SecretString, DateTime<Utc>)>,
+}
+
+impl ProviderKeys {
+    /// The secrets accepted at `now`, the current first.
+    pub fn accepted_at(&self, now: DateTime<Utc>) -> Vec<&SecretString> {
+        let mut accepted = vec![&self.current];
+        if let Some((previous, until)) = &self.previous
+            && *until > now
+        {
+            accepted.push(previous);
+        }
+        accepted
+    }
 }
 
 impl Db {
@@ -188,8 +203,9 @@ impl Db {
         rows.try_map(provider_of)
     }
 
-    /// The provider `slug` of `tenant` and the secrets its calls may be
-    /// signed with now; `None` when the tenant has no such provider.
+    /// The provider `slug` of `tenant` and its signing secrets (see
+    /// [`ProviderKeys::accepted_at`]); `None` when the tenant has no such
+    /// provider.
     pub async fn game_provider_keys(
         &self,
         tenant: TenantId,
@@ -198,15 +214,14 @@ impl Db {
         let Some(row) = find(tenant, slug).one(self.conn()).await? else {
             return Ok(None);
         };
-        let mut secrets = vec![SecretString::from(row.secret.clone())];
-        if let (Some(previous), Some(until)) = (&row.previous_secret, row.previous_secret_until)
-            && until > Utc::now()
-        {
-            secrets.push(SecretString::from(previous.clone()));
-        }
+        let previous = match (&row.previous_secret, row.previous_secret_until) {
+            (Some(previous), Some(until)) => Some((SecretString::from(previous.clone()), until)),
+            _ => None,
+        };
         Ok(Some(ProviderKeys {
+            current: SecretString::from(row.secret.clone()),
+            previous,
             provider: provider_of(row)?,
-            secrets,
         }))
     }
 }

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use games::{
-    BodyFingerprint, GameStatus, GameTxKind, GameTxState, ProviderSlug, ProviderTransactionId,
-    RoundId, RoundState, StoredTransaction,
+    BodyFingerprint, GameStatus, GameTxKind, GameTxState, ProviderTransactionId, RoundId,
+    RoundState, StoredTransaction,
 };
 use ledger::{Currency, Money, PlayerId};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -12,9 +12,9 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, Insert, QueryFilter, U
 use uuid::Uuid;
 
 use super::calls::GameCall;
+use super::round_reads::GameKey;
 use crate::entities::{game_round, game_transaction};
 use crate::error::{StoreError, StoreResult};
-use crate::records::TenantId;
 
 /// A stored game transaction: Kasa's id and what the rules know of it.
 #[derive(Debug, Clone)]
@@ -23,41 +23,6 @@ pub(crate) struct TransactionRow {
     pub id: Uuid,
     /// What the rules know.
     pub stored: StoredTransaction,
-}
-
-/// The row with (tenant, provider, transaction id) `key`, if any.
-pub(crate) async fn find_transaction<C: sea_orm::ConnectionTrait>(
-    conn: &C,
-    key: (TenantId, &ProviderSlug, String),
-) -> StoreResult<Option<TransactionRow>> {
-    let (tenant, provider, transaction_id) = key;
-    let row = game_transaction::Entity::find()
-        .filter(game_transaction::Column::TenantId.eq(tenant.0))
-        .filter(game_transaction::Column::Provider.eq(provider.as_str()))
-        .filter(game_transaction::Column::TransactionId.eq(transaction_id))
-        .one(conn)
-        .await?;
-    row.map(transaction_of).transpose()
-}
-
-/// The round as the rules know it; a round never seen is open without a win.
-pub(crate) async fn find_round<C: sea_orm::ConnectionTrait>(
-    conn: &C,
-    tenant: TenantId,
-    provider: &ProviderSlug,
-    round: &RoundId,
-) -> StoreResult<RoundState> {
-    let row = game_round::Entity::find_by_id((
-        tenant.0,
-        provider.as_str().to_owned(),
-        round.as_str().to_owned(),
-    ))
-    .one(conn)
-    .await?;
-    Ok(row.map_or_else(RoundState::default, |row| RoundState {
-        closed: row.closed,
-        win_credited: row.win_credited,
-    }))
 }
 
 /// The insert of `stored` under `transaction_id` with Kasa's id `id`.
@@ -106,19 +71,19 @@ pub(crate) fn mark_rolled_back(
         .filter(game_transaction::Column::State.eq(GameTxState::Applied.as_str()))
 }
 
-/// The insert-or-update of a round to `state`.
+/// The insert-or-update of the round `key` (tenant, provider, round id) to
+/// `state`; `player` is kept when the round is new.
 pub(crate) fn upsert_round(
-    tenant: TenantId,
-    provider: &ProviderSlug,
-    round: &RoundId,
+    key: &GameKey,
     player: PlayerId,
     state: RoundState,
 ) -> Insert<game_round::ActiveModel> {
+    let (tenant, provider, round) = key.clone();
     let now = Utc::now();
     game_round::Entity::insert(game_round::ActiveModel {
-        tenant_id: Set(tenant.0),
-        provider: Set(provider.as_str().to_owned()),
-        round_id: Set(round.as_str().to_owned()),
+        tenant_id: Set(tenant),
+        provider: Set(provider),
+        round_id: Set(round),
         player_id: Set(player.0),
         closed: Set(state.closed),
         win_credited: Set(state.win_credited),

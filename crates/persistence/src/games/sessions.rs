@@ -68,12 +68,38 @@ pub fn token_digest(token: &str) -> String {
 }
 
 /// The session a provider's call names, when its token is known.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct KnownSession {
+    /// The tenant it was opened in.
+    pub tenant: TenantId,
+    /// The provider it was opened for.
+    pub provider: String,
     /// Its player.
     pub player: PlayerId,
     /// Active, or ended (expired or revoked).
     pub state: SessionState,
+}
+
+impl KnownSession {
+    /// The session of `row`, as of `now`.
+    pub(crate) fn of(row: &game_session::Model, now: DateTime<Utc>) -> Self {
+        Self {
+            tenant: TenantId(row.tenant_id),
+            provider: row.provider.clone(),
+            player: PlayerId(row.player_id),
+            state: if row.revoked_at.is_some() || row.expires_at <= now {
+                SessionState::Ended
+            } else {
+                SessionState::Active
+            },
+        }
+    }
+
+    /// Whether it was opened for `provider` of `tenant` (a token is valid
+    /// only in the path it was made for).
+    pub(crate) fn serves(&self, tenant: TenantId, provider: &ProviderSlug) -> bool {
+        self.tenant == tenant && self.provider == provider.as_str()
+    }
 }
 
 impl Db {
@@ -156,16 +182,9 @@ pub(crate) async fn known_session<C: sea_orm::ConnectionTrait>(
 ) -> StoreResult<Option<KnownSession>> {
     let row = game_session::Entity::find()
         .filter(game_session::Column::TokenHash.eq(token_hash))
-        .filter(game_session::Column::TenantId.eq(tenant.0))
-        .filter(game_session::Column::Provider.eq(provider.as_str()))
         .one(conn)
         .await?;
-    Ok(row.map(|row| KnownSession {
-        player: PlayerId(row.player_id),
-        state: if row.revoked_at.is_some() || row.expires_at <= Utc::now() {
-            SessionState::Ended
-        } else {
-            SessionState::Active
-        },
-    }))
+    Ok(row
+        .map(|row| KnownSession::of(&row, Utc::now()))
+        .filter(|session| session.serves(tenant, provider)))
 }
