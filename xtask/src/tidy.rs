@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::process::{cargo, workspace_root};
 
 /// The crates that hold pure rules (no I/O, no async).
-pub const PURE_CRATES: [&str; 8] = [
+pub const PURE_CRATES: [&str; 9] = [
     "ledger",
     "withdrawal",
     "payout",
@@ -24,6 +24,7 @@ pub const PURE_CRATES: [&str; 8] = [
     "reconciliation",
     "audit",
     "games",
+    "protection",
 ];
 
 /// Crates no pure crate may reach through normal dependencies.
