@@ -18,9 +18,9 @@ use games::ProviderSlug;
 use persistence::Db;
 use persistence::games::ProviderKeys;
 use persistence::records::TenantId;
-use secrecy::ExposeSecret;
 
 use crate::problem::ApiError;
+use crate::routes::webhooks::verify_signed;
 
 /// Accepted clock skew of a call's signature timestamp, seconds.
 pub const SIGNATURE_TOLERANCE_S: i64 = 300;
@@ -111,19 +111,11 @@ fn check(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let signature = signature
-        .ok_or_else(|| ApiError::InvalidSignature("Kasa-Signature header missing".into()))?;
-    let secrets: Vec<&[u8]> = keys
-        .accepted_at(now)
-        .into_iter()
-        .map(|secret| secret.expose_secret().as_bytes())
-        .collect();
-    psp::signature::verify(
+    verify_signed(
         signature,
         body,
-        &secrets,
+        &keys.accepted_at(now),
         now.timestamp(),
         SIGNATURE_TOLERANCE_S,
     )
-    .map_err(|e| ApiError::InvalidSignature(e.to_string()))
 }

@@ -15,7 +15,7 @@ use persistence::games::{GameAnswer, GameCall, token_digest};
 use crate::body::RawBody;
 use crate::game_calls::{Action, CallBody, GameWalletAnswer, parse_call};
 use crate::problem::ApiError;
-use crate::routes::webhooks::SIGNATURE_HEADER;
+use crate::routes::webhooks::signature_header;
 use crate::state::AppState;
 
 /// One provider call.
@@ -30,10 +30,7 @@ pub async fn call(
     let (tenant, provider, action) = path.into_inner();
     let action = Action::parse(&action).ok_or(ApiError::NotFound("game-wallet action"))?;
     let provider = ProviderSlug::parse(&provider).map_err(|_| ApiError::NotFound("provider"))?;
-    let signature = req
-        .headers()
-        .get(SIGNATURE_HEADER)
-        .and_then(|v| v.to_str().ok());
+    let signature = signature_header(&req);
     let tenant = state
         .game_keys
         .verify(&state.db, &tenant, &provider, signature, &body.0)

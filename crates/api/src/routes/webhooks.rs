@@ -10,7 +10,7 @@ use payout::Observation;
 use persistence::{DepositEvent, PayoutEvent, StoreError};
 use psp::event::{EventType, WebhookEvent};
 use rust_decimal::Decimal;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -72,24 +72,41 @@ pub async fn receive(
 }
 
 fn verify_signature(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<(), ApiError> {
-    let header = req
-        .headers()
-        .get(SIGNATURE_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::InvalidSignature("Kasa-Signature header missing".into()))?;
-    let secrets: Vec<&[u8]> = state
-        .webhook_secrets
-        .iter()
-        .map(|s| s.expose_secret().as_bytes())
-        .collect();
-    psp::signature::verify(
-        header,
+    let secrets: Vec<&SecretString> = state.webhook_secrets.iter().collect();
+    verify_signed(
+        signature_header(req),
         body,
         &secrets,
         Utc::now().timestamp(),
         state.webhook_tolerance_s,
     )
-    .map_err(|e| ApiError::InvalidSignature(e.to_string()))
+}
+
+/// The request's `Kasa-Signature` header, when present and readable.
+pub(crate) fn signature_header(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok())
+}
+
+/// Checks a `Kasa-Signature` header over `body` against `secrets` at
+/// `now_s` (PSP webhooks and game providers sign alike): 401 when the
+/// header is missing, stale or signed by none of them.
+pub(crate) fn verify_signed(
+    header: Option<&str>,
+    body: &[u8],
+    secrets: &[&SecretString],
+    now_s: i64,
+    tolerance_s: i64,
+) -> Result<(), ApiError> {
+    let header =
+        header.ok_or_else(|| ApiError::InvalidSignature("Kasa-Signature header missing".into()))?;
+    let secrets: Vec<&[u8]> = secrets
+        .iter()
+        .map(|s| s.expose_secret().as_bytes())
+        .collect();
+    psp::signature::verify(header, body, &secrets, now_s, tolerance_s)
+        .map_err(|e| ApiError::InvalidSignature(e.to_string()))
 }
 
 fn invalid(what: &str) -> ApiError {
