@@ -257,7 +257,7 @@ const DEPOSIT_LANES: usize = 2;
 const WITHDRAWAL_LANES: usize = 4;
 /// Lanes settling rounds of game calls (as deposits: one round in the
 /// database while the other is built or committed).
-const GAME_LANES: usize = 2;
+const GAME_LANES: usize = 4;
 
 /// Opens the pool. With no statement timeout of Kasa's own, logs the one the
 /// server applies (per role or database), and warns when there is none.

@@ -99,11 +99,36 @@ pub(crate) fn stage_movement(
     amount: Money,
     cause: MovementCause,
 ) -> StoreResult<WalletBalance> {
-    let after = wallet.balance.apply(wallet.player, tx)?;
-    let now = Utc::now();
-    let transaction_id = Uuid::now_v7();
-    batch.insert(ledger_transaction::Entity::insert(
-        ledger_transaction::ActiveModel {
+    let mut rows = LedgerRows::default();
+    let after = rows.stage(wallet, tx, amount, cause)?;
+    rows.write_to(batch);
+    Ok(after)
+}
+
+/// The ledger rows of several movements, written as one insert of
+/// transactions and one of postings ([`LedgerRows::write_to`]) however many
+/// movements there are: a round of many movements stays a short statement.
+#[derive(Default)]
+pub(crate) struct LedgerRows {
+    transactions: Vec<ledger_transaction::ActiveModel>,
+    postings: Vec<ledger_posting::ActiveModel>,
+}
+
+impl LedgerRows {
+    /// Applies `tx` to the locked wallet (its balance in memory changes now,
+    /// its row is written by [`stage_projection`]) and keeps the
+    /// transaction and its postings for [`LedgerRows::write_to`].
+    pub(crate) fn stage(
+        &mut self,
+        wallet: &mut LockedWallet,
+        tx: &LedgerTransaction,
+        amount: Money,
+        cause: MovementCause,
+    ) -> StoreResult<WalletBalance> {
+        let after = wallet.balance.apply(wallet.player, tx)?;
+        let now = Utc::now();
+        let transaction_id = Uuid::now_v7();
+        self.transactions.push(ledger_transaction::ActiveModel {
             id: Set(transaction_id),
             tenant_id: Set(wallet.tenant_id),
             kind: Set(tx.kind().as_str().to_owned()),
@@ -115,25 +140,33 @@ pub(crate) fn stage_movement(
             reference_type: Set(cause.reference_type.to_owned()),
             reference_id: Set(cause.reference_id),
             created_at: Set(now),
-        },
-    ));
-    let mut postings = Vec::with_capacity(tx.postings().len());
-    for posting in tx.postings() {
-        postings.push(ledger_posting::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            transaction_id: Set(transaction_id),
-            tenant_id: Set(wallet.tenant_id),
-            account: Set(posting.account.code()),
-            player_id: Set(posting.account.player().map(|p| p.0)),
-            currency: Set(posting.amount.currency().code().to_owned()),
-            amount_minor: Set(posting.amount.to_minor_units()?),
-            created_at: Set(now),
         });
+        for posting in tx.postings() {
+            self.postings.push(ledger_posting::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                transaction_id: Set(transaction_id),
+                tenant_id: Set(wallet.tenant_id),
+                account: Set(posting.account.code()),
+                player_id: Set(posting.account.player().map(|p| p.0)),
+                currency: Set(posting.amount.currency().code().to_owned()),
+                amount_minor: Set(posting.amount.to_minor_units()?),
+                created_at: Set(now),
+            });
+        }
+        wallet.balance = after;
+        wallet.moved = true;
+        Ok(after)
     }
-    batch.insert(ledger_posting::Entity::insert_many(postings));
-    wallet.balance = after;
-    wallet.moved = true;
-    Ok(after)
+
+    /// Adds the kept rows to `batch`: the transactions, then their postings.
+    pub(crate) fn write_to(self, batch: &mut WriteBatch) {
+        if !self.transactions.is_empty() {
+            batch.insert(ledger_transaction::Entity::insert_many(self.transactions));
+        }
+        if !self.postings.is_empty() {
+            batch.insert(ledger_posting::Entity::insert_many(self.postings));
+        }
+    }
 }
 
 /// Adds the wallet row's update to its balance in memory to `batch`.

@@ -10,6 +10,7 @@ mod games;
 mod history;
 mod load;
 mod report;
+mod rounds;
 mod rss;
 mod scenarios;
 mod scratch;
@@ -226,12 +227,22 @@ async fn measure(
         let population = seed::population(&stack, shape).await?;
         let mut report = Report::default();
         let mut batched_mps = None;
+        let metrics = reqwest::Client::new();
+        let metrics_url = stack.api_base.replace("/api/v1", "/metrics");
         for &scenario in scenarios {
             let work = scenarios::prepare(scenario, &stack, &population, shape).await?;
+            if scenario.plays_games() {
+                scratch::game_history(&kasa_db, scratch::GAME_HISTORY_ROWS).await?;
+            }
             scratch::settle(&kasa_db).await?;
+            let counters = rounds::RoundCounters::read(&metrics, &metrics_url).await?;
             rss.measuring(true);
             let run = load::drive(scenario.name(), shape, work).await;
             rss.measuring(false);
+            let after = rounds::RoundCounters::read(&metrics, &metrics_url).await?;
+            for line in after.since(&counters) {
+                println!("bench: {}: rounds: {line}", scenario.name());
+            }
             let mut figures = ScenarioFigures::from_run(&run?);
             figures.batched = scenario.batched();
             figures.http_calls = scenario.http_calls();

@@ -62,6 +62,11 @@ impl Scenario {
         }
     }
 
+    /// Whether the scenario plays a game provider (and its game history is seeded first).
+    pub fn plays_games(self) -> bool {
+        matches!(self, Self::GameBet | Self::GameRound)
+    }
+
     /// HTTP calls that make up one request of the scenario.
     pub fn http_calls(self) -> u32 {
         match self {

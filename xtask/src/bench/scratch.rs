@@ -110,3 +110,44 @@ pub fn with_database(url: &str, name: &str) -> Result<String> {
     parsed.set_path(&format!("/{name}"));
     Ok(parsed.to_string())
 }
+
+/// Settled game rounds seeded before a game scenario (one bet each).
+pub const GAME_HISTORY_ROWS: u32 = 200_000;
+
+/// Seeds `rows` settled bets, each in a closed round of its own, for the
+/// players of the newest game provider's sessions on the database behind
+/// `url`: a live wallet looks calls up among a large history, and the
+/// planner should see one (with statistics of it, see [`settle`]), not the
+/// empty tables of a fresh scratch database.
+pub async fn game_history(url: &str, rows: u32) -> Result<()> {
+    let db = Database::connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+    let history = format!(
+        "WITH provider AS (SELECT tenant_id, slug FROM game_providers ORDER BY created_at DESC LIMIT 1),
+              players AS (SELECT player_id, (row_number() OVER (ORDER BY player_id)) - 1 AS n,
+                                 count(*) OVER () AS total
+                          FROM game_sessions WHERE provider = (SELECT slug FROM provider)),
+              played AS (SELECT g, p.tenant_id, p.slug, s.player_id
+                         FROM generate_series(1, {rows}) AS g
+                         CROSS JOIN provider p JOIN players s ON s.n = g % s.total),
+              bets AS (INSERT INTO game_transactions (id, tenant_id, provider, transaction_id, kind,
+                           player_id, round_id, game, amount_minor, currency, fingerprint, status,
+                           state, reference_transaction_id, created_at, updated_at)
+                       SELECT gen_random_uuid(), tenant_id, slug, 'history-bet-' || g, 'bet',
+                              player_id, 'history-round-' || g, 'bench-slot', 100, 'EUR',
+                              md5(g::text) || md5(g::text), 'ok', 'applied', NULL,
+                              now() - interval '1 day', now() - interval '1 day'
+                       FROM played RETURNING 1)
+         INSERT INTO game_rounds (tenant_id, provider, round_id, player_id, closed, win_credited,
+                                  created_at, updated_at)
+         SELECT tenant_id, slug, 'history-round-' || g, player_id, true, false,
+                now() - interval '1 day', now() - interval '1 day'
+         FROM played"
+    );
+    db.execute_unprepared(&history)
+        .await
+        .context("seeding game history")?;
+    db.close().await.ok();
+    Ok(())
+}

@@ -4,8 +4,10 @@
 //! wallet, an audit chain head, a deposit) and ends in a commit; at peak load
 //! (payday, or one big winner's wallet topped up again and again) transactions
 //! queue on those locks and on commits. A [`Rounds`] queue takes requests in
-//! arrival order; each of its lanes takes the oldest waiting ones (at most
-//! [`ROUND_MAX`]) and [`settle_all`] forms rounds of them: no two members of
+//! arrival order, each in the queue of one of its lanes (the lane of its
+//! [`RoundMember::lane_key`]: one player's game calls always meet in one lane;
+//! else the lane with the fewest waiting); each lane takes the oldest waiting
+//! ones (at most [`ROUND_MAX`]) and [`settle_all`] forms rounds of them: no two members of
 //! a round share an exclusive key (a wallet, an audit chain, an idempotency
 //! key, a deposit, an event id: rows a round writes once) and a round's
 //! requests fit its byte budget ([`RoundWork::ROUND_BYTES_MAX`]). Each round
@@ -71,6 +73,13 @@ pub trait RoundMember {
     fn round_bytes(&self) -> usize;
     /// Keys no two members of one round may share (rows a round writes once).
     fn exclusive_keys(&self) -> Vec<String>;
+    /// Requests with one key always go to one lane of their queue, so they
+    /// never lock each other's rows from two lanes at once (a round does not
+    /// wait on a lock: the loser would be blocked and retried). `None`: any
+    /// lane (the one with the fewest waiting).
+    fn lane_key(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// A kind of work settled in rounds: how a round runs, and how one request

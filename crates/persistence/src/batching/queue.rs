@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Mutex, Semaphore, mpsc, oneshot};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 use tracing::Instrument;
 
 use super::{
@@ -36,7 +36,7 @@ struct Job<R, O> {
     blocked_since: Option<Instant>,
 }
 
-/// The waiting requests, shared by the lanes.
+/// The requests waiting for one lane.
 struct Waiting<R, O> {
     receiver: mpsc::Receiver<Job<R, O>>,
     /// The request that did not fit the previous take: first of the next.
@@ -46,47 +46,55 @@ struct Waiting<R, O> {
 /// What the lanes of one queue share.
 struct Lane<W: RoundWork> {
     work: W,
-    waiting: Mutex<Waiting<W::Request, W::Outcome>>,
-    /// Where blocked requests go back (weak: the lanes stop once every
-    /// handle is gone).
-    queue: mpsc::WeakSender<Job<W::Request, W::Outcome>>,
+    /// Where requests go, one queue per lane (weak: the lanes stop once
+    /// every handle is gone); blocked requests go back to theirs.
+    queues: Vec<mpsc::WeakSender<Job<W::Request, W::Outcome>>>,
     /// Turns of the blocked requests settled alone.
     turns: Arc<Semaphore>,
 }
 
 /// Handle to a queue and its lanes; cheap to share between workers.
 pub struct Rounds<W: RoundWork> {
-    sender: mpsc::Sender<Job<W::Request, W::Outcome>>,
+    senders: Vec<mpsc::Sender<Job<W::Request, W::Outcome>>>,
 }
 
 impl<W: RoundWork> Rounds<W> {
     /// Starts `lanes` lanes (each holds one pooled connection while it works)
     /// on the current tokio runtime; they stop when the handle is dropped.
+    /// A request with a [`RoundMember::lane_key`] always goes to the lane of
+    /// its key, so requests for one wallet never meet in two lanes at once;
+    /// one without goes to the lane with the fewest waiting.
     /// The `kasa_round_requests` histogram and the `kasa_round_retries_total`
     /// and `kasa_round_alone_total` counters are labelled `queue = W::KIND`;
     /// the counters start at zero.
     pub fn start(lanes: usize, work: W) -> Self {
         metrics::counter!(ROUND_RETRIES_METRIC, "queue" => W::KIND).increment(0);
         metrics::counter!(ROUND_ALONE_METRIC, "queue" => W::KIND).increment(0);
-        let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
+        let (senders, receivers): (Vec<_>, Vec<_>) = (0..lanes.max(1))
+            .map(|_| mpsc::channel(QUEUE_DEPTH))
+            .unzip();
         let lane = Arc::new(Lane {
             work,
-            waiting: Mutex::new(Waiting {
-                receiver,
-                held_back: None,
-            }),
-            queue: sender.downgrade(),
+            queues: senders.iter().map(mpsc::Sender::downgrade).collect(),
             turns: Arc::new(Semaphore::new(ALONE_MAX)),
         });
-        for _ in 0..lanes.max(1) {
-            tokio::spawn(run_lane(Arc::clone(&lane)));
+        for (index, receiver) in receivers.into_iter().enumerate() {
+            let waiting = Waiting {
+                receiver,
+                held_back: None,
+            };
+            tokio::spawn(run_lane(Arc::clone(&lane), index, waiting));
         }
-        Self { sender }
+        Self { senders }
     }
 
     /// Queues `request` and waits for its answer;
     /// [`StoreError::QueueStopped`] if the lanes are gone.
     pub async fn settle(&self, request: W::Request) -> StoreResult<W::Outcome> {
+        let lane = lane_of(&request, self.senders.len(), |index| {
+            self.senders.get(index).map_or(0, mpsc::Sender::capacity)
+        });
+        let sender = self.senders.get(lane).ok_or(StoreError::QueueStopped)?;
         let (answer, answered) = oneshot::channel();
         let job = Job {
             request,
@@ -94,7 +102,7 @@ impl<W: RoundWork> Rounds<W> {
             span: tracing::Span::current(),
             blocked_since: None,
         };
-        self.sender
+        sender
             .send(job)
             .await
             .map_err(|_| StoreError::QueueStopped)?;
@@ -102,9 +110,24 @@ impl<W: RoundWork> Rounds<W> {
     }
 }
 
+/// The lane of `request` among `lanes`: its key's, or the one with the most
+/// free room (`room(lane)`).
+fn lane_of<R: RoundMember>(request: &R, lanes: usize, room: impl Fn(usize) -> usize) -> usize {
+    let lanes = lanes.max(1);
+    match request.lane_key() {
+        // The remainder is below `lanes`, a usize.
+        Some(key) => usize::try_from(key % lanes as u64).unwrap_or(0),
+        None => (0..lanes).max_by_key(|&lane| room(lane)).unwrap_or(0),
+    }
+}
+
 /// Settles rounds and answers each request, until every sender is gone.
-async fn run_lane<W: RoundWork>(lane: Arc<Lane<W>>) {
-    while let Some(jobs) = next_jobs(&lane).await {
+async fn run_lane<W: RoundWork>(
+    lane: Arc<Lane<W>>,
+    index: usize,
+    mut waiting: Waiting<W::Request, W::Outcome>,
+) {
+    while let Some(jobs) = next_jobs(&mut waiting, W::ROUND_BYTES_MAX).await {
         metrics::histogram!(ROUND_REQUESTS_METRIC, "queue" => W::KIND).record(jobs.len() as f64);
         let span = tracing::debug_span!("round", queue = W::KIND, requests = jobs.len());
         for job in &jobs {
@@ -119,23 +142,24 @@ async fn run_lane<W: RoundWork>(lane: Arc<Lane<W>>) {
                 RoundAnswer::Settled(outcome) => {
                     let _ = job.answer.send(outcome);
                 }
-                RoundAnswer::Blocked => blocked(&lane, job),
+                RoundAnswer::Blocked => blocked(&lane, index, job),
             }
         }
     }
 }
 
-/// Sends a blocked request back to the queue after a pause, or, blocked for
-/// [`RETRY_FOR`], settles it alone on a task of its own once a turn is free.
-fn blocked<W: RoundWork>(lane: &Arc<Lane<W>>, mut job: Job<W::Request, W::Outcome>) {
+/// Sends a blocked request back to its lane's queue (lane `index`) after a
+/// pause, or, blocked for [`RETRY_FOR`], settles it alone on a task of its
+/// own once a turn is free.
+fn blocked<W: RoundWork>(lane: &Arc<Lane<W>>, index: usize, mut job: Job<W::Request, W::Outcome>) {
     let since = *job.blocked_since.get_or_insert_with(Instant::now);
     if since.elapsed() < RETRY_FOR {
         metrics::counter!(ROUND_RETRIES_METRIC, "queue" => W::KIND).increment(1);
-        let queue = lane.queue.clone();
+        let queue = lane.queues.get(index).cloned();
         tokio::spawn(async move {
             tokio::time::sleep(RETRY_PAUSE).await;
             // Once the queue is gone the job is dropped: its caller gets `QueueStopped`.
-            if let Some(queue) = queue.upgrade() {
+            if let Some(queue) = queue.and_then(|queue| queue.upgrade()) {
                 let _ = queue.send(job).await;
             }
         });
@@ -152,12 +176,12 @@ fn blocked<W: RoundWork>(lane: &Arc<Lane<W>>, mut job: Job<W::Request, W::Outcom
     });
 }
 
-/// Waits for the oldest request, then takes those queued behind it that fit
-/// one round ([`RoundWork::ROUND_BYTES_MAX`], at most [`ROUND_MAX`]), so that
-/// the other lanes take the next round meanwhile; `None` once every sender is
-/// gone.
-async fn next_jobs<W: RoundWork>(lane: &Lane<W>) -> Option<Vec<Job<W::Request, W::Outcome>>> {
-    let mut waiting = lane.waiting.lock().await;
+/// Waits for the oldest request of a lane, then takes those queued behind it
+/// that fit one round (`bytes_max`, at most [`ROUND_MAX`]); `None` once every sender is gone.
+async fn next_jobs<R: RoundMember, O>(
+    waiting: &mut Waiting<R, O>,
+    bytes_max: usize,
+) -> Option<Vec<Job<R, O>>> {
     let first = match waiting.held_back.take() {
         Some(job) => job,
         None => waiting.receiver.recv().await?,
@@ -169,7 +193,7 @@ async fn next_jobs<W: RoundWork>(lane: &Lane<W>) -> Option<Vec<Job<W::Request, W
             break;
         };
         let size = job.request.round_bytes();
-        if bytes + size > W::ROUND_BYTES_MAX {
+        if bytes + size > bytes_max {
             waiting.held_back = Some(job);
             break;
         }
@@ -177,4 +201,32 @@ async fn next_jobs<W: RoundWork>(lane: &Lane<W>) -> Option<Vec<Job<W::Request, W
         jobs.push(job);
     }
     Some(jobs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Keyed(Option<u64>);
+
+    impl RoundMember for Keyed {
+        fn round_bytes(&self) -> usize {
+            1
+        }
+        fn exclusive_keys(&self) -> Vec<String> {
+            Vec::new()
+        }
+        fn lane_key(&self) -> Option<u64> {
+            self.0
+        }
+    }
+
+    #[test]
+    fn a_keyed_request_goes_to_its_keys_lane_and_another_to_the_emptiest() {
+        let room = |lane: usize| [10, 30, 20][lane];
+        assert_eq!(lane_of(&Keyed(Some(7)), 3, room), 1);
+        assert_eq!(lane_of(&Keyed(Some(u64::MAX)), 3, room), 0);
+        assert_eq!(lane_of(&Keyed(None), 3, room), 1);
+        assert_eq!(lane_of(&Keyed(None), 0, |_| 0), 0);
+    }
 }

@@ -171,4 +171,10 @@ impl RoundMember for GameCall {
         }
         keys
     }
+
+    /// The session's: a session is one player's, whose wallet its calls lock.
+    fn lane_key(&self) -> Option<u64> {
+        let prefix = self.token_hash.get(..16)?;
+        u64::from_str_radix(prefix, 16).ok()
+    }
 }

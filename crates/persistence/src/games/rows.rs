@@ -8,7 +8,7 @@ use games::{
 };
 use ledger::{Currency, Money, PlayerId};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, Insert, QueryFilter, UpdateMany};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, InsertMany, QueryFilter, UpdateMany};
 use uuid::Uuid;
 
 use super::calls::GameCall;
@@ -25,40 +25,38 @@ pub(crate) struct TransactionRow {
     pub stored: StoredTransaction,
 }
 
-/// The insert of `stored` under `transaction_id` with Kasa's id `id`.
-pub(crate) fn insert_transaction(
+/// The row of `stored` under `transaction_id` with Kasa's id `id`.
+pub(crate) fn transaction_row(
     id: Uuid,
     call: &GameCall,
     transaction_id: &ProviderTransactionId,
     stored: &StoredTransaction,
     reference: Option<&str>,
-) -> StoreResult<Insert<game_transaction::ActiveModel>> {
+) -> StoreResult<game_transaction::ActiveModel> {
     let now = Utc::now();
-    Ok(game_transaction::Entity::insert(
-        game_transaction::ActiveModel {
-            id: Set(id),
-            tenant_id: Set(call.tenant.0),
-            provider: Set(call.provider.as_str().to_owned()),
-            transaction_id: Set(transaction_id.as_str().to_owned()),
-            kind: Set(stored.kind.as_str().to_owned()),
-            player_id: Set(stored.player.0),
-            round_id: Set(stored.round.as_str().to_owned()),
-            game: Set(call.game.as_str().to_owned()),
-            amount_minor: Set(stored.amount.to_minor_units()?),
-            currency: Set(stored.amount.currency().code().to_owned()),
-            fingerprint: Set(stored.fingerprint.as_str().to_owned()),
-            status: Set(stored.status.as_str().to_owned()),
-            state: Set(stored.state.as_str().to_owned()),
-            reference_transaction_id: Set(reference.map(str::to_owned)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        },
-    ))
+    Ok(game_transaction::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(call.tenant.0),
+        provider: Set(call.provider.as_str().to_owned()),
+        transaction_id: Set(transaction_id.as_str().to_owned()),
+        kind: Set(stored.kind.as_str().to_owned()),
+        player_id: Set(stored.player.0),
+        round_id: Set(stored.round.as_str().to_owned()),
+        game: Set(call.game.as_str().to_owned()),
+        amount_minor: Set(stored.amount.to_minor_units()?),
+        currency: Set(stored.amount.currency().code().to_owned()),
+        fingerprint: Set(stored.fingerprint.as_str().to_owned()),
+        status: Set(stored.status.as_str().to_owned()),
+        state: Set(stored.state.as_str().to_owned()),
+        reference_transaction_id: Set(reference.map(str::to_owned)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
 }
 
-/// The update that makes the applied bet `id` rolled back.
+/// The update that makes the applied bets `ids` rolled back.
 pub(crate) fn mark_rolled_back(
-    id: Uuid,
+    ids: Vec<Uuid>,
     now: DateTime<Utc>,
 ) -> UpdateMany<game_transaction::Entity> {
     game_transaction::Entity::update_many()
@@ -67,20 +65,20 @@ pub(crate) fn mark_rolled_back(
             Expr::value(GameTxState::RolledBack.as_str()),
         )
         .col_expr(game_transaction::Column::UpdatedAt, Expr::value(now))
-        .filter(game_transaction::Column::Id.eq(id))
+        .filter(game_transaction::Column::Id.is_in(ids))
         .filter(game_transaction::Column::State.eq(GameTxState::Applied.as_str()))
 }
 
-/// The insert-or-update of the round `key` (tenant, provider, round id) to
-/// `state`; `player` is kept when the round is new.
-pub(crate) fn upsert_round(
+/// The row of the round `key` (tenant, provider, round id) in `state`,
+/// played by `player`.
+pub(crate) fn round_row(
     key: &GameKey,
     player: PlayerId,
     state: RoundState,
-) -> Insert<game_round::ActiveModel> {
+) -> game_round::ActiveModel {
     let (tenant, provider, round) = key.clone();
     let now = Utc::now();
-    game_round::Entity::insert(game_round::ActiveModel {
+    game_round::ActiveModel {
         tenant_id: Set(tenant),
         provider: Set(provider),
         round_id: Set(round),
@@ -89,8 +87,15 @@ pub(crate) fn upsert_round(
         win_credited: Set(state.win_credited),
         created_at: Set(now),
         updated_at: Set(now),
-    })
-    .on_conflict(
+    }
+}
+
+/// The insert-or-update of `rounds` (distinct keys) to their states; a
+/// round's player is kept when it exists.
+pub(crate) fn upsert_rounds(
+    rounds: Vec<game_round::ActiveModel>,
+) -> InsertMany<game_round::ActiveModel> {
+    game_round::Entity::insert_many(rounds).on_conflict(
         OnConflict::columns([
             game_round::Column::TenantId,
             game_round::Column::Provider,

@@ -1,15 +1,17 @@
 //! Settling a round of game calls in one database transaction: read what
 //! the calls need ([`read_round`]), decide each call in arrival order with
 //! the pure rules on what the earlier calls of the round left (a wallet
-//! moved twice is moved twice in memory), stage its writes, and send them as
-//! one batch with each moved wallet's projection and each changed round once.
+//! moved twice is moved twice in memory), keep its rows, and send them as
+//! one statement: one insert per table for the whole round (game
+//! transactions, ledger transactions, postings, rounds), each moved wallet's
+//! projection once, and the rolled-back bets.
 
 use std::collections::HashMap;
 
 use chrono::Utc;
 use games::{BodyFingerprint, GameDecision, GameInput, GameMessage, ReferenceChange, decide};
 use ledger::PlayerId;
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseTransaction, EntityTrait, TransactionTrait};
 use uuid::Uuid;
 
 use super::calls::{GAME_TRANSACTION_REFERENCE, GameAnswer, GameCall};
@@ -18,16 +20,18 @@ use super::round_reads::{GameKey, RoundReads, key_of, read_round};
 use super::rows::{self, TransactionRow};
 use crate::batching::{Locking, RoundAnswer};
 use crate::db::Db;
+use crate::entities::{game_round, game_transaction};
 use crate::error::{StoreError, StoreResult};
-use crate::ledger_writer::{self, MovementCause};
-use crate::write_batch::{ROUND_BYTES_MAX, WriteBatch, WriteChunks};
+use crate::ledger_writer::{self, LedgerRows, MovementCause};
+use crate::write_batch::WriteBatch;
 
-/// Bytes of a round of game calls: their writes go in statements of at most
-/// [`ROUND_BYTES_MAX`] each, so a round is a few of those.
-pub const GAME_ROUND_BYTES_MAX: usize = 2 * ROUND_BYTES_MAX;
-/// About how many bytes of statement text and parameters one call's writes
-/// take (game transaction, ledger transaction and its two postings).
-pub(crate) const CALL_BYTES: usize = 1400;
+/// About how many bytes of parameters one call's writes take (game
+/// transaction, ledger transaction and its two postings, its round): the
+/// statement text is the same for any number of calls.
+pub(crate) const CALL_BYTES: usize = 1000;
+/// Bytes of a round of game calls: thirty-two calls, so that a lane's take
+/// of sixty-four (`ROUND_MAX`) makes two rounds.
+pub const GAME_ROUND_BYTES_MAX: usize = 32 * CALL_BYTES;
 
 /// A round's answer for one call.
 pub(crate) type CallAnswer = RoundAnswer<StoreResult<GameAnswer>>;
@@ -35,7 +39,12 @@ pub(crate) type CallAnswer = RoundAnswer<StoreResult<GameAnswer>>;
 /// What the calls of one round share while they are decided.
 struct RoundWrites {
     reads: RoundReads,
-    chunks: WriteChunks<()>,
+    /// Game transaction rows to insert (calls' own rows and tombstones).
+    games: Vec<game_transaction::ActiveModel>,
+    /// Ledger rows of the applied movements.
+    ledger: LedgerRows,
+    /// Bets rolled back by the round's rollbacks.
+    rolled_back: Vec<Uuid>,
     /// Rounds the calls changed, with the player of the call that changed
     /// each: written once, at the end.
     changed_rounds: HashMap<GameKey, PlayerId>,
@@ -54,17 +63,16 @@ impl Db {
         let txn = self.conn().begin().await?;
         let mut round = RoundWrites {
             reads: read_round(&txn, calls, locking).await?,
-            chunks: WriteChunks::new(),
+            games: Vec::new(),
+            ledger: LedgerRows::default(),
+            rolled_back: Vec::new(),
             changed_rounds: HashMap::new(),
         };
         let mut answers = Vec::with_capacity(calls.len());
         for &call in calls {
             answers.push(round.settle(&txn, call, locking).await?);
         }
-        round.stage_last()?;
-        for (batch, ()) in round.chunks.into_inner() {
-            batch.run(&txn).await?;
-        }
+        round.into_batch()?.run(&txn).await?;
         txn.commit().await?;
         Ok(answers)
     }
@@ -144,13 +152,12 @@ impl RoundWrites {
             (GameDecision::Refuse { record: true, .. } | GameDecision::Apply(_), _) => Some(new_id),
             _ => None,
         };
-        let (batch, ()) = self.chunks.for_member(CALL_BYTES);
         if let Some(stored) = decision.row_to_store(&input) {
             let reference_id = match &call.message {
                 GameMessage::Rollback { reference } => Some(reference.as_str()),
                 GameMessage::Bet { .. } | GameMessage::Win { .. } => None,
             };
-            batch.insert(rows::insert_transaction(
+            self.games.push(rows::transaction_row(
                 new_id,
                 call,
                 &call.transaction_id,
@@ -171,9 +178,16 @@ impl RoundWrites {
                     reference_type: GAME_TRANSACTION_REFERENCE,
                     reference_id: new_id,
                 };
-                ledger_writer::stage_movement(batch, wallet, &tx?, movement.amount, cause)?;
+                self.ledger.stage(wallet, &tx?, movement.amount, cause)?;
             }
-            stage_reference_change(batch, call, plan.reference_becomes.as_ref(), &reference)?;
+            let change = plan.reference_becomes.as_ref();
+            keep_reference_change(
+                &mut self.games,
+                &mut self.rolled_back,
+                call,
+                change,
+                &reference,
+            )?;
             if plan.round_after != round {
                 self.reads
                     .rounds
@@ -188,46 +202,54 @@ impl RoundWrites {
         })))
     }
 
-    /// Adds each moved wallet's projection and each changed round, once, to
-    /// the last chunk (one statement must not write a row twice).
-    fn stage_last(&mut self) -> StoreResult<()> {
-        let Some((batch, ())) = self.chunks.last_mut() else {
-            return Ok(());
-        };
+    /// The round's writes as one batch: game transactions, ledger rows,
+    /// rolled-back bets, each moved wallet's projection and each changed
+    /// round (one statement must not write a row twice: each is there once).
+    fn into_batch(self) -> StoreResult<WriteBatch> {
+        let mut batch = WriteBatch::new();
+        if !self.games.is_empty() {
+            batch.insert(game_transaction::Entity::insert_many(self.games));
+        }
+        self.ledger.write_to(&mut batch);
+        if !self.rolled_back.is_empty() {
+            batch.update(rows::mark_rolled_back(self.rolled_back, Utc::now()));
+        }
         for wallet in self.reads.wallets.values().filter(|w| w.moved()) {
-            ledger_writer::stage_projection(batch, wallet)?;
+            ledger_writer::stage_projection(&mut batch, wallet)?;
         }
-        for (key, player) in &self.changed_rounds {
-            let state = self.reads.rounds.get(key).copied().unwrap_or_default();
-            batch.insert(rows::upsert_round(key, *player, state));
+        let rounds: Vec<game_round::ActiveModel> = self
+            .changed_rounds
+            .iter()
+            .map(|(key, player)| {
+                let state = self.reads.rounds.get(key).copied().unwrap_or_default();
+                rows::round_row(key, *player, state)
+            })
+            .collect();
+        if !rounds.is_empty() {
+            batch.insert(rows::upsert_rounds(rounds));
         }
-        Ok(())
+        Ok(batch)
     }
 }
 
-/// Adds what an accepted rollback does to its reference to `batch`.
-fn stage_reference_change(
-    batch: &mut WriteBatch,
+/// Keeps what an accepted rollback does to its reference: the bet to mark
+/// rolled back, or the tombstone row.
+fn keep_reference_change(
+    games: &mut Vec<game_transaction::ActiveModel>,
+    rolled_back: &mut Vec<Uuid>,
     call: &GameCall,
     change: Option<&ReferenceChange>,
     reference: &Option<TransactionRow>,
 ) -> StoreResult<()> {
     match (change, reference, &call.message) {
-        (Some(ReferenceChange::RolledBack), Some(row), _) => {
-            batch.update(rows::mark_rolled_back(row.id, Utc::now()));
-        }
+        (Some(ReferenceChange::RolledBack), Some(row), _) => rolled_back.push(row.id),
         (
             Some(ReferenceChange::NewTombstone(tombstone)),
             _,
             GameMessage::Rollback { reference },
         ) => {
-            batch.insert(rows::insert_transaction(
-                Uuid::now_v7(),
-                call,
-                reference,
-                tombstone,
-                None,
-            )?);
+            let row = rows::transaction_row(Uuid::now_v7(), call, reference, tombstone, None)?;
+            games.push(row);
         }
         (None, _, _) => {}
         _ => {
