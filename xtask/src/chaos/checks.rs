@@ -31,6 +31,27 @@ pub fn compare(
     findings
 }
 
+/// Game calls answered only on a retry whose stored row is older than the
+/// answered attempt: an earlier attempt had taken effect and its answer was lost
+/// (the path at-most-once is about). Not a finding: a measure of what the chaos hit.
+pub fn lost_answers(journal: &Journal, snapshot: &Snapshot) -> u64 {
+    let created: HashMap<&str, i64> = snapshot
+        .games
+        .iter()
+        .map(|row| (row.transaction_id.as_str(), row.created_us))
+        .collect();
+    let lost = journal.games.iter().filter(|record| {
+        match (
+            record.resent_us,
+            created.get(record.transaction_id.as_str()),
+        ) {
+            (Some(resent), Some(&created)) => created < resent,
+            _ => false,
+        }
+    });
+    u64::try_from(lost.count()).unwrap_or(u64::MAX)
+}
+
 fn finding(kind: &'static str, detail: String) -> Finding {
     Finding { kind, detail }
 }

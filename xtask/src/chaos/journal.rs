@@ -43,6 +43,9 @@ pub struct GameRecord {
     pub status: Option<String>,
     /// `kasa_transaction_id` of the definitive answer, when it had one.
     pub kasa_transaction_id: Option<String>,
+    /// When the answered attempt was sent (µs since the Unix epoch), if an
+    /// earlier attempt got no definitive answer.
+    pub resent_us: Option<i64>,
 }
 
 /// The definitive answer to a withdrawal request.
@@ -204,6 +207,7 @@ mod tests {
             amount_minor: amount,
             status: Some(status.to_owned()),
             kasa_transaction_id: None,
+            resent_us: None,
         }
     }
 

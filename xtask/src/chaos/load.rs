@@ -167,9 +167,13 @@ impl Load {
         .await;
         self.answered.fetch_add(1, Ordering::Relaxed);
         let answered = answer.is_some();
-        let (status, kasa_transaction_id) = match answer {
-            Some(answer) => (Some(answer.status), answer.kasa_transaction_id),
-            None => (None, None),
+        let (status, kasa_transaction_id, resent_us) = match answer {
+            Some(got) => (
+                Some(got.answer.status),
+                got.answer.kasa_transaction_id,
+                got.resent_us,
+            ),
+            None => (None, None, None),
         };
         log.journal.games.push(GameRecord {
             player,
@@ -178,6 +182,7 @@ impl Load {
             amount_minor,
             status,
             kasa_transaction_id,
+            resent_us,
         });
         Ok(answered)
     }
@@ -217,7 +222,7 @@ impl Load {
             player,
             key,
             amount_minor,
-            answer,
+            answer: answer.map(|got| got.answer),
         });
         Ok(())
     }

@@ -251,6 +251,7 @@ async fn drive(
     let snapshot = store::snapshot(&check_db, &tenant, "chaos-").await?;
     let expected = journal::expected_balances(&start, &log.journal);
     let findings = checks::compare(&log.journal, &expected, &player_ids, &snapshot);
+    let lost_game_answers = checks::lost_answers(&log.journal, &snapshot);
     for connection in [check_db, admin, locker] {
         connection.close().await.ok();
     }
@@ -266,6 +267,7 @@ async fn drive(
         periodic,
         ledger,
         audit,
+        lost_game_answers,
         findings,
     })
 }

@@ -3,7 +3,7 @@
 //! that never gets one is reported as stuck instead of hanging the run.
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::answers::{RetryCause, Verdict};
 
@@ -15,6 +15,8 @@ pub const GIVE_UP_AFTER: Duration = Duration::from_secs(90);
 const BACKOFF_FIRST: Duration = Duration::from_millis(50);
 /// The longest pause between attempts.
 const BACKOFF_MAX: Duration = Duration::from_secs(1);
+/// The header marking an idempotent replay.
+const REPLAYED_HEADER: &str = "Idempotent-Replayed";
 /// How much of an unexpected answer the summary shows.
 const SAMPLE_CHARS: usize = 300;
 
@@ -29,6 +31,11 @@ pub struct Tally {
     pub retries: [u64; RetryCause::ALL.len()],
     /// The first answer seen for each cause, by [`RetryCause::index`].
     pub samples: [Option<String>; RetryCause::ALL.len()],
+    /// Calls whose definitive answer came only after at least one retry.
+    pub retried_calls: u64,
+    /// Of those, calls answered by a replay (`Idempotent-Replayed: true`): an
+    /// earlier attempt had taken effect and its answer was lost on the way.
+    pub replayed_after_retry: u64,
     /// Calls that got no definitive answer within [`GIVE_UP_AFTER`].
     pub stuck: u64,
     /// The longest time a call took to get its definitive answer.
@@ -48,6 +55,8 @@ impl Tally {
                 mine.clone_from(theirs);
             }
         }
+        self.retried_calls += other.retried_calls;
+        self.replayed_after_retry += other.replayed_after_retry;
         self.stuck += other.stuck;
         self.slowest = self.slowest.max(other.slowest);
     }
@@ -66,13 +75,23 @@ impl Tally {
     }
 }
 
+/// A definitive answer and when the attempt that got it was sent.
+#[derive(Debug, Clone)]
+pub struct Definitive<T> {
+    /// The answer.
+    pub answer: T,
+    /// When the answered attempt was sent (µs since the Unix epoch), if it was
+    /// not the first: an effect stored before this was an earlier attempt's.
+    pub resent_us: Option<i64>,
+}
+
 /// Sends with `send` until `judge` calls an answer definitive, or
 /// [`GIVE_UP_AFTER`] has passed (`None`: stuck).
 pub async fn until_definitive<T, F, Fut>(
     tally: &mut Tally,
     mut send: F,
     judge: fn(u16, &[u8]) -> Verdict<T>,
-) -> Option<T>
+) -> Option<Definitive<T>>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = reqwest::Result<reqwest::Response>>,
@@ -82,9 +101,15 @@ where
     let mut backoff = BACKOFF_FIRST;
     loop {
         tally.attempts += 1;
+        let sent_us = now_us();
+        let mut replayed = false;
         let (verdict, sample) = match send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
+                replayed = response
+                    .headers()
+                    .get(REPLAYED_HEADER)
+                    .is_some_and(|value| value == "true");
                 match response.bytes().await {
                     Ok(body) => (judge(status, &body), excerpt(status, &body)),
                     Err(error) => (Verdict::Retry(transport(&error)), error.to_string()),
@@ -95,7 +120,15 @@ where
         match verdict {
             Verdict::Definitive(answer) => {
                 tally.slowest = tally.slowest.max(started.elapsed());
-                return Some(answer);
+                let resent = backoff > BACKOFF_FIRST;
+                if resent {
+                    tally.retried_calls += 1;
+                    tally.replayed_after_retry += u64::from(replayed);
+                }
+                return Some(Definitive {
+                    answer,
+                    resent_us: resent.then_some(sent_us),
+                });
             }
             Verdict::Retry(cause) => {
                 tally.retried(cause, || sample);
@@ -110,6 +143,13 @@ where
             }
         }
     }
+}
+
+/// Microseconds since the Unix epoch (0 for a clock before it).
+fn now_us() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
 }
 
 /// The cause of an attempt that got no HTTP answer.

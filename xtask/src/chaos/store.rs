@@ -24,6 +24,8 @@ pub struct GameRow {
     pub state: String,
     /// Ledger transactions with reference (`game_transaction`, `id`).
     pub ledger: i64,
+    /// When Kasa created it, µs since the Unix epoch.
+    pub created_us: i64,
 }
 
 /// A `withdrawals` row and the ledger transactions naming it.
@@ -96,7 +98,8 @@ pub async fn wallets(db: &DatabaseConnection, tenant: &str) -> Result<HashMap<St
 pub async fn snapshot(db: &DatabaseConnection, tenant: &str, key_prefix: &str) -> Result<Snapshot> {
     let games = query(
         db,
-        "SELECT g.transaction_id, g.id::text AS id, g.status, g.state, count(l.id) AS ledger \
+        "SELECT g.transaction_id, g.id::text AS id, g.status, g.state, count(l.id) AS ledger, \
+                (extract(epoch FROM g.created_at) * 1000000)::bigint AS created_us \
          FROM game_transactions g LEFT JOIN ledger_transactions l \
            ON l.reference_type = 'game_transaction' AND l.reference_id = g.id \
          WHERE g.tenant_id = $1::uuid GROUP BY g.id",
@@ -111,6 +114,7 @@ pub async fn snapshot(db: &DatabaseConnection, tenant: &str, key_prefix: &str) -
             status: row.try_get("", "status")?,
             state: row.try_get("", "state")?,
             ledger: row.try_get("", "ledger")?,
+            created_us: row.try_get("", "created_us")?,
         })
     })
     .collect::<Result<Vec<_>>>()?;

@@ -40,6 +40,8 @@ pub struct Summary {
     pub ledger: Check,
     /// The audit verification after the run.
     pub audit: Check,
+    /// Game calls whose answer a killed attempt lost after its effect was stored.
+    pub lost_game_answers: u64,
     /// Broken expectations found in the database.
     pub findings: Vec<Finding>,
 }
@@ -93,6 +95,11 @@ impl Summary {
             .collect();
         println!("  retries        {}", causes.join(", "));
         println!(
+            "  lost answers   {} calls answered only after a retry; {} game calls and {} \
+             withdrawals (replays) of those had taken effect on an earlier attempt",
+            all.retried_calls, self.lost_game_answers, withdrawals.replayed_after_retry
+        );
+        println!(
             "  slowest call   {:.2} s to a definitive answer; {} stuck",
             all.slowest.as_secs_f64(),
             all.stuck
@@ -142,7 +149,7 @@ impl Summary {
         }
         for cause in RetryCause::ALL {
             if let Some(sample) = &all.samples[cause.index()] {
-                println!("  first {:<9}{sample}", cause.name());
+                println!("  first {} retry: {sample}", cause.name());
             }
         }
         for failure in &self.periodic.failures {

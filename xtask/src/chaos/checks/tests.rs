@@ -10,6 +10,7 @@ fn record(id: &str, action: GameAction, amount: i64, status: Option<&str>) -> Ga
         amount_minor: amount,
         status: status.map(str::to_owned),
         kasa_transaction_id: Some(format!("k-{id}")),
+        resent_us: None,
     }
 }
 
@@ -20,6 +21,7 @@ fn row(id: &str, status: &str, state: &str, ledger: i64) -> GameRow {
         status: status.to_owned(),
         state: state.to_owned(),
         ledger,
+        created_us: 1_000,
     }
 }
 
@@ -201,4 +203,12 @@ fn wallets_must_hold_what_the_answers_imply() {
         kinds(&wallets(&expected, &players, &snapshot)),
         vec!["wallet differs"]
     );
+}
+
+#[test]
+fn a_retried_call_stored_before_its_answered_attempt_lost_an_answer() {
+    let (mut journal, snapshot) = clean_games();
+    journal.games[0].resent_us = Some(2_000);
+    journal.games[1].resent_us = Some(500);
+    assert_eq!(lost_answers(&journal, &snapshot), 1);
 }
