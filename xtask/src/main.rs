@@ -8,6 +8,11 @@
 //! - `cargo xtask bench [--baseline] [--json FILE] [--quick]` drives HTTP load against a
 //!   release `kasa serve` on PostgreSQL; `cargo xtask bench history` measures history
 //!   pages at 100 thousand and 5 million ledger rows.
+//! - `cargo xtask chaos [--duration S] [--clients N] [--players N]` plays game rounds and
+//!   withdrawals against a release `kasa serve` on PostgreSQL while killing its database
+//!   connections, SIGKILLing and restarting it and holding wallet rows locked, retrying
+//!   every call until it is answered, then checks that each call took effect at most
+//!   once and every wallet holds what the answers imply.
 //! - `cargo xtask tidy` checks the crate layering on `cargo metadata`: no pure crate
 //!   reaches tokio, sea-orm, sqlx, actix, reqwest or hyper, and `api` uses no database
 //!   crate directly.
@@ -15,6 +20,7 @@
 //!   console's Playwright suite (`crates/console/e2e`) in Debian's Chromium.
 
 mod bench;
+mod chaos;
 mod e2e;
 mod migrate;
 mod process;
@@ -43,6 +49,9 @@ enum Task {
     Smoke(smoke::SmokeArgs),
     /// Measure throughput and latency under load, optionally against raw SQL.
     Bench(bench::BenchArgs),
+    /// Play money paths under chaos (killed connections, restarts, row locks), then check
+    /// that every call took effect at most once and every wallet adds up.
+    Chaos(chaos::ChaosArgs),
     /// Run the console's browser tests (Playwright) against real `kasa` and `mock-psp`.
     E2e(e2e::E2eArgs),
     /// Check the crate layering (pure crates pull in no runtime; api no database crate).
@@ -56,6 +65,7 @@ async fn main() -> ExitCode {
         Task::Migrate(args) => ("migrate", migrate::run(args).await),
         Task::Smoke(args) => ("smoke", smoke::run(args).await),
         Task::Bench(args) => ("bench", bench::run(args).await),
+        Task::Chaos(args) => ("chaos", chaos::run(args).await),
         Task::E2e(args) => ("e2e", e2e::run(args).await),
         Task::Tidy => ("tidy", tidy::run()),
     };

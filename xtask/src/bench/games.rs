@@ -17,7 +17,7 @@ use crate::smoke::random_hex;
 /// Concurrent requests while opening game sessions.
 const SESSION_CONCURRENCY: usize = 32;
 /// The game every call names.
-const GAME: &str = "bench-slot";
+pub const GAME: &str = "bench-slot";
 /// The stake of every bet.
 const BET_AMOUNT: &str = "1.00";
 /// What every round's win pays.
@@ -125,18 +125,27 @@ impl GameWallet {
             Ok(body) => body,
             Err(error) => return Outcome::Failed(format!("serializing a {action}: {error}")),
         };
+        judge(action, self.send(http, action, body).await).await
+    }
+
+    /// Posts `body` to `action` (`bet`, `win`, `rollback`, `balance`), signed with a
+    /// fresh timestamp, and returns the response as it came.
+    pub async fn send(
+        &self,
+        http: &reqwest::Client,
+        action: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Result<reqwest::Response> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
         let signature = psp::signature::sign(&[self.secret.as_bytes()], now, &body);
-        let response = http
-            .post(format!("{}/{action}", self.base))
+        http.post(format!("{}/{action}", self.base))
             .header("Content-Type", "application/json")
             .header("Kasa-Signature", signature)
             .body(body)
             .send()
-            .await;
-        judge(action, response).await
+            .await
     }
 }
 

@@ -84,7 +84,7 @@ async fn measure(
 ) -> Result<Vec<(u64, ScenarioFigures)>> {
     let kasa_db = scratch.create("history").await?;
     let mut children = Vec::new();
-    let stack = stack::start(bin_dir, work, &kasa_db, load_args, &mut children).await?;
+    let stack = stack::start(bin_dir, work, &kasa_db, &load_args.server(), &mut children).await?;
     let shape = Shape {
         duration: Duration::from_secs(args.seconds.max(1)),
         concurrency: args.clients.max(1),

@@ -6,16 +6,16 @@
 //! and drops at the end, so figures never depend on what an earlier run left behind.
 
 mod baseline;
-mod games;
+pub(crate) mod games;
 mod history;
 mod load;
 mod report;
 mod rounds;
 mod rss;
 mod scenarios;
-mod scratch;
-mod seed;
-mod stack;
+pub(crate) mod scratch;
+pub(crate) mod seed;
+pub(crate) mod stack;
 mod webhook;
 
 use std::path::PathBuf;
@@ -126,6 +126,14 @@ impl LoadArgs {
         Ok(shape)
     }
 
+    /// How the server under load is configured.
+    fn server(&self) -> stack::ServerOptions {
+        stack::ServerOptions {
+            log: self.server_log.clone(),
+            db_pool: self.db_pool,
+        }
+    }
+
     /// The scenarios to run, in order.
     fn scenarios(&self) -> Vec<Scenario> {
         if self.scenario.is_empty() {
@@ -221,7 +229,7 @@ async fn measure(
 ) -> Result<Report> {
     let kasa_db = scratch.create("kasa").await?;
     let mut children = Vec::new();
-    let stack = stack::start(bin_dir, work, &kasa_db, args, &mut children).await?;
+    let stack = stack::start(bin_dir, work, &kasa_db, &args.server(), &mut children).await?;
     let rss = rss::Sampler::start(stack.kasa_pid);
     let result = async {
         let population = seed::population(&stack, shape).await?;

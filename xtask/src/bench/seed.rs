@@ -23,6 +23,8 @@ const DEPOSIT_CONCURRENCY: usize = 32;
 /// A player the load uses.
 #[derive(Debug, Clone)]
 pub struct Player {
+    /// Kasa's id of the player.
+    pub id: String,
     /// Bearer token.
     pub token: String,
 }
@@ -114,7 +116,7 @@ pub async fn admin_token(api: &Client, stack: &Stack) -> Result<String> {
 async fn register(api: &Client, tenant: &str, n: usize) -> Result<Player> {
     let email = format!("player-{n}-{}@bench.kasa.test", random_hex(6));
     let password = random_password();
-    post(
+    let registered = post(
         api,
         "/auth/player/register",
         None,
@@ -133,6 +135,7 @@ async fn register(api: &Client, tenant: &str, n: usize) -> Result<Player> {
     )
     .await?;
     Ok(Player {
+        id: text(&registered, "/player_id")?,
         token: text(&login, "/access_token")?,
     })
 }

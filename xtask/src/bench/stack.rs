@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::LoadArgs;
 use crate::process::{self, ChildGuard};
+use crate::smoke::stack::Launcher;
 use crate::smoke::{random_hex, random_password};
 
 /// How long `mock-psp` may take to listen.
@@ -27,6 +27,17 @@ pub struct Stack {
     pub admin_password: String,
     /// The server's process id (for its memory).
     pub kasa_pid: u32,
+    /// Starts `kasa serve` again on the same database, port and environment.
+    pub launcher: Launcher,
+}
+
+/// How the server under load is configured.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// Its log level (`RUST_LOG`).
+    pub log: String,
+    /// Its database pool size (`KASA__DATABASE__MAX_CONNECTIONS`; `None`: Kasa's own).
+    pub db_pool: Option<u32>,
 }
 
 /// Starts `mock-psp` and `kasa serve` on `database_url` (pushed onto `children`, which
@@ -35,7 +46,7 @@ pub async fn start(
     bin_dir: &Path,
     work: &Path,
     database_url: &str,
-    args: &LoadArgs,
+    server: &ServerOptions,
     children: &mut Vec<ChildGuard>,
 ) -> Result<Stack> {
     let ports = process::free_ports(2)?;
@@ -57,34 +68,36 @@ pub async fn start(
         .await?;
     children.push(psp);
 
-    let mut kasa = Command::new(process::binary(bin_dir, "kasa")?);
-    kasa.arg("serve").current_dir(work);
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("KASA__") {
-            kasa.env_remove(&name);
-        }
-    }
-    kasa.env_remove("DATABASE_URL")
-        .env("KASA__SERVER__BIND", format!("127.0.0.1:{api_port}"))
-        .env("KASA__DATABASE__URL", database_url)
-        .env("KASA__AUTH__JWT_SECRET", random_hex(48))
-        .env("KASA__BOOTSTRAP__ADMIN_EMAIL", &admin_email)
-        .env("KASA__BOOTSTRAP__ADMIN_PASSWORD", &admin_password)
-        .env(
+    let mut env = vec![
+        ("KASA__SERVER__BIND", format!("127.0.0.1:{api_port}")),
+        ("KASA__DATABASE__URL", database_url.to_owned()),
+        ("KASA__AUTH__JWT_SECRET", random_hex(48)),
+        ("KASA__BOOTSTRAP__ADMIN_EMAIL", admin_email.clone()),
+        ("KASA__BOOTSTRAP__ADMIN_PASSWORD", admin_password.clone()),
+        (
             "KASA__PSP__MOCK__BASE_URL",
             format!("http://127.0.0.1:{psp_port}"),
-        )
-        .env("KASA__PSP__MOCK__WEBHOOK_SECRET", &webhook_secret)
+        ),
+        ("KASA__PSP__MOCK__WEBHOOK_SECRET", webhook_secret.clone()),
         // The bench registers its players from one address.
-        .env("KASA__LIMITS__REGISTRATIONS_PER_MINUTE", "1000000")
-        .env("RUST_LOG", &args.server_log)
-        .env("NO_COLOR", "1");
-    if let Some(pool) = args.db_pool {
-        kasa.env("KASA__DATABASE__MAX_CONNECTIONS", pool.to_string());
+        (
+            "KASA__LIMITS__REGISTRATIONS_PER_MINUTE",
+            "1000000".to_owned(),
+        ),
+        ("RUST_LOG", server.log.clone()),
+        ("NO_COLOR", "1".to_owned()),
+    ];
+    if let Some(pool) = server.db_pool {
+        env.push(("KASA__DATABASE__MAX_CONNECTIONS", pool.to_string()));
     }
-    let mut kasa = ChildGuard::spawn("kasa", kasa, &work.join("kasa.log"))?;
+    let launcher = Launcher::new(
+        process::binary(bin_dir, "kasa")?,
+        work.to_path_buf(),
+        env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        api_port,
+    );
+    let kasa = launcher.serve("kasa", &[]).await?;
     let kasa_pid = kasa.id();
-    crate::smoke::stack::wait_ready(&mut kasa, api_port).await?;
     children.push(kasa);
 
     Ok(Stack {
@@ -93,5 +106,6 @@ pub async fn start(
         admin_email,
         admin_password,
         kasa_pid,
+        launcher,
     })
 }

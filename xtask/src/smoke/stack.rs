@@ -1,6 +1,6 @@
 //! Starting the processes under test: `mock-psp`, then `kasa serve` pointed at it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -19,13 +19,24 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 /// How to start (and restart) `kasa` processes of this stack.
 #[derive(Debug, Clone)]
 pub struct Launcher {
-    kasa: std::path::PathBuf,
-    work: std::path::PathBuf,
+    kasa: PathBuf,
+    work: PathBuf,
     env: Vec<(String, String)>,
     api_port: u16,
 }
 
 impl Launcher {
+    /// Starts `kasa` (the binary at `kasa`) in `work` with exactly `env`, serving on
+    /// 127.0.0.1:`api_port` (which `env` must bind).
+    pub fn new(kasa: PathBuf, work: PathBuf, env: Vec<(String, String)>, api_port: u16) -> Self {
+        Self {
+            kasa,
+            work,
+            env,
+            api_port,
+        }
+    }
+
     /// The smoke's temporary directory (logs, SQLite file).
     pub fn work(&self) -> &Path {
         &self.work
@@ -176,16 +187,15 @@ pub async fn start(
         ("RUST_LOG", "info".to_owned()),
         ("NO_COLOR", "1".to_owned()),
     ];
-    let launcher = Launcher {
+    let launcher = Launcher::new(
         kasa,
-        work: work.to_path_buf(),
-        env: env
-            .into_iter()
+        work.to_path_buf(),
+        env.into_iter()
             .map(|(k, v)| (k.to_owned(), v))
             .chain(kasa_env.iter().cloned())
             .collect(),
         api_port,
-    };
+    );
     children.push(launcher.serve("kasa", &[]).await?);
 
     Ok(Stack {
