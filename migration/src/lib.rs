@@ -17,6 +17,7 @@ mod m20261201_000008_job_lease_tokens;
 mod m20261201_000010_audit_hash_version;
 mod m20261202_000011_idempotency_outcome;
 mod m20261202_000012_game_wallet;
+mod m20261204_000013_player_protection;
 
 /// The ordered list of Kasa's migrations.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_audit_hash_version::Migration),
             Box::new(m20261202_000011_idempotency_outcome::Migration),
             Box::new(m20261202_000012_game_wallet::Migration),
+            Box::new(m20261204_000013_player_protection::Migration),
         ]
     }
 }

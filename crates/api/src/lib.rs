@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod operations;
 pub mod problem;
+mod protection_views;
 pub mod request_context;
 pub mod routes;
 pub mod server;

@@ -10,6 +10,7 @@ use crate::problem::Problem;
 pub mod bodies;
 pub mod enums;
 pub mod game_bodies;
+pub mod protection_bodies;
 pub mod responses;
 
 /// The document.
@@ -29,6 +30,8 @@ pub mod responses;
         crate::routes::auth::player_login,
         crate::routes::admin::create_tenant,
         crate::routes::admin::create_user,
+        crate::routes::tenant_policy::get_policy,
+        crate::routes::tenant_policy::put_policy,
         crate::routes::admin::verify_ledger,
         crate::routes::admin::anomalies,
         crate::routes::admin::deposits,
@@ -36,6 +39,7 @@ pub mod responses;
         crate::routes::admin_players::player_by_id,
         crate::routes::admin_players::player_wallet,
         crate::routes::admin_players::player_transactions,
+        crate::routes::admin_players::set_kyc,
         crate::routes::admin::audit_events,
         crate::routes::admin::verify_audit,
         crate::routes::admin_withdrawals::list,
@@ -44,11 +48,14 @@ pub mod responses;
         crate::routes::admin_withdrawals::reject,
         crate::routes::admin_withdrawals::payouts,
         crate::routes::admin_withdrawals::recheck,
+        crate::routes::me::profile,
         crate::routes::me::wallet,
         crate::routes::me::transactions,
         crate::routes::me::create_deposit,
         crate::routes::me::deposits,
         crate::routes::me::deposit,
+        crate::routes::exclusions::create,
+        crate::routes::exclusions::list,
         crate::routes::withdrawals::create,
         crate::routes::withdrawals::list,
         crate::routes::withdrawals::get,

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
 use persistence::StoreError;
+use protection::{Exclusion, ExclusionError, ExclusionKind};
 use serde::Serialize;
 
 /// Every way a request can fail, each with the contract's stable `code`.
@@ -32,6 +33,15 @@ pub enum ApiError {
     /// Currency differs from the wallet's (422).
     #[error("{0}")]
     CurrencyMismatch(String),
+    /// The player is on a timeout or self-excluded (403).
+    #[error("{0}")]
+    PlayerBlocked(String),
+    /// The tenant's policy needs a verified player for this action (403).
+    #[error("{0}")]
+    KycRequired(String),
+    /// A player's limit would be exceeded (422).
+    #[error("{0}")]
+    LimitReached(String),
     /// The action is not allowed from the current state (409).
     #[error("{0}")]
     InvalidStateTransition(String),
@@ -86,6 +96,9 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::InsufficientFunds(_) => "insufficient_funds",
             ApiError::CurrencyMismatch(_) => "currency_mismatch",
+            ApiError::PlayerBlocked(_) => "player_blocked",
+            ApiError::KycRequired(_) => "kyc_required",
+            ApiError::LimitReached(_) => "limit_reached",
             ApiError::AlreadyExists(_) => "already_exists",
             ApiError::InvalidStateTransition(_) => "invalid_state_transition",
             ApiError::PspUnavailable => "psp_unavailable",
@@ -110,6 +123,9 @@ impl ApiError {
             ApiError::NotFound(_) => "Not found",
             ApiError::InsufficientFunds(_) => "Insufficient funds",
             ApiError::CurrencyMismatch(_) => "Currency mismatch",
+            ApiError::PlayerBlocked(_) => "Player blocked",
+            ApiError::KycRequired(_) => "Identity verification required",
+            ApiError::LimitReached(_) => "Limit reached",
             ApiError::AlreadyExists(_) => "Already exists",
             ApiError::InvalidStateTransition(_) => "Invalid state transition",
             ApiError::PspUnavailable => "Payment provider unavailable",
@@ -164,12 +180,16 @@ impl ResponseError for ApiError {
             ApiError::Validation(_)
             | ApiError::InsufficientFunds(_)
             | ApiError::CurrencyMismatch(_)
+            | ApiError::LimitReached(_)
             | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MalformedJson(_) | ApiError::IdempotencyKeyMissing(_) => {
                 StatusCode::BAD_REQUEST
             }
             ApiError::Unauthorized | ApiError::InvalidSignature(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::CorsRefused(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden
+            | ApiError::CorsRefused(_)
+            | ApiError::PlayerBlocked(_)
+            | ApiError::KycRequired(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) | ApiError::ReferenceNotFound(_) => StatusCode::NOT_FOUND,
             ApiError::AlreadyExists(_)
             | ApiError::IdempotencyKeyInFlight
@@ -200,6 +220,18 @@ impl From<StoreError> for ApiError {
             StoreError::Ledger(e) => ApiError::from(e),
             StoreError::Withdrawal(e) => ApiError::InvalidStateTransition(e.to_string()),
             StoreError::Payout(e) => ApiError::InvalidStateTransition(e.to_string()),
+            StoreError::PlayerBlocked(exclusion) => ApiError::PlayerBlocked(blocked(&exclusion)),
+            StoreError::KycRequired(required) => ApiError::KycRequired(required.to_string()),
+            StoreError::LimitReached(_) => ApiError::LimitReached(err.to_string()),
+            StoreError::Exclusion(e) => match e {
+                ExclusionError::DaysOutOfRange { .. } | ExclusionError::OutOfRange => {
+                    ApiError::Validation(e.to_string())
+                }
+                ExclusionError::EndsBeforeStart => {
+                    tracing::error!(error = %e, "an exclusion ending before it starts");
+                    ApiError::Internal
+                }
+            },
             StoreError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 ApiError::Unavailable
@@ -212,6 +244,18 @@ impl From<StoreError> for ApiError {
             }
         }
     }
+}
+
+/// Why a blocked player is refused, in the player's words.
+fn blocked(exclusion: &Exclusion) -> String {
+    let what = match exclusion.kind() {
+        ExclusionKind::Timeout => "on a timeout",
+        ExclusionKind::SelfExclusion => "self-excluded",
+    };
+    format!(
+        "you are {what} until {}; deposits and games are closed until then",
+        crate::views::timestamp(exclusion.ends_at())
+    )
 }
 
 impl From<ledger::LedgerError> for ApiError {

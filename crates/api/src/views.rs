@@ -3,8 +3,8 @@
 
 use ::deposit::Deposit;
 use chrono::{DateTime, SecondsFormat, Utc};
-use persistence::Page;
 use persistence::records::{Anomaly, Player, RecordedTransaction, WalletSnapshot};
+use persistence::{Page, PlayerAccount};
 use serde::Serialize;
 use uuid::Uuid;
 use withdrawal::Withdrawal;
@@ -115,7 +115,7 @@ impl TransactionView {
     }
 }
 
-/// A player, as admins list them.
+/// A player, as admins list them and as `GET /me` shows the player.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct PlayerView {
     player_id: Uuid,
@@ -124,6 +124,9 @@ pub struct PlayerView {
     email: String,
     #[schema(value_type = crate::openapi::enums::Currency, example = "EUR")]
     currency: String,
+    /// Where the player's identity check stands.
+    #[schema(value_type = crate::openapi::enums::KycStatus, example = "unverified")]
+    kyc_status: String,
     #[schema(format = DateTime)]
     created_at: String,
 }
@@ -136,6 +139,19 @@ impl PlayerView {
             tenant,
             email: p.email,
             currency: p.currency.code().to_owned(),
+            kyc_status: p.kyc_status.as_str().to_owned(),
+            created_at: timestamp(p.created_at),
+        }
+    }
+
+    /// From a player as an admin's change answers it.
+    pub fn of_account(p: &PlayerAccount) -> Self {
+        Self {
+            player_id: p.id.0,
+            tenant: p.tenant_slug.clone(),
+            email: p.email.clone(),
+            currency: p.currency.code().to_owned(),
+            kyc_status: p.kyc_status.as_str().to_owned(),
             created_at: timestamp(p.created_at),
         }
     }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use ledger::{Currency, PlayerId};
+use protection::KycStatus;
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
@@ -170,6 +171,7 @@ impl Db {
             email: Set(new.email.to_lowercase()),
             password_hash: Set(new.password_hash),
             currency: Set(new.currency.code().to_owned()),
+            kyc_status: Set(KycStatus::default().as_str().to_owned()),
             created_at: Set(now),
         }
         .insert(&txn)

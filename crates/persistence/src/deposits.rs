@@ -12,12 +12,14 @@ use uuid::Uuid;
 use crate::anomalies::{self, NewAnomaly, NewsFrom};
 use crate::audit::{self, AuditContext, AuditRecord};
 use crate::db::Db;
-use crate::entities::{deposit, wallet};
+use crate::entities::deposit;
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, Lease};
+use crate::ledger_writer;
 use crate::mapping;
 use crate::outcome::encode_outcome;
 use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::player_protection;
 use crate::scope::TenantScope;
 
 /// Filters of the admin deposit list.
@@ -61,24 +63,29 @@ pub enum PspAnswer {
 }
 
 impl Db {
-    /// Inserts a pending deposit after checking the wallet's currency, and ties
+    /// Inserts a pending deposit after checking the wallet's currency and the
+    /// player-protection gate (an active exclusion: `PlayerBlocked`; KYC:
+    /// `KycRequired`; nothing is created then), and ties
     /// it to the request's in-flight idempotency record in the same
     /// transaction: from then on a retry with the key resumes this deposit
     /// ([`Db::deposit_to_resume`]) instead of creating another.
     pub async fn create_deposit(&self, new: NewDeposit, lease: &Lease) -> StoreResult<Deposit> {
-        let wallet = wallet::Entity::find_by_id(new.player.0)
-            .filter(wallet::Column::TenantId.eq(new.tenant_id.0))
-            .one(self.conn())
-            .await?
-            .ok_or(StoreError::NotFound("wallet"))?;
+        let txn = self.conn().begin().await?;
+        // The wallet's lock serializes the player's deposits, so the 30-day
+        // total the KYC threshold reads cannot move before this one is in.
+        let wallet = ledger_writer::lock_wallet(&txn, new.player).await?;
+        if wallet.tenant_id != new.tenant_id.0 {
+            return Err(StoreError::NotFound("wallet"));
+        }
         let currency = new.amount.currency();
-        if wallet.currency != currency.code() {
+        if wallet.balance.currency() != currency {
             return Err(StoreError::Ledger(LedgerError::CurrencyMismatch {
-                expected: ledger::Currency::parse(&wallet.currency)?,
+                expected: wallet.balance.currency(),
                 found: currency,
             }));
         }
         let now = Utc::now();
+        player_protection::check_deposit(&txn, new.tenant_id, new.player, new.amount, now).await?;
         let row = deposit::ActiveModel {
             id: Set(Uuid::now_v7()),
             tenant_id: Set(new.tenant_id.0),
@@ -92,7 +99,6 @@ impl Db {
             created_at: Set(now),
             updated_at: Set(now),
         };
-        let txn = self.conn().begin().await?;
         let created = row.insert(&txn).await?;
         idempotency_store::claim_resource(&txn, lease, created.id).await?;
         txn.commit().await?;

@@ -21,6 +21,19 @@ pub enum StoreError {
     /// The payout rules refused (an attempt is still open: 409).
     #[error(transparent)]
     Payout(#[from] payout::PayoutError),
+    /// A timeout or self-exclusion of the player is active (`player_blocked`):
+    /// the exclusion that ends last.
+    #[error("the player is blocked until {}", .0.ends_at().to_rfc3339())]
+    PlayerBlocked(protection::Exclusion),
+    /// The tenant's policy needs a verified player for this (`kyc_required`).
+    #[error(transparent)]
+    KycRequired(protection::KycRequired),
+    /// A limit of the player would be exceeded (`limit_reached`).
+    #[error("the {} {} limit would be exceeded ({} left)", .0.period, .0.kind, .0.room)]
+    LimitReached(protection::LimitReached),
+    /// An exclusion that cannot be made (its `days` out of the kind's bounds).
+    #[error(transparent)]
+    Exclusion(#[from] protection::ExclusionError),
     /// A stored value could not be understood (a bug or a manual edit).
     #[error("corrupt record: {0}")]
     Corrupt(String),

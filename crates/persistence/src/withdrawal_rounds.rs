@@ -6,7 +6,8 @@
 //! statement (in id order), then the audit chain heads (in chain order), each
 //! request is checked and staged as [`Db::request_withdrawal`] would, and all
 //! writes go as one batch. A round holds at most one request per wallet, per
-//! audit chain and per idempotency key; a request refused by its checks (4xx)
+//! audit chain and per idempotency key; a request refused by its checks (4xx,
+//! KYC included: one read of the round's tenants' policies)
 //! stages nothing and does not hold the others back. A round never waits on a
 //! row lock (`SKIP LOCKED`; see [`lock_free_heads`] for new chains): a
 //! request whose wallet or chain head another
@@ -30,10 +31,11 @@ use crate::batching::{
 };
 use crate::db::Db;
 use crate::entities::{audit_chain_head as head, wallet};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::idempotency_store::{self, IdempotencyScope};
 use crate::ledger_writer::LockedWallet;
 use crate::outcome::Idempotent;
+use crate::player_protection;
 use crate::withdrawals::{RequestWithdrawal, stage_request};
 use crate::write_batch::Step;
 use crate::write_batch::{ROUND_BYTES_MAX, WriteChunks};
@@ -169,9 +171,20 @@ impl Db {
             .map(|&i| (members[i].chain(), Some(members[i].command.tenant.0)))
             .collect();
         let mut heads = lock_free_heads(&txn, chains).await?;
+        let requesters: Vec<_> = going
+            .iter()
+            .map(|&i| (members[i].command.tenant, members[i].command.player))
+            .collect();
+        let refusals = player_protection::withdrawal_refusals(&txn, &requesters).await?;
         let mut chunks: WriteChunks<Vec<Step>> = WriteChunks::new();
         for index in going {
             let request = members[index];
+            if let Some(required) = refusals.get(&request.command.player) {
+                answers[index] = Some(RoundAnswer::Settled(Err(StoreError::KycRequired(
+                    *required,
+                ))));
+                continue;
+            }
             let (Some(wallet), Some(head)) = (
                 wallets.get_mut(&request.command.player.0),
                 heads.remove(&request.chain()),

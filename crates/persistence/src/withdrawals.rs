@@ -27,6 +27,7 @@ use crate::mapping::withdrawals::withdrawal as domain;
 pub(crate) use crate::mapping::withdrawals::{amount as amount_of, state as state_of};
 use crate::outcome::{EncodedAnswer, Idempotent, encode_outcome};
 use crate::pagination::{Page, PageRequest, fetch_page};
+use crate::player_protection;
 use crate::scope::TenantScope;
 pub(crate) use crate::withdrawal_audit::audit_change;
 use crate::withdrawal_audit::audit_record;
@@ -81,7 +82,8 @@ impl Db {
     /// Requests a withdrawal: moves the amount from available to held in the
     /// same transaction as the withdrawal row, the audit event and the
     /// idempotent response (the key claimed by this transaction, see
-    /// `idempotency_store::claim_in`).
+    /// `idempotency_store::claim_in`). `KycRequired` (nothing written) when
+    /// the tenant reserves withdrawals for verified players.
     pub async fn request_withdrawal(
         &self,
         command: RequestWithdrawal,
@@ -93,6 +95,12 @@ impl Db {
         if let Some(answer) = idempotency_store::claim_in(&txn, scope, fingerprint).await? {
             txn.rollback().await?;
             return Ok(answer.decode()?.into());
+        }
+        let refusals =
+            player_protection::withdrawal_refusals(&txn, &[(command.tenant, command.player)])
+                .await?;
+        if let Some(required) = refusals.get(&command.player) {
+            return Err(StoreError::KycRequired(*required));
         }
         let chain = audit::chain_for(command.tenant.0, audit);
         let (mut wallet, chain_head) =

@@ -74,6 +74,22 @@ closed_set! {
 }
 
 closed_set! {
+    /// Where a player's identity check (KYC) stands.
+    KycStatus => protection::KycStatus::ALL.map(protection::KycStatus::as_str)
+}
+
+closed_set! {
+    /// What a player's exclusion is: a timeout (1 to 42 days) or a
+    /// self-exclusion (180 to 1825 days).
+    ExclusionKind => protection::ExclusionKind::ALL.map(protection::ExclusionKind::as_str)
+}
+
+closed_set! {
+    /// An action a tenant may reserve for KYC-verified players.
+    GatedAction => protection::GatedAction::ALL.map(protection::GatedAction::as_str)
+}
+
+closed_set! {
     /// Role of an admin user.
     Role => persistence::records::Role::ALL.map(persistence::records::Role::as_str)
 }
@@ -116,13 +132,16 @@ closed_set! {
 }
 
 /// Every `code` a problem document can carry (`ApiError::code`).
-pub const PROBLEM_CODES: [&str; 19] = [
+pub const PROBLEM_CODES: [&str; 22] = [
     "validation_failed",
     "unauthorized",
     "forbidden",
     "not_found",
     "insufficient_funds",
     "currency_mismatch",
+    "player_blocked",
+    "kyc_required",
+    "limit_reached",
     "already_exists",
     "invalid_state_transition",
     "psp_unavailable",
@@ -155,6 +174,9 @@ mod tests {
             ApiError::NotFound("x"),
             ApiError::InsufficientFunds(String::new()),
             ApiError::CurrencyMismatch(String::new()),
+            ApiError::PlayerBlocked(String::new()),
+            ApiError::KycRequired(String::new()),
+            ApiError::LimitReached(String::new()),
             ApiError::InvalidStateTransition(String::new()),
             ApiError::PspUnavailable,
             ApiError::AlreadyExists("x"),
@@ -179,6 +201,9 @@ mod tests {
                 | ApiError::NotFound(_)
                 | ApiError::InsufficientFunds(_)
                 | ApiError::CurrencyMismatch(_)
+                | ApiError::PlayerBlocked(_)
+                | ApiError::KycRequired(_)
+                | ApiError::LimitReached(_)
                 | ApiError::InvalidStateTransition(_)
                 | ApiError::PspUnavailable
                 | ApiError::AlreadyExists(_)

@@ -1,20 +1,28 @@
-//! The admin API's player reads: the list, one player, their wallet and
-//! ledger history. Tenant-scoped: a non-platform admin sees only its tenant's
-//! players, and another tenant's player is 404.
+//! The admin API's players: the list, one player, their wallet and ledger
+//! history, and setting their KYC status. Tenant-scoped: a non-platform
+//! admin sees only its tenant's players, and another tenant's player is 404.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use ledger::PlayerId;
+use persistence::PlayerAccount;
 use persistence::records::TenantId;
+use protection::KycStatus;
+use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::AdminPrincipal;
+use crate::auth::{AdminPrincipal, Role};
+use crate::body::{RawBody, parse_json};
+use crate::idempotent::{Answer, completion, run_optional};
 use crate::problem::ApiError;
+use crate::request_context::RequestId;
 use crate::routes::PageQuery;
+use crate::routes::admin::scope_of;
 use crate::routes::queries::PlayerListQuery;
 use crate::state::AppState;
+use crate::validate::text_field;
 use crate::views::PageView;
 use crate::views::{PlayerView, TransactionView, WalletView, cursor, page};
 
@@ -117,4 +125,68 @@ pub async fn player_transactions(
         .transactions_of_player(player, query.page()?)
         .await?;
     Ok(HttpResponse::Ok().json(page(rows, |t| Ok(TransactionView::of(t)))?))
+}
+
+/// Longest KYC decision reason kept.
+const KYC_REASON_LEN_MAX: usize = 500;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SetKyc {
+    #[schema(value_type = crate::openapi::enums::KycStatus)]
+    status: String,
+    /// Why (kept in the audit log).
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    reason: String,
+}
+
+/// `POST /admin/players/{id}/kyc`: sets the player's KYC status (finance
+/// and tenant admins of the player's tenant, platform admins), audited with
+/// the reason.
+#[utoipa::path(post, path = "/api/v1/admin/players/{id}/kyc", operation_id = "setPlayerKyc", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), request_body = SetKyc, security(("bearer" = [])), responses((status = 200, body = PlayerView, description = "The player with the new status")))]
+#[post("/admin/players/{id}/kyc")]
+pub async fn set_kyc(
+    req: HttpRequest,
+    rid: RequestId,
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: RawBody,
+) -> HttpResponse {
+    let state = state.get_ref();
+    let bytes = &body.0;
+    let player = PlayerId(id.into_inner());
+    let answer = Answer::new(StatusCode::OK, |p: &PlayerAccount| {
+        Ok(PlayerView::of_account(p))
+    });
+    run_optional(
+        state,
+        &req,
+        scope_of(&admin),
+        bytes,
+        answer,
+        |lease| async move {
+            admin.require(Role::Finance)?;
+            let form: SetKyc = parse_json(bytes)?;
+            let status = KycStatus::parse(&form.status)
+                .map_err(|e| ApiError::Validation(format!("status: {e}")))?;
+            let reason = text_field("reason", &form.reason, KYC_REASON_LEN_MAX)?;
+            Ok(state
+                .db
+                .set_kyc_status(
+                    player,
+                    admin.tenant_filter(),
+                    status,
+                    reason,
+                    &rid.admin(&admin),
+                    completion(lease.as_ref()),
+                )
+                .await?)
+        },
+    )
+    .await
 }

@@ -37,7 +37,7 @@ struct OpenGameSession {
 
 /// `POST /me/game-sessions`: a session for a provider's game; its `token`
 /// appears only in this answer.
-#[utoipa::path(post, path = "/api/v1/me/game-sessions", operation_id = "openGameSession", tag = "player", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), request_body = OpenGameSession, security(("bearer" = [])), responses((status = 201, body = GameSessionView, description = "The session, with its token")))]
+#[utoipa::path(post, path = "/api/v1/me/game-sessions", operation_id = "openGameSession", tag = "player", params(("Idempotency-Key" = Option<String>, Header, description = "Optional idempotency key", pattern = "^[!-~][ -~]{0,254}$")), request_body = OpenGameSession, security(("bearer" = [])), responses((status = 201, body = GameSessionView, description = "The session, with its token"), (status = 403, description = "Forbidden: problem document with code `forbidden`, `player_blocked`, `kyc_required`", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[post("/me/game-sessions")]
 pub async fn open(
     req: HttpRequest,

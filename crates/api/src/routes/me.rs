@@ -1,7 +1,8 @@
-//! The player API: wallet, history, deposits.
+//! The player API: profile, wallet, history, deposits.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use ledger::{DepositId, TenantId};
+use persistence::TenantScope;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -15,7 +16,26 @@ use crate::state::AppState;
 use crate::use_cases::{self, RequestDeposit};
 use crate::validate::amount;
 use crate::views::PageView;
-use crate::views::{DepositView, TransactionView, WalletView, page};
+use crate::views::{DepositView, PlayerView, TransactionView, WalletView, page};
+
+/// `GET /me`: who the player is, with the KYC status.
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "getMe", tag = "player", security(("bearer" = [])), responses((status = 200, body = PlayerView, description = "The player")))]
+#[get("/me")]
+pub async fn profile(
+    player: PlayerPrincipal,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let me = state
+        .db
+        .player(player.player_id, TenantScope::One(player.tenant_id))
+        .await?
+        .ok_or(ApiError::NotFound("player"))?;
+    let tenant = state.db.tenant_by_id(me.tenant).await?.ok_or_else(|| {
+        tracing::error!(tenant_id = %me.tenant, "player of a missing tenant");
+        ApiError::Internal
+    })?;
+    Ok(HttpResponse::Ok().json(PlayerView::of(me, tenant.slug)))
+}
 
 /// `GET /me/wallet`.
 #[utoipa::path(get, path = "/api/v1/me/wallet", operation_id = "getMyWallet", tag = "player", security(("bearer" = [])), responses((status = 200, body = WalletView, description = "The player's wallet")))]
@@ -64,7 +84,7 @@ struct CreateDeposit {
 }
 
 /// `POST /me/deposits`: creates a pending deposit and asks the PSP for it.
-#[utoipa::path(post, path = "/api/v1/me/deposits", operation_id = "createDeposit", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateDeposit, security(("bearer" = [])), responses((status = 201, body = DepositView, description = "The deposit after the PSP's answer")))]
+#[utoipa::path(post, path = "/api/v1/me/deposits", operation_id = "createDeposit", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateDeposit, security(("bearer" = [])), responses((status = 201, body = DepositView, description = "The deposit after the PSP's answer"), (status = 403, description = "Forbidden: problem document with code `forbidden`, `player_blocked`, `kyc_required`", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[post("/me/deposits")]
 pub async fn create_deposit(
     req: HttpRequest,

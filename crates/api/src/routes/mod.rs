@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admin_players;
 pub mod admin_withdrawals;
 pub mod auth;
+pub mod exclusions;
 pub mod game_providers;
 pub mod game_sessions;
 pub mod game_wallet;
@@ -13,6 +14,7 @@ pub mod health;
 pub mod me;
 pub mod queries;
 pub mod reconciliation;
+pub mod tenant_policy;
 pub mod webhooks;
 pub mod withdrawals;
 
@@ -30,6 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(auth::player_register)
                 .service(auth::player_login)
                 .service(admin::create_tenant)
+                .service(tenant_policy::get_policy)
+                .service(tenant_policy::put_policy)
                 .service(admin::create_user)
                 .service(admin::verify_ledger)
                 .service(admin::anomalies)
@@ -40,11 +44,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(admin_players::player_by_id)
                 .service(admin_players::player_wallet)
                 .service(admin_players::player_transactions)
+                .service(admin_players::set_kyc)
+                .service(me::profile)
                 .service(me::wallet)
                 .service(me::transactions)
                 .service(me::create_deposit)
                 .service(me::deposits)
                 .service(me::deposit)
+                .service(exclusions::create)
+                .service(exclusions::list)
                 .service(withdrawals::create)
                 .service(withdrawals::list)
                 .service(withdrawals::get)

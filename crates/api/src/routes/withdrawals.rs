@@ -64,7 +64,7 @@ fn player_request(
 }
 
 /// `POST /me/withdrawals`.
-#[utoipa::path(post, path = "/api/v1/me/withdrawals", operation_id = "createWithdrawal", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateWithdrawal, security(("bearer" = [])), responses((status = 201, body = WithdrawalView, description = "The requested withdrawal (amount held)")))]
+#[utoipa::path(post, path = "/api/v1/me/withdrawals", operation_id = "createWithdrawal", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateWithdrawal, security(("bearer" = [])), responses((status = 201, body = WithdrawalView, description = "The requested withdrawal (amount held)"), (status = 403, description = "Forbidden: problem document with code `forbidden`, `kyc_required`", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[post("/me/withdrawals")]
 pub async fn create(
     req: HttpRequest,

@@ -162,7 +162,8 @@ fn always_sent_fields_are_required() {
     }
     // Every component: each property is required (the views always send
     // every field), except in request bodies' optional fields and the
-    // game-wallet answer, whose player fields are absent for an unknown session.
+    // game-wallet answer, whose player fields are absent for an unknown session,
+    // and the threshold map of a tenant policy (one optional key per currency).
     let requests = [
         "CreateUser",
         "WebhookEventData",
@@ -170,6 +171,7 @@ fn always_sent_fields_are_required() {
         "RotateSecret",
         "MoneyCall",
         "GameWalletAnswer",
+        "ThresholdMap",
     ];
     for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
         if requests.contains(&name.as_str()) {

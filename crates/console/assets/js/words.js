@@ -54,6 +54,9 @@ const PROBLEMS = {
   not_found: 'That does not exist, or it is not yours to see.',
   insufficient_funds: 'The available balance is too low for this amount.',
   currency_mismatch: 'The currency differs from the wallet’s currency.',
+  player_blocked: 'The player is on a timeout or self-excluded.',
+  kyc_required: 'Identity verification (KYC) is needed first.',
+  limit_reached: 'This would exceed a deposit limit.',
   already_exists: 'That already exists (for example an account with this email).',
   invalid_state_transition: 'This action is not allowed in the current state.',
   psp_unavailable: 'The payment provider could not be reached; try again later.',
@@ -69,11 +72,8 @@ const PROBLEMS = {
   internal: 'Something went wrong on the server.',
 };
 
-/** Codes of the contract's later sections (player protection), in words too. */
+/** Codes of the contract's later sections (dual approval), in words too. */
 const LATER_PROBLEMS = /** @type {Record<string, string>} */ ({
-  limit_reached: 'This would exceed a deposit limit.',
-  player_blocked: 'The player is on a timeout or self-excluded.',
-  kyc_required: 'Identity verification (KYC) is needed first.',
   same_approver: 'A second approval must come from a different admin.',
 });
 

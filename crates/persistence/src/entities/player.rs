@@ -17,6 +17,8 @@ pub struct Model {
     pub password_hash: String,
     /// ISO 4217 code of the wallet.
     pub currency: String,
+    /// `unverified`, `pending`, `verified` or `rejected`.
+    pub kyc_status: String,
     /// Creation time.
     pub created_at: DateTimeUtc,
 }

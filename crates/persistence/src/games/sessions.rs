@@ -15,8 +15,10 @@ use uuid::Uuid;
 use super::providers::ShownSecret;
 use crate::completion::{Completion, complete_optional};
 use crate::db::Db;
-use crate::entities::{game_session, wallet};
+use crate::entities::game_session;
 use crate::error::{StoreError, StoreResult};
+use crate::ledger_writer;
+use crate::player_protection;
 use crate::records::TenantId;
 
 /// A session to open.
@@ -104,7 +106,9 @@ impl KnownSession {
 
 impl Db {
     /// Opens a session; `NotFound("game provider")` when the tenant has no
-    /// such provider.
+    /// such provider; `PlayerBlocked` while the player is excluded and
+    /// `KycRequired` when the tenant reserves games for verified players
+    /// (nothing is opened then).
     pub async fn open_game_session(
         &self,
         new: NewGameSession,
@@ -117,12 +121,12 @@ impl Db {
         {
             return Err(StoreError::NotFound("game provider"));
         }
-        let wallet = wallet::Entity::find_by_id(new.player.0)
-            .one(self.conn())
-            .await?
-            .ok_or(StoreError::NotFound("wallet"))?;
-        let now = Utc::now();
         let txn = self.conn().begin().await?;
+        // Under the wallet's lock: an exclusion being recorded (which revokes
+        // open sessions) is either seen here or waits for this session.
+        let wallet = ledger_writer::lock_wallet(&txn, new.player).await?;
+        let now = Utc::now();
+        player_protection::check_game_session(&txn, new.tenant, new.player, now).await?;
         let row = game_session::ActiveModel {
             id: Set(Uuid::now_v7()),
             tenant_id: Set(new.tenant.0),
@@ -130,7 +134,7 @@ impl Db {
             provider: Set(new.provider.as_str().to_owned()),
             game: Set(new.game.as_str().to_owned()),
             token_hash: Set(token_digest(&new.token.0)),
-            currency: Set(wallet.currency.clone()),
+            currency: Set(wallet.balance.currency().code().to_owned()),
             expires_at: Set(now + new.lifetime),
             revoked_at: Set(None),
             created_at: Set(now),

@@ -1,6 +1,7 @@
 //! Tenants, admin users and players.
 
 use ledger::PlayerId;
+use protection::KycStatus;
 
 use super::{corrupt, currency};
 use crate::entities::{admin_user as admin_row, player as player_row, tenant as tenant_row};
@@ -37,6 +38,8 @@ pub(crate) fn player(row: player_row::Model) -> StoreResult<Player> {
         id: PlayerId(row.id),
         tenant: TenantId(row.tenant_id),
         currency: currency("players.currency", &row.currency)?,
+        kyc_status: KycStatus::parse(&row.kyc_status)
+            .map_err(|_| corrupt("players.kyc_status", format_args!("{:?}", row.kyc_status)))?,
         email: row.email,
         password_hash: PasswordHash::new(row.password_hash),
         created_at: row.created_at,

@@ -5,6 +5,7 @@
 mod accounts;
 mod deposits;
 mod job;
+mod player_protection;
 mod reconciliation;
 mod wallet;
 pub(crate) mod withdrawals;
@@ -16,6 +17,7 @@ use crate::error::{StoreError, StoreResult};
 pub(crate) use accounts::{admin_user, player, tenant};
 pub(crate) use deposits::deposit;
 pub(crate) use job::leased_job;
+pub(crate) use player_protection::{exclusion, exclusion_rule, tenant_policy, tenant_policy_row};
 pub(crate) use reconciliation::{finding, run};
 pub(crate) use wallet::{anomaly, transaction, wallet};
 

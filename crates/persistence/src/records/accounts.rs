@@ -4,6 +4,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use ledger::{Currency, PlayerId};
+use protection::KycStatus;
 use serde::{Deserialize, Serialize};
 
 use super::{AdminId, TenantId};
@@ -113,6 +114,8 @@ pub struct Player {
     pub password_hash: PasswordHash,
     /// Currency of the wallet.
     pub currency: Currency,
+    /// Where the player's identity check stands.
+    pub kyc_status: KycStatus,
     /// Creation time.
     pub created_at: DateTime<Utc>,
 }

@@ -3,12 +3,14 @@
 //! in one place, `crate::mapping`; nothing above it sees a stored string.
 
 mod accounts;
+mod exclusion;
 mod ids;
 mod job;
 mod reconciliation;
 mod wallet;
 
 pub use accounts::{AdminUser, PasswordHash, Player, Role, Tenant};
+pub use exclusion::PlayerExclusion;
 pub use ids::{AdminId, RunId, TenantId};
 pub use job::LeasedJob;
 pub use reconciliation::{

@@ -1,0 +1,15 @@
+//! Player protection over real HTTP on SQLite and PostgreSQL: the tenant
+//! policy, KYC status and its gates, timeouts and self-exclusions.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+#[path = "protection/exclusions.rs"]
+mod exclusions;
+#[path = "protection/kyc.rs"]
+mod kyc;
+#[path = "protection/policy.rs"]
+mod policy;
+#[path = "protection/support.rs"]
+mod support;
