@@ -1,7 +1,8 @@
 //! What a round of game calls reads before the rules decide: the calls'
 //! sessions with their players' wallets locked (one statement), the stored
 //! game transactions the calls name (their own ids and rollbacks'
-//! references, one statement), and the rounds they belong to (one
+//! references, one statement), the rounds they belong to (one
+//! statement) and, when a call is a bet, the players' exclusions (one
 //! statement).
 
 use std::collections::hash_map::Entry;
@@ -16,6 +17,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::calls::GameCall;
+use super::protection::RoundProtection;
 use super::rows::{TransactionRow, transaction_of};
 use super::sessions::KnownSession;
 use crate::batching::Locking;
@@ -48,6 +50,8 @@ pub(crate) struct RoundReads {
     pub transactions: HashMap<GameKey, TransactionRow>,
     /// Rounds of the calls and of their references, as stored.
     pub rounds: HashMap<GameKey, RoundState>,
+    /// What the bets' player-protection checks read.
+    pub protection: RoundProtection,
 }
 
 /// Reads what `calls` need (see the module), locking their wallets
@@ -71,11 +75,17 @@ pub(crate) async fn read_round(
         )
     }));
     let rounds = find_rounds(txn, round_keys).await?;
+    let any_bet = calls
+        .iter()
+        .any(|call| matches!(call.message, GameMessage::Bet { .. }));
+    let protection =
+        RoundProtection::read(txn, wallets.keys().copied(), any_bet, chrono::Utc::now()).await?;
     Ok(RoundReads {
         sessions,
         wallets,
         transactions,
         rounds,
+        protection,
     })
 }
 

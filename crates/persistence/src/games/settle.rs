@@ -11,11 +11,10 @@ use std::collections::HashMap;
 use chrono::Utc;
 use games::{BodyFingerprint, GameDecision, GameInput, GameMessage, ReferenceChange, decide};
 use ledger::PlayerId;
-use sea_orm::{DatabaseTransaction, EntityTrait, TransactionTrait};
+use sea_orm::{EntityTrait, TransactionTrait};
 use uuid::Uuid;
 
 use super::calls::{GAME_TRANSACTION_REFERENCE, GameAnswer, GameCall};
-use super::protection;
 use super::round_reads::{GameKey, RoundReads, key_of, read_round};
 use super::rows::{self, TransactionRow};
 use crate::batching::{Locking, RoundAnswer};
@@ -70,7 +69,7 @@ impl Db {
         };
         let mut answers = Vec::with_capacity(calls.len());
         for &call in calls {
-            answers.push(round.settle(&txn, call, locking).await?);
+            answers.push(round.settle(call, locking)?);
         }
         round.into_batch()?.run(&txn).await?;
         txn.commit().await?;
@@ -81,12 +80,7 @@ impl Db {
 impl RoundWrites {
     /// Decides `call` on what the round knows now, stages its writes and
     /// updates what the round knows.
-    async fn settle(
-        &mut self,
-        txn: &DatabaseTransaction,
-        call: &GameCall,
-        locking: Locking,
-    ) -> StoreResult<CallAnswer> {
+    fn settle(&mut self, call: &GameCall, locking: Locking) -> StoreResult<CallAnswer> {
         let Some(session) = self
             .reads
             .sessions
@@ -126,7 +120,10 @@ impl RoundWrites {
             .get(&round_key)
             .copied()
             .unwrap_or_default();
-        let gate = protection::bet_gate(txn, call.tenant, session.player, &call.message).await?;
+        let gate = self
+            .reads
+            .protection
+            .bet_gate(session.player, &call.message, Utc::now());
         let input = GameInput {
             transaction_id: call.transaction_id.clone(),
             round_id: call.round_id.clone(),

@@ -1,6 +1,8 @@
 //! Timeouts and self-exclusions: only ever inserted; nothing here (or
 //! anywhere) shortens, lifts or deletes one.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use ledger::PlayerId;
 use protection::{Exclusion, ExclusionKind, request_exclusion};
@@ -107,14 +109,30 @@ pub(crate) async fn exclusions_not_ended<C: ConnectionTrait>(
     player: PlayerId,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Exclusion>> {
-    player_exclusion::Entity::find()
-        .filter(player_exclusion::Column::PlayerId.eq(player.0))
+    let mut found = exclusions_not_ended_of(conn, [player.0], now).await?;
+    Ok(found.remove(&player.0).unwrap_or_default())
+}
+
+/// The exclusions of `players` that have not ended at `now`, by player (one
+/// statement; a player with none is not in the answer).
+pub(crate) async fn exclusions_not_ended_of<C: ConnectionTrait>(
+    conn: &C,
+    players: impl IntoIterator<Item = Uuid>,
+    now: DateTime<Utc>,
+) -> StoreResult<HashMap<Uuid, Vec<Exclusion>>> {
+    let rows = player_exclusion::Entity::find()
+        .filter(player_exclusion::Column::PlayerId.is_in(players))
         .filter(player_exclusion::Column::EndsAt.gt(now))
         .all(conn)
-        .await?
-        .iter()
-        .map(mapping::exclusion_rule)
-        .collect()
+        .await?;
+    let mut found: HashMap<Uuid, Vec<Exclusion>> = HashMap::new();
+    for row in &rows {
+        found
+            .entry(row.player_id)
+            .or_default()
+            .push(mapping::exclusion_rule(row)?);
+    }
+    Ok(found)
 }
 
 /// Revokes the player's sessions that are neither revoked nor expired;

@@ -18,6 +18,6 @@ mod gates;
 mod kyc;
 mod policy;
 
-pub(crate) use exclusions::exclusions_not_ended;
+pub(crate) use exclusions::{exclusions_not_ended, exclusions_not_ended_of};
 pub(crate) use gates::{check_deposit, check_game_session, withdrawal_refusals};
 pub use kyc::PlayerAccount;
