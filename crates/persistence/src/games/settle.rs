@@ -25,12 +25,13 @@ use crate::ledger_writer::{self, LedgerRows, MovementCause};
 use crate::write_batch::WriteBatch;
 
 /// About how many bytes of parameters one call's writes take (game
-/// transaction, ledger transaction and its two postings, its round): the
-/// statement text is the same for any number of calls.
-pub(crate) const CALL_BYTES: usize = 1000;
-/// Bytes of a round of game calls: thirty-two calls, so that a lane's take
-/// of sixty-four (`ROUND_MAX`) makes two rounds.
-pub const GAME_ROUND_BYTES_MAX: usize = 32 * CALL_BYTES;
+/// transaction, ledger transaction and its two postings, its wallet and
+/// round): the statement text is the same for any number of calls.
+pub(crate) const CALL_BYTES: usize = 1100;
+/// Bytes of a round of game calls: its one write statement must stay below
+/// one TCP send (sqlx 0.9.0 leaves Nagle's algorithm on; see
+/// `crate::ROUND_BYTES_MAX`), so twelve calls with the statement's text.
+pub const GAME_ROUND_BYTES_MAX: usize = 12 * CALL_BYTES;
 
 /// A round's answer for one call.
 pub(crate) type CallAnswer = RoundAnswer<StoreResult<GameAnswer>>;
