@@ -1757,6 +1757,7 @@ export interface components {
             /** @description Per currency: a deposit that takes the player's deposits of the last
              *     30 days above this amount needs a verified player. */
             kyc_deposit_threshold: components["schemas"]["ThresholdMap"];
+            /** @description Actions only KYC-verified players may take. */
             kyc_required_for: components["schemas"]["GatedActions"];
             /** @description Whether players may cancel their own requested withdrawals. */
             player_cancel_allowed: boolean;
