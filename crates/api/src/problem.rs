@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
 use persistence::StoreError;
 use protection::{Exclusion, ExclusionError, ExclusionKind};
 use serde::Serialize;
+use withdrawal::WithdrawalError;
 
 /// Every way a request can fail, each with the contract's stable `code`.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +46,10 @@ pub enum ApiError {
     /// The action is not allowed from the current state (409).
     #[error("{0}")]
     InvalidStateTransition(String),
+    /// The second approval of a withdrawal came from the admin who gave the
+    /// first (409).
+    #[error("{0}")]
+    SameApprover(String),
     /// The PSP did not answer; nothing changed and the request may be retried (503).
     #[error("the payment provider did not answer; try again")]
     PspUnavailable,
@@ -101,6 +106,7 @@ impl ApiError {
             ApiError::LimitReached(_) => "limit_reached",
             ApiError::AlreadyExists(_) => "already_exists",
             ApiError::InvalidStateTransition(_) => "invalid_state_transition",
+            ApiError::SameApprover(_) => "same_approver",
             ApiError::PspUnavailable => "psp_unavailable",
             ApiError::IdempotencyKeyMissing(_) => "idempotency_key_missing",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
@@ -128,6 +134,7 @@ impl ApiError {
             ApiError::LimitReached(_) => "Limit reached",
             ApiError::AlreadyExists(_) => "Already exists",
             ApiError::InvalidStateTransition(_) => "Invalid state transition",
+            ApiError::SameApprover(_) => "Same approver",
             ApiError::PspUnavailable => "Payment provider unavailable",
             ApiError::IdempotencyKeyMissing(_) => "Idempotency-Key missing",
             ApiError::IdempotencyKeyReused => "Idempotency-Key reused",
@@ -193,7 +200,8 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) | ApiError::ReferenceNotFound(_) => StatusCode::NOT_FOUND,
             ApiError::AlreadyExists(_)
             | ApiError::IdempotencyKeyInFlight
-            | ApiError::InvalidStateTransition(_) => StatusCode::CONFLICT,
+            | ApiError::InvalidStateTransition(_)
+            | ApiError::SameApprover(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable | ApiError::PspUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -218,6 +226,9 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => ApiError::NotFound(what),
             StoreError::AlreadyExists(what) => ApiError::AlreadyExists(what),
             StoreError::Ledger(e) => ApiError::from(e),
+            StoreError::Withdrawal(e @ WithdrawalError::SameApprover) => {
+                ApiError::SameApprover(e.to_string())
+            }
             StoreError::Withdrawal(e) => ApiError::InvalidStateTransition(e.to_string()),
             StoreError::Payout(e) => ApiError::InvalidStateTransition(e.to_string()),
             StoreError::PlayerBlocked(exclusion) => ApiError::PlayerBlocked(blocked(&exclusion)),

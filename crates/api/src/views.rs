@@ -248,6 +248,16 @@ pub struct AttemptView {
     updated_at: String,
 }
 
+/// Who gave a withdrawal's first of two approvals, and when.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FirstApprovalView {
+    admin_id: Uuid,
+    /// The admin's email when they approved.
+    email: String,
+    #[schema(format = DateTime)]
+    approved_at: String,
+}
+
 /// Where a withdrawal is paid to.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DestinationView {
@@ -269,6 +279,10 @@ pub struct WithdrawalView {
     destination: DestinationView,
     #[schema(required = true)]
     reject_reason: Option<String>,
+    /// The first of two approvals (withdrawals at or above the tenant's
+    /// dual-approval threshold); always `null` in a player's view.
+    #[schema(required = true)]
+    first_approval: Option<FirstApprovalView>,
     attempts: Vec<AttemptView>,
     #[schema(format = DateTime)]
     created_at: String,
@@ -278,6 +292,13 @@ pub struct WithdrawalView {
 
 impl WithdrawalView {
     /// From a withdrawal and its attempts.
+    /// As its player sees it: without who approved it.
+    pub fn for_player(w: &Withdrawal) -> Result<Self, ApiError> {
+        let mut view = Self::of(w)?;
+        view.first_approval = None;
+        Ok(view)
+    }
+
     pub fn of(w: &Withdrawal) -> Result<Self, ApiError> {
         let attempts = w
             .attempts
@@ -303,6 +324,11 @@ impl WithdrawalView {
                 account: w.destination.account().to_owned(),
             },
             reject_reason: w.reject_reason.clone(),
+            first_approval: w.first_approval.as_ref().map(|first| FirstApprovalView {
+                admin_id: first.by.0,
+                email: first.email.clone(),
+                approved_at: timestamp(first.at),
+            }),
             attempts,
             created_at: timestamp(w.created_at),
             updated_at: timestamp(w.updated_at),

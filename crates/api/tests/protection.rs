@@ -1,10 +1,13 @@
 //! Player protection over real HTTP on SQLite and PostgreSQL: the tenant
-//! policy, KYC status and its gates, timeouts and self-exclusions.
+//! policy, KYC status and its gates, timeouts and self-exclusions, dual
+//! approval of large withdrawals.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
+#[path = "protection/approvals.rs"]
+mod approvals;
 #[path = "protection/exclusions.rs"]
 mod exclusions;
 #[path = "protection/kyc.rs"]

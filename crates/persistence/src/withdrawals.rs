@@ -1,4 +1,5 @@
-//! Withdrawals: request (hold), approve, reject and cancel (release).
+//! Withdrawals: request (hold), reads, and the helpers of the commands on
+//! them (`withdrawal_commands`, `payouts`).
 //!
 //! Every command locks the withdrawal row, asks the pure state machine
 //! (`withdrawal::transition`) what happens, and writes the new state together
@@ -9,9 +10,8 @@ use idempotency::Fingerprint;
 use ledger::{LedgerError, Money, PlayerId, TenantId, WithdrawalId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
 };
 use uuid::Uuid;
 use withdrawal::{Command, Destination, Effect, Withdrawal, WithdrawalState, transition};
@@ -53,20 +53,6 @@ pub struct RequestWithdrawal {
     pub amount: Money,
     /// Where it is paid to.
     pub destination: Destination,
-}
-
-/// A command on an existing withdrawal that a person issues.
-#[derive(Debug, Clone)]
-pub enum WithdrawalAction {
-    /// Admin approval.
-    Approve,
-    /// Admin rejection; releases the hold.
-    Reject {
-        /// Why (shown to admins).
-        reason: String,
-    },
-    /// The player's cancellation; releases the hold.
-    Cancel,
 }
 
 /// Filters of the admin list.
@@ -122,43 +108,6 @@ impl Db {
         }
         txn.commit().await?;
         Ok(Idempotent::Fresh(created))
-    }
-
-    /// Applies `approve`, `reject` or `cancel` to a withdrawal the caller may
-    /// see, completing the request's lease with the changed withdrawal.
-    pub async fn withdrawal_command(
-        &self,
-        visibility: Visibility,
-        id: WithdrawalId,
-        action: WithdrawalAction,
-        lease: &Lease,
-        audit: &AuditContext,
-    ) -> StoreResult<Withdrawal> {
-        let txn = self.conn().begin().await?;
-        let current = lock_withdrawal(&txn, visibility, id.0).await?;
-        let (command, reject_reason) = match action {
-            WithdrawalAction::Approve => (Command::Approve, None),
-            WithdrawalAction::Reject { reason } => (Command::Reject, Some(reason)),
-            WithdrawalAction::Cancel => (Command::Cancel, None),
-        };
-        let step = transition(Some(state_of(&current)?), command)?;
-        apply_effects(&txn, &current, step.effect.as_slice(), None, None).await?;
-        let before = current.clone();
-        let mut update: row::ActiveModel = current.into();
-        update.state = Set(step.to.as_str().to_owned());
-        if reject_reason.is_some() {
-            update.reject_reason = Set(reject_reason);
-        }
-        update.updated_at = Set(Utc::now());
-        let updated = update.update(&txn).await?;
-        let action = match command {
-            Command::Approve => "withdrawal.approve",
-            Command::Reject => "withdrawal.reject",
-            _ => "withdrawal.cancel",
-        };
-        audit_change(&txn, audit, action, Some(&before), &updated).await?;
-        let attempts = attempts_of(&txn, updated.id).await?;
-        finish(txn, lease, domain(updated, attempts)?).await
     }
 
     /// One withdrawal the caller may see, with its attempts.
@@ -321,6 +270,9 @@ pub(crate) fn stage_request(
         destination_type: new.destination.kind().to_owned(),
         destination_account: new.destination.account().to_owned(),
         reject_reason: None,
+        first_approved_by: None,
+        first_approver_email: None,
+        first_approved_at: None,
         created_at: now,
         updated_at: now,
     };

@@ -296,6 +296,9 @@ async fn the_database_refuses_a_second_open_attempt(test_db: &TestDb) {
         destination_type: Set("bank_account".into()),
         destination_account: Set("X".into()),
         reject_reason: Set(None),
+        first_approved_by: Set(None),
+        first_approver_email: Set(None),
+        first_approved_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

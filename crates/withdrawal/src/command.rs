@@ -8,8 +8,12 @@ use std::fmt;
 pub enum Command {
     /// The player asks for a withdrawal (creates it).
     Request,
-    /// An operator approves it.
+    /// An operator approves it: the only approval it needs, or the second
+    /// of two (see [`crate::approval_command`]).
     Approve,
+    /// An operator gives the first of the two approvals a large withdrawal
+    /// needs.
+    ApproveFirstOfTwo,
     /// An operator refuses it.
     Reject,
     /// The player withdraws the request before it is approved.
@@ -29,9 +33,10 @@ pub enum Command {
 
 impl Command {
     /// Every command.
-    pub const ALL: [Command; 9] = [
+    pub const ALL: [Command; 10] = [
         Command::Request,
         Command::Approve,
+        Command::ApproveFirstOfTwo,
         Command::Reject,
         Command::Cancel,
         Command::StartPayout,
@@ -47,6 +52,7 @@ impl Command {
         match self {
             Command::Request => "request",
             Command::Approve => "approve",
+            Command::ApproveFirstOfTwo => "approve_first_of_two",
             Command::Reject => "reject",
             Command::Cancel => "cancel",
             Command::StartPayout => "start_payout",
@@ -77,6 +83,7 @@ mod tests {
             [
                 "request",
                 "approve",
+                "approve_first_of_two",
                 "reject",
                 "cancel",
                 "start_payout",

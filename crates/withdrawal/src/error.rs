@@ -24,6 +24,14 @@ pub enum WithdrawalError {
         /// The refused command.
         command: Command,
     },
+    /// The second approval of a withdrawal that needs two came from the
+    /// admin who gave the first.
+    #[error("the second approval must come from another admin than the first")]
+    SameApprover,
+    /// The player asked to cancel, and the tenant does not let players
+    /// cancel their withdrawals (`player_cancel_allowed: false`).
+    #[error("this operator does not let players cancel withdrawals; contact support")]
+    CancelNotAllowed,
 }
 
 impl WithdrawalError {
@@ -47,6 +55,7 @@ impl Refusal {
         match self.command {
             Command::Request => "a withdrawal can only be requested once",
             Command::Approve => "a withdrawal can only be approved",
+            Command::ApproveFirstOfTwo => "a withdrawal can only get its first approval",
             Command::Reject => "a withdrawal can only be rejected",
             Command::Cancel => "a withdrawal can only be cancelled",
             Command::StartPayout => "a payout can only start",
@@ -90,7 +99,7 @@ mod tests {
             (
                 Some(WithdrawalState::Paid),
                 Command::Approve,
-                "a withdrawal can only be approved from requested; this withdrawal is paid",
+                "a withdrawal can only be approved from requested or awaiting_second_approval; this withdrawal is paid",
             ),
             (
                 Some(WithdrawalState::PayoutPending),
@@ -105,7 +114,7 @@ mod tests {
             (
                 Some(WithdrawalState::Paid),
                 Command::Reject,
-                "a withdrawal can only be rejected from requested, approved or payout_failed; this withdrawal is paid",
+                "a withdrawal can only be rejected from requested, awaiting_second_approval, approved or payout_failed; this withdrawal is paid",
             ),
             (
                 Some(WithdrawalState::Approved),

@@ -4,8 +4,9 @@
 //!
 //! ```text
 //! requested -> approved -> payout_pending -> paid -> reversed
+//! requested -> awaiting_second_approval -> approved                 (dual approval)
 //!                          payout_pending -> payout_failed -> payout_pending   (retry)
-//! requested | approved | payout_failed -> rejected
+//! requested | awaiting_second_approval | approved | payout_failed -> rejected
 //! requested -> cancelled
 //! ```
 //!
@@ -15,6 +16,9 @@
 //!   payout pipeline).
 //! * [`transition()`]: the one table of allowed `(state, command)` pairs; every
 //!   other pair is [`WithdrawalError::InvalidTransition`].
+//! * [`approval_command`]: which approve command an admin's approval is
+//!   (the only one, the first of two, or the second by another admin:
+//!   [`WithdrawalError::SameApprover`] otherwise).
 //! * [`Effect`]: the ledger movement an allowed transition makes, turned into
 //!   a balanced [`ledger::LedgerTransaction`] by
 //!   [`Effect::ledger_transaction`].
@@ -25,7 +29,7 @@
 //! |----------------------------------------|---------------------|-----------------------|
 //! | request                                | [`Effect::Hold`]    | available −a, held +a |
 //! | reject, cancel                         | [`Effect::Release`] | held −a, available +a |
-//! | approve, start payout, payout failed   | none                | unchanged             |
+//! | approve (first or second), start payout, payout failed | none | unchanged |
 //! | payout outcome unknown                 | none                | unchanged             |
 //! | payout succeeded (→ `paid`), once      | [`Effect::Settle`]  | held −a               |
 //! | reverse (the PSP returned the money)   | [`Effect::Reverse`] | available +a          |
@@ -33,6 +37,7 @@
 //! The caller applies a transition's effect in the same database transaction
 //! that stores the new state, so state and money never disagree.
 
+mod approval;
 mod command;
 mod destination;
 mod effect;
@@ -41,6 +46,7 @@ mod record;
 mod state;
 mod transition;
 
+pub use approval::{FirstApproval, approval_command};
 pub use command::Command;
 pub use destination::{
     DESTINATION_ACCOUNT_LEN_MAX, DESTINATION_KIND_LEN_MAX, Destination, DestinationError,

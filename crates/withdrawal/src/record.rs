@@ -5,7 +5,7 @@ use ledger::{Money, PlayerId, TenantId, WithdrawalId};
 use payout::PayoutAttempt;
 use serde::{Deserialize, Serialize};
 
-use crate::{Destination, WithdrawalState};
+use crate::{Destination, FirstApproval, WithdrawalState};
 
 /// A withdrawal and its payout attempts (newest first).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +24,10 @@ pub struct Withdrawal {
     pub state: WithdrawalState,
     /// Why an admin rejected it.
     pub reject_reason: Option<String>,
+    /// The first of two approvals, when the withdrawal needed two and one
+    /// was given (kept after the second).
+    #[serde(default)]
+    pub first_approval: Option<FirstApproval>,
     /// Its payout attempts, newest first.
     pub attempts: Vec<PayoutAttempt>,
     /// When it was requested.

@@ -14,6 +14,9 @@ use crate::WithdrawalError;
 pub enum WithdrawalState {
     /// Asked for by the player; the amount is held.
     Requested,
+    /// Large enough that the tenant wants two admins: one approved it, a
+    /// different one must approve it too. The amount is still held.
+    AwaitingSecondApproval,
     /// Approved by an operator; no payout attempt has started yet.
     Approved,
     /// Refused by an operator; the held amount went back to available.
@@ -40,8 +43,9 @@ pub enum WithdrawalState {
 
 impl WithdrawalState {
     /// Every state.
-    pub const ALL: [WithdrawalState; 8] = [
+    pub const ALL: [WithdrawalState; 9] = [
         WithdrawalState::Requested,
+        WithdrawalState::AwaitingSecondApproval,
         WithdrawalState::Approved,
         WithdrawalState::Rejected,
         WithdrawalState::Cancelled,
@@ -56,6 +60,7 @@ impl WithdrawalState {
     pub fn as_str(self) -> &'static str {
         match self {
             WithdrawalState::Requested => "requested",
+            WithdrawalState::AwaitingSecondApproval => "awaiting_second_approval",
             WithdrawalState::Approved => "approved",
             WithdrawalState::Rejected => "rejected",
             WithdrawalState::Cancelled => "cancelled",
@@ -85,6 +90,7 @@ impl WithdrawalState {
                 true
             }
             WithdrawalState::Requested
+            | WithdrawalState::AwaitingSecondApproval
             | WithdrawalState::Approved
             | WithdrawalState::PayoutPending
             | WithdrawalState::PayoutFailed
@@ -126,6 +132,7 @@ mod tests {
             names,
             [
                 "requested",
+                "awaiting_second_approval",
                 "approved",
                 "rejected",
                 "cancelled",

@@ -19,17 +19,22 @@ pub struct Transition {
 /// Where `command` takes a withdrawal in state `from` (`None`: it does not
 /// exist yet), or [`WithdrawalError::InvalidTransition`] naming both.
 ///
-/// | from                                  | command                  | to               | effect    |
-/// |---------------------------------------|--------------------------|------------------|-----------|
-/// | none                                  | request                  | requested        | hold      |
-/// | requested                             | approve                  | approved         |           |
-/// | requested, approved, payout_failed    | reject                   | rejected         | release   |
-/// | requested                             | cancel                   | cancelled        | release   |
-/// | approved, payout_failed               | start_payout             | payout_pending   |           |
-/// | payout_pending                        | payout_succeeded         | paid             | settle    |
-/// | payout_pending                        | payout_failed            | payout_failed    |           |
-/// | payout_pending                        | payout_outcome_unknown   | payout_pending   |           |
-/// | paid                                  | reverse                  | reversed         | reverse   |
+/// | from                                                       | command                | to                       | effect  |
+/// |------------------------------------------------------------|------------------------|--------------------------|---------|
+/// | none                                                       | request                | requested                | hold    |
+/// | requested, awaiting_second_approval                        | approve                | approved                 |         |
+/// | requested                                                  | approve_first_of_two   | awaiting_second_approval |         |
+/// | requested, awaiting_second_approval, approved, payout_failed | reject               | rejected                 | release |
+/// | requested                                                  | cancel                 | cancelled                | release |
+/// | approved, payout_failed                                    | start_payout           | payout_pending           |         |
+/// | payout_pending                                             | payout_succeeded       | paid                     | settle  |
+/// | payout_pending                                             | payout_failed          | payout_failed            |         |
+/// | payout_pending                                             | payout_outcome_unknown | payout_pending           |         |
+/// | paid                                                       | reverse                | reversed                 | reverse |
+///
+/// Which approve command an admin's approval is (one approval, the first of
+/// two, or the second by a different admin) is [`crate::approval_command`]'s
+/// call; this table only says where each one is allowed.
 ///
 /// An unknown payout outcome keeps the withdrawal in `payout_pending`: the
 /// PSP may have paid, so it is never taken for a failure (which would allow
@@ -46,10 +51,12 @@ pub fn transition(
 
     let (to, effect) = match (from, command) {
         (None, C::Request) => (S::Requested, Some(Effect::Hold)),
-        (Some(S::Requested), C::Approve) => (S::Approved, None),
-        (Some(S::Requested | S::Approved | S::PayoutFailed), C::Reject) => {
-            (S::Rejected, Some(Effect::Release))
-        }
+        (Some(S::Requested | S::AwaitingSecondApproval), C::Approve) => (S::Approved, None),
+        (Some(S::Requested), C::ApproveFirstOfTwo) => (S::AwaitingSecondApproval, None),
+        (
+            Some(S::Requested | S::AwaitingSecondApproval | S::Approved | S::PayoutFailed),
+            C::Reject,
+        ) => (S::Rejected, Some(Effect::Release)),
         (Some(S::Requested), C::Cancel) => (S::Cancelled, Some(Effect::Release)),
         (Some(S::Approved | S::PayoutFailed), C::StartPayout) => (S::PayoutPending, None),
         (Some(S::PayoutPending), C::PayoutSucceeded) => (S::Paid, Some(Effect::Settle)),
@@ -81,9 +88,10 @@ mod tests {
     }
 
     /// Column order of [`table`].
-    const COLUMNS: [Command; 9] = [
+    const COLUMNS: [Command; 10] = [
         Command::Request,
         Command::Approve,
+        Command::ApproveFirstOfTwo,
         Command::Reject,
         Command::Cancel,
         Command::StartPayout,
@@ -95,18 +103,24 @@ mod tests {
 
     /// The whole contract, one row per state (and "does not exist").
     #[rustfmt::skip]
-    fn table() -> [(Option<S>, [Cell; 9]); 9] {
+    fn table() -> [(Option<S>, [Cell; 10]); 10] {
+        let awaiting = to(S::AwaitingSecondApproval, None);
+        let approved = to(S::Approved, None);
+        let rejected = to(S::Rejected, Some(E::Release));
+        let cancelled = to(S::Cancelled, Some(E::Release));
+        let pending = to(S::PayoutPending, None);
         [
-            //                       request                          approve                reject                             cancel                              start_payout                payout_succeeded              payout_failed              payout_outcome_unknown      reverse
-            (None,                   [to(S::Requested, Some(E::Hold)), X,                     X,                                 X,                                  X,                          X,                            X,                         X,                          X]),
-            (Some(S::Requested),     [X,                               to(S::Approved, None), to(S::Rejected, Some(E::Release)), to(S::Cancelled, Some(E::Release)), X,                          X,                            X,                         X,                          X]),
-            (Some(S::Approved),      [X,                               X,                     to(S::Rejected, Some(E::Release)), X,                                  to(S::PayoutPending, None), X,                            X,                         X,                          X]),
-            (Some(S::Rejected),      [X,                               X,                     X,                                 X,                                  X,                          X,                            X,                         X,                          X]),
-            (Some(S::Cancelled),     [X,                               X,                     X,                                 X,                                  X,                          X,                            X,                         X,                          X]),
-            (Some(S::PayoutPending), [X,                               X,                     X,                                 X,                                  X,                          to(S::Paid, Some(E::Settle)), to(S::PayoutFailed, None), to(S::PayoutPending, None), X]),
-            (Some(S::PayoutFailed),  [X,                               X,                     to(S::Rejected, Some(E::Release)), X,                                  to(S::PayoutPending, None), X,                            X,                         X,                          X]),
-            (Some(S::Paid),          [X,                               X,                     X,                                 X,                                  X,                          X,                            X,                         X,                          to(S::Reversed, Some(E::Reverse))]),
-            (Some(S::Reversed),      [X,                               X,                     X,                                 X,                                  X,                          X,                            X,                         X,                          X]),
+            //                                 request                          approve   first_of_two reject    cancel     start_payout payout_succeeded              payout_failed              payout_outcome_unknown reverse
+            (None,                             [to(S::Requested, Some(E::Hold)), X,        X,           X,        X,         X,           X,                            X,                         X,                     X]),
+            (Some(S::Requested),               [X,                               approved, awaiting,    rejected, cancelled, X,           X,                            X,                         X,                     X]),
+            (Some(S::AwaitingSecondApproval),  [X,                               approved, X,           rejected, X,         X,           X,                            X,                         X,                     X]),
+            (Some(S::Approved),                [X,                               X,        X,           rejected, X,         pending,     X,                            X,                         X,                     X]),
+            (Some(S::Rejected),                [X,                               X,        X,           X,        X,         X,           X,                            X,                         X,                     X]),
+            (Some(S::Cancelled),               [X,                               X,        X,           X,        X,         X,           X,                            X,                         X,                     X]),
+            (Some(S::PayoutPending),           [X,                               X,        X,           X,        X,         X,           to(S::Paid, Some(E::Settle)), to(S::PayoutFailed, None), pending,               X]),
+            (Some(S::PayoutFailed),            [X,                               X,        X,           rejected, X,         pending,     X,                            X,                         X,                     X]),
+            (Some(S::Paid),                    [X,                               X,        X,           X,        X,         X,           X,                            X,                         X,                     to(S::Reversed, Some(E::Reverse))]),
+            (Some(S::Reversed),                [X,                               X,        X,           X,        X,         X,           X,                            X,                         X,                     X]),
         ]
     }
 
@@ -117,7 +131,7 @@ mod tests {
             .chain(S::ALL.into_iter().map(Some))
             .collect();
         assert_eq!(rows, expected);
-        assert_eq!(rows.len(), 9);
+        assert_eq!(rows.len(), 10);
         assert_eq!(COLUMNS, Command::ALL);
     }
 
@@ -144,8 +158,8 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 81);
-        assert_eq!(allowed, 12);
+        assert_eq!(checked, 100);
+        assert_eq!(allowed, 15);
     }
 
     #[test]
@@ -180,7 +194,7 @@ mod tests {
                 .err()
                 .map(|e| e.to_string()),
             Some(
-                "a withdrawal can only be approved from requested; this withdrawal is paid"
+                "a withdrawal can only be approved from requested or awaiting_second_approval; this withdrawal is paid"
                     .to_owned()
             )
         );

@@ -29,6 +29,7 @@ fn holds_money(state: Option<WithdrawalState>) -> bool {
         state,
         Some(
             WithdrawalState::Requested
+                | WithdrawalState::AwaitingSecondApproval
                 | WithdrawalState::Approved
                 | WithdrawalState::PayoutPending
                 | WithdrawalState::PayoutFailed

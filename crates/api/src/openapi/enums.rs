@@ -132,7 +132,7 @@ closed_set! {
 }
 
 /// Every `code` a problem document can carry (`ApiError::code`).
-pub const PROBLEM_CODES: [&str; 22] = [
+pub const PROBLEM_CODES: [&str; 23] = [
     "validation_failed",
     "unauthorized",
     "forbidden",
@@ -144,6 +144,7 @@ pub const PROBLEM_CODES: [&str; 22] = [
     "limit_reached",
     "already_exists",
     "invalid_state_transition",
+    "same_approver",
     "psp_unavailable",
     "idempotency_key_missing",
     "idempotency_key_reused",
@@ -178,6 +179,7 @@ mod tests {
             ApiError::KycRequired(String::new()),
             ApiError::LimitReached(String::new()),
             ApiError::InvalidStateTransition(String::new()),
+            ApiError::SameApprover(String::new()),
             ApiError::PspUnavailable,
             ApiError::AlreadyExists("x"),
             ApiError::IdempotencyKeyMissing(String::new()),
@@ -205,6 +207,7 @@ mod tests {
                 | ApiError::KycRequired(_)
                 | ApiError::LimitReached(_)
                 | ApiError::InvalidStateTransition(_)
+                | ApiError::SameApprover(_)
                 | ApiError::PspUnavailable
                 | ApiError::AlreadyExists(_)
                 | ApiError::IdempotencyKeyMissing(_)

@@ -2,7 +2,7 @@
 //! `finance` and above may act; `support` may only read.
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, http::StatusCode, post, web};
-use ledger::WithdrawalId;
+use ledger::{AdminId, WithdrawalId};
 use persistence::{Visibility, WithdrawalAction};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -100,7 +100,7 @@ where
 }
 
 /// `POST /admin/withdrawals/{id}/approve`.
-#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/approve", operation_id = "approveWithdrawal", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView, description = "The approved withdrawal")))]
+#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/approve", operation_id = "approveWithdrawal", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 200, body = WithdrawalView, description = "The approved withdrawal, or (at or above the dual-approval threshold, first approval) the withdrawal awaiting its second approval")))]
 #[post("/admin/withdrawals/{id}/approve")]
 pub async fn approve(
     req: HttpRequest,
@@ -118,9 +118,12 @@ pub async fn approve(
         &body.0,
         |lease, audit| async move {
             let visibility = Visibility::Tenant(admin.tenant_filter());
+            let approval = WithdrawalAction::Approve {
+                by: AdminId(admin.admin_id),
+            };
             Ok(state
                 .db
-                .withdrawal_command(visibility, id, WithdrawalAction::Approve, &lease, &audit)
+                .withdrawal_command(visibility, id, approval, &lease, &audit)
                 .await?)
         },
     )

@@ -78,7 +78,7 @@ pub async fn create(
         Err(e) => return e.error_response(),
     };
     let state = state.get_ref();
-    let answer = Answer::new(StatusCode::CREATED, WithdrawalView::of);
+    let answer = Answer::new(StatusCode::CREATED, WithdrawalView::for_player);
     idempotent::run_once(state, request, answer, |scope, fingerprint| async move {
         let form: CreateWithdrawal = parse_json(&body.0)?;
         let command = RequestWithdrawal {
@@ -114,7 +114,7 @@ pub async fn list(
             query.page()?,
         )
         .await?;
-    Ok(HttpResponse::Ok().json(page(rows, |w| WithdrawalView::of(&w))?))
+    Ok(HttpResponse::Ok().json(page(rows, |w| WithdrawalView::for_player(&w))?))
 }
 
 /// `GET /me/withdrawals/{id}`.
@@ -133,7 +133,7 @@ pub async fn get(
         )
         .await?
         .ok_or(ApiError::NotFound("withdrawal"))?;
-    Ok(HttpResponse::Ok().json(WithdrawalView::of(&view)?))
+    Ok(HttpResponse::Ok().json(WithdrawalView::for_player(&view)?))
 }
 
 /// `POST /me/withdrawals/{id}/cancel`: only from `requested`; releases the hold.
@@ -153,7 +153,7 @@ pub async fn cancel(
     };
     let state = state.get_ref();
     let id = WithdrawalId(id.into_inner());
-    let answer = Answer::new(StatusCode::OK, WithdrawalView::of);
+    let answer = Answer::new(StatusCode::OK, WithdrawalView::for_player);
     idempotent::run(state, request, answer, |lease| async move {
         Ok(state
             .db

@@ -115,6 +115,7 @@ fn closed_sets_are_enums() {
         prop("WithdrawalView", "state"),
         set(&[
             "requested",
+            "awaiting_second_approval",
             "approved",
             "rejected",
             "cancelled",

@@ -13,6 +13,7 @@ import { ApiProblem, NetworkError } from './api.js';
  * @type {Record<WithdrawalState, string>} */
 export const WITHDRAWAL_STATES = {
   requested: 'Requested',
+  awaiting_second_approval: 'Awaiting second approval',
   approved: 'Approved',
   payout_pending: 'Payout pending',
   payout_failed: 'Payout failed',
@@ -59,6 +60,7 @@ const PROBLEMS = {
   limit_reached: 'This would exceed a deposit limit.',
   already_exists: 'That already exists (for example an account with this email).',
   invalid_state_transition: 'This action is not allowed in the current state.',
+  same_approver: 'A second approval must come from a different admin.',
   psp_unavailable: 'The payment provider could not be reached; try again later.',
   idempotency_key_missing: 'The request lacked a valid idempotency key.',
   idempotency_key_reused: 'This action’s key was already used for a different request.',
@@ -72,16 +74,9 @@ const PROBLEMS = {
   internal: 'Something went wrong on the server.',
 };
 
-/** Codes of the contract's later sections (dual approval), in words too. */
-const LATER_PROBLEMS = /** @type {Record<string, string>} */ ({
-  same_approver: 'A second approval must come from a different admin.',
-});
-
 /** @param {string} state */
 export const stateWords = (state) =>
-  /** @type {Record<string, string>} */ (WITHDRAWAL_STATES)[state] ??
-  ({ awaiting_second_approval: 'Awaiting second approval' })[state] ??
-  state;
+  /** @type {Record<string, string>} */ (WITHDRAWAL_STATES)[state] ?? state;
 
 /** @param {string} status */
 export const statusWords = (status) => /** @type {Record<string, string>} */ (STATUSES)[status] ?? status;
@@ -92,7 +87,7 @@ export const kindWords = (kind) =>
 
 /** @param {string} code */
 export const codeWords = (code) =>
-  /** @type {Record<string, string>} */ (PROBLEMS)[code] ?? LATER_PROBLEMS[code] ?? `Error ${code}.`;
+  /** @type {Record<string, string>} */ (PROBLEMS)[code] ?? `Error ${code}.`;
 
 /** What went wrong, in words: the code's sentence plus the server's detail.
  * @param {unknown} error */

@@ -1104,6 +1104,15 @@ export interface components {
             /** @description `deposit` or `payout`. */
             reference_type: string;
         };
+        /** @description Who gave a withdrawal's first of two approvals, and when. */
+        FirstApprovalView: {
+            /** Format: uuid */
+            admin_id: string;
+            /** Format: date-time */
+            approved_at: string;
+            /** @description The admin's email when they approved. */
+            email: string;
+        };
         /**
          * @description What a game provider's call asks.
          * @enum {string}
@@ -1493,6 +1502,7 @@ export interface components {
                 created_at: string;
                 currency: components["schemas"]["Currency"];
                 destination: components["schemas"]["DestinationView"];
+                first_approval: components["schemas"]["FirstApprovalView"] | null;
                 /** Format: uuid */
                 id: string;
                 /** Format: uuid */
@@ -1543,7 +1553,7 @@ export interface components {
          * @description Stable error code of a problem document.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "insufficient_funds" | "currency_mismatch" | "player_blocked" | "kyc_required" | "limit_reached" | "already_exists" | "invalid_state_transition" | "psp_unavailable" | "idempotency_key_missing" | "idempotency_key_reused" | "idempotency_key_in_flight" | "invalid_signature" | "reference_not_found" | "payload_too_large" | "rate_limited" | "unavailable" | "method_not_allowed" | "internal";
+        ProblemCode: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "insufficient_funds" | "currency_mismatch" | "player_blocked" | "kyc_required" | "limit_reached" | "already_exists" | "invalid_state_transition" | "same_approver" | "psp_unavailable" | "idempotency_key_missing" | "idempotency_key_reused" | "idempotency_key_in_flight" | "invalid_signature" | "reference_not_found" | "payload_too_large" | "rate_limited" | "unavailable" | "method_not_allowed" | "internal";
         /** @description `GET /admin/reconciliation-runs/{id}`: the run with a page of findings. */
         ReconciliationRunDetail: {
             /**
@@ -1866,7 +1876,7 @@ export interface components {
          * @description State of a withdrawal.
          * @enum {string}
          */
-        WithdrawalState: "requested" | "approved" | "rejected" | "cancelled" | "payout_pending" | "payout_failed" | "paid" | "reversed";
+        WithdrawalState: "requested" | "awaiting_second_approval" | "approved" | "rejected" | "cancelled" | "payout_pending" | "payout_failed" | "paid" | "reversed";
         /** @description A withdrawal with its attempts. */
         WithdrawalView: {
             /** @example 30.00 */
@@ -1876,6 +1886,7 @@ export interface components {
             created_at: string;
             currency: components["schemas"]["Currency"];
             destination: components["schemas"]["DestinationView"];
+            first_approval: components["schemas"]["FirstApprovalView"] | null;
             /** Format: uuid */
             id: string;
             /** Format: uuid */
@@ -4451,7 +4462,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The approved withdrawal */
+            /** @description The approved withdrawal, or (at or above the dual-approval threshold, first approval) the withdrawal awaiting its second approval */
             200: {
                 headers: {
                     /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */

@@ -25,6 +25,12 @@ pub struct Model {
     pub destination_account: String,
     /// Why an admin rejected it.
     pub reject_reason: Option<String>,
+    /// The admin who gave the first of two approvals.
+    pub first_approved_by: Option<Uuid>,
+    /// That admin's email when they approved.
+    pub first_approver_email: Option<String>,
+    /// When the first of two approvals was given.
+    pub first_approved_at: Option<DateTimeUtc>,
     /// Creation time.
     pub created_at: DateTimeUtc,
     /// Last change.

@@ -1,8 +1,10 @@
 //! Withdrawal and payout attempt rows as [`Withdrawal`] and [`PayoutAttempt`].
 
-use ledger::{AttemptId, Currency, Money, PlayerId, TenantId, WithdrawalId};
+use chrono::{DateTime, Utc};
+use ledger::{AdminId, AttemptId, Currency, Money, PlayerId, TenantId, WithdrawalId};
 use payout::{AttemptStatus, PayoutAttempt};
-use withdrawal::{Destination, Withdrawal, WithdrawalState};
+use uuid::Uuid;
+use withdrawal::{Destination, FirstApproval, Withdrawal, WithdrawalState};
 
 use crate::entities::{payout_attempt, withdrawal as row};
 use crate::error::{StoreError, StoreResult};
@@ -20,12 +22,30 @@ pub(crate) fn withdrawal(
         state: state(&row)?,
         destination: Destination::stored(row.destination_type, row.destination_account),
         reject_reason: row.reject_reason,
+        first_approval: first_approval(
+            row.first_approved_by,
+            row.first_approver_email,
+            row.first_approved_at,
+        ),
         attempts: attempts
             .into_iter()
             .map(attempt)
             .collect::<StoreResult<_>>()?,
         created_at: row.created_at,
         updated_at: row.updated_at,
+    })
+}
+
+/// The stored first of two approvals (its columns are set together).
+fn first_approval(
+    by: Option<Uuid>,
+    email: Option<String>,
+    at: Option<DateTime<Utc>>,
+) -> Option<FirstApproval> {
+    Some(FirstApproval {
+        by: AdminId(by?),
+        email: email?,
+        at: at?,
     })
 }
 

@@ -21,3 +21,4 @@ mod policy;
 pub(crate) use exclusions::{exclusions_not_ended, exclusions_not_ended_of};
 pub(crate) use gates::{check_deposit, check_game_session, withdrawal_refusals};
 pub use kyc::PlayerAccount;
+pub(crate) use policy::policy_of;

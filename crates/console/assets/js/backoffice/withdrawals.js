@@ -13,6 +13,9 @@ import { Badge, LoadState, Pager, Table, When, orDash, useLoad, usePages } from 
 /** Roles that may act on withdrawals (the server's `Role::Finance` and above). */
 export const ACTING_ROLES = ['finance', 'tenant_admin', 'platform_admin'];
 
+/** The state whose tab carries a count badge: work waiting for a second admin. */
+const AWAITING = 'awaiting_second_approval';
+
 /** @param {{state: string}} props */
 export function WithdrawalQueue({ state }) {
   const tabs = [['', 'All'], ...Object.entries(WITHDRAWAL_STATES)];
@@ -20,6 +23,10 @@ export function WithdrawalQueue({ state }) {
     (cursor) => get('/admin/withdrawals', { state, cursor }),
     [state],
   );
+  // Reloaded with the queue, so acting on one and coming back updates the badge.
+  const awaiting = useLoad(() => get('/admin/withdrawals', { state: AWAITING, limit: '200' }), [state]);
+  const waiting = awaiting.data?.items.length ?? 0;
+  const waitingText = awaiting.data?.next_cursor ? `${waiting}+` : String(waiting);
   /** @type {Withdrawal[]} */
   const items = pages.loaded.data?.items ?? [];
   return html`<div class="page"><h1>Withdrawals</h1>
@@ -27,7 +34,10 @@ export function WithdrawalQueue({ state }) {
       ${tabs.map(
         ([value, name]) =>
           html`<a role="tab" href=${value ? `#/withdrawals?state=${value}` : '#/withdrawals'}
-            aria-selected=${state === value ? 'true' : 'false'}>${name}</a>`,
+            aria-selected=${state === value ? 'true' : 'false'}>${name}${value === AWAITING &&
+            waiting > 0 &&
+            html` <span class="count" data-testid="awaiting-count"
+              aria-label=${`${waitingText} awaiting a second approval`}>${waitingText}</span>`}</a>`,
       )}
     </div>
     <${LoadState} loaded=${pages.loaded} />
@@ -116,6 +126,8 @@ export function WithdrawalPage({ id, role }) {
   return html`<div class="page"><h1>Withdrawal</h1>
     <p><a href=${`#/withdrawals?state=${w.state}`}>Back to the queue</a></p>
     <${LoadState} loaded=${loaded} />
+    ${w.state === AWAITING &&
+    html`<p class="notice" role="status">Large withdrawal: it needs a second approval by an admin other than ${w.first_approval?.email ?? 'the first approver'}.</p>`}
     <dl class="facts">
       <dt>Amount</dt><dd>${money(w.amount, w.currency)}</dd>
       <dt>State</dt><dd><${Badge} kind="state" value=${w.state} /></dd>
@@ -123,6 +135,9 @@ export function WithdrawalPage({ id, role }) {
       <dt>Destination</dt><dd>${w.destination.type}: ${w.destination.account}</dd>
       <dt>Created</dt><dd><${When} at=${w.created_at} /></dd>
       <dt>Updated</dt><dd><${When} at=${w.updated_at} /></dd>
+      ${w.first_approval &&
+      html`<dt>First approval</dt><dd data-testid="first-approval">${w.first_approval.email},
+        <${When} at=${w.first_approval.approved_at} /></dd>`}
       ${w.reject_reason && html`<dt>Reject reason</dt><dd>${w.reject_reason}</dd>`}
       <dt>Id</dt><dd class="mono">${w.id}</dd>
     </dl>

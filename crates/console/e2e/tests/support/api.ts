@@ -131,3 +131,34 @@ export async function scriptPsp(
     throw new Error(`mock-psp POST /control/script: ${response.status()} ${await response.text()}`);
   }
 }
+
+/** The policy the contract gives a tenant that never set one. */
+export const DEFAULT_POLICY = {
+  cooling_off_hours: 24,
+  kyc_required_for: [] as string[],
+  kyc_deposit_threshold: {} as Record<string, string>,
+  dual_approval_threshold: {} as Record<string, string>,
+  player_cancel_allowed: true,
+};
+
+/** Replaces `tenant`'s policy with the defaults plus `changes`, as the bootstrap platform admin. */
+export async function setPolicy(
+  api: APIRequestContext,
+  tenant: string,
+  changes: Partial<typeof DEFAULT_POLICY>,
+): Promise<void> {
+  const root: Admin = {
+    email: required('KASA_E2E_ADMIN_EMAIL'),
+    password: required('KASA_E2E_ADMIN_PASSWORD'),
+    role: 'platform_admin',
+  };
+  const token = await adminToken(api, root);
+  await body(
+    'put policy',
+    await api.put(`/api/v1/admin/tenants/${tenant}/policy`, {
+      headers: auth(token),
+      data: { ...DEFAULT_POLICY, ...changes },
+    }),
+    200,
+  );
+}
