@@ -56,6 +56,7 @@ pub mod responses;
         crate::routes::me::deposit,
         crate::routes::exclusions::create,
         crate::routes::exclusions::list,
+        crate::routes::exclusions::of_player,
         crate::routes::withdrawals::create,
         crate::routes::withdrawals::list,
         crate::routes::withdrawals::get,

@@ -60,7 +60,8 @@ pub async fn players(
     }))
 }
 
-async fn visible_player(
+/// The player's id when `admin` may see them; `404` otherwise.
+pub(crate) async fn visible_player(
     state: &AppState,
     admin: &AdminPrincipal,
     id: Uuid,

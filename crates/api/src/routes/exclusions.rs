@@ -1,5 +1,6 @@
-//! The player's own timeouts and self-exclusions: asked for, and listed.
-//! There is no way to shorten or lift one.
+//! The player's own timeouts and self-exclusions: asked for, and listed
+//! (to the player, and to the admins of the player's tenant). There is no
+//! way to shorten or lift one.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use ledger::TenantId;
@@ -7,13 +8,16 @@ use persistence::records::PlayerExclusion;
 use protection::ExclusionKind;
 use serde::Deserialize;
 
-use crate::auth::PlayerPrincipal;
+use uuid::Uuid;
+
+use crate::auth::{AdminPrincipal, PlayerPrincipal};
 use crate::body::{RawBody, parse_json};
 use crate::idempotent::{Answer, completion, run_optional};
 use crate::problem::ApiError;
 use crate::protection_views::ExclusionView;
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
+use crate::routes::admin_players::visible_player;
 use crate::state::AppState;
 use crate::views::{PageView, page};
 
@@ -80,5 +84,21 @@ pub async fn list(
         .db
         .exclusions_of_player(player.player_id, query.page()?)
         .await?;
+    Ok(HttpResponse::Ok().json(page(rows, |e| Ok(ExclusionView::of(&e)))?))
+}
+
+/// `GET /admin/players/{id}/exclusions`: the player's exclusions as they see
+/// them, for every admin role of the player's tenant (another tenant's
+/// player is `404`).
+#[utoipa::path(get, path = "/api/v1/admin/players/{id}/exclusions", operation_id = "listPlayerExclusions", tag = "admin", params(("id" = Uuid, Path, description = "Id"), PageQuery), security(("bearer" = [])), responses((status = 200, body = PageView<ExclusionView>, description = "Page of the player's exclusions, newest first")))]
+#[get("/admin/players/{id}/exclusions")]
+pub async fn of_player(
+    admin: AdminPrincipal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let player = visible_player(&state, &admin, id.into_inner()).await?;
+    let rows = state.db.exclusions_of_player(player, query.page()?).await?;
     Ok(HttpResponse::Ok().json(page(rows, |e| Ok(ExclusionView::of(&e)))?))
 }

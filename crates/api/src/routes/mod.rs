@@ -53,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(me::deposit)
                 .service(exclusions::create)
                 .service(exclusions::list)
+                .service(exclusions::of_player)
                 .service(withdrawals::create)
                 .service(withdrawals::list)
                 .service(withdrawals::get)

@@ -289,3 +289,36 @@ backend_tests!(
     bets,
     bets_of_an_excluded_player_are_refused_wins_and_rollbacks_apply
 );
+
+async fn admins_of_the_tenant_read_a_players_exclusions(db: &TestDb) {
+    let kasa = spawn(db).await;
+    let (player, token, root) = kasa.tenant_with_player("acme").await;
+    let made = kasa
+        .post(
+            "/me/exclusions",
+            Some(&token),
+            json!({"kind": "timeout", "days": 3}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.json());
+    let path = format!("/admin/players/{player}/exclusions");
+    let support = crate::support::admin_of(&kasa, &root, "acme", "support").await;
+    let listed = kasa.get(&path, &support).await;
+    assert_eq!(listed.status, StatusCode::OK, "{:?}", listed.json());
+    assert_eq!(
+        listed.json()["items"],
+        kasa.get("/me/exclusions", &token).await.json()["items"],
+        "admins see what the player sees"
+    );
+    assert_eq!(listed.json()["items"][0]["id"], made.json()["id"]);
+    kasa.create_tenant(&root, "other").await;
+    let other = crate::support::admin_of(&kasa, &root, "other", "tenant_admin").await;
+    assert_eq!(kasa.get(&path, &other).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        kasa.get(&path, &token).await.status,
+        StatusCode::FORBIDDEN,
+        "a player token is not an admin's"
+    );
+}
+
+backend_tests!(admin_read, admins_of_the_tenant_read_a_players_exclusions);

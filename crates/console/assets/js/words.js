@@ -55,7 +55,7 @@ const PROBLEMS = {
   not_found: 'That does not exist, or it is not yours to see.',
   insufficient_funds: 'The available balance is too low for this amount.',
   currency_mismatch: 'The currency differs from the wallet’s currency.',
-  player_blocked: 'The player is on a timeout or self-excluded.',
+  player_blocked: 'A timeout or self-exclusion is in force: deposits and play are blocked until it ends.',
   kyc_required: 'Identity verification (KYC) is needed first.',
   limit_reached: 'This would exceed a deposit limit.',
   already_exists: 'That already exists (for example an account with this email).',

@@ -178,6 +178,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/players/{id}/exclusions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /admin/players/{id}/exclusions`: the player's exclusions as they see
+         *     them, for every admin role of the player's tenant (another tenant's
+         *     player is `404`). */
+        get: operations["listPlayerExclusions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/players/{id}/kyc": {
         parameters: {
             query?: never;
@@ -3014,6 +3033,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlayerView"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed` */
+            422: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPlayerExclusions: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Page of the player's exclusions, newest first */
+            200: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageView_ExclusionView"];
                 };
             };
             /** @description Unauthorized: problem document with code `unauthorized` */

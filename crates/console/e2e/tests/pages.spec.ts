@@ -7,7 +7,7 @@ import { seed } from './support/env';
 import { backOffice, definition, navigate, openRoute, screenshot, signInAdmin, signInPlayer, stateBadge } from './support/ui';
 
 /** The queue's tabs, one per `WithdrawalState` of the OpenAPI document. */
-const TABS = ['All', 'Requested', 'Approved', 'Payout pending', 'Payout failed', 'Paid', 'Rejected', 'Cancelled', 'Reversed'];
+const TABS = ['All', 'Requested', 'Awaiting second approval', 'Approved', 'Payout pending', 'Payout failed', 'Paid', 'Rejected', 'Cancelled', 'Reversed'];
 
 test('back office: every page', async ({ page, request }) => {
   const { tenant, admins } = seed();

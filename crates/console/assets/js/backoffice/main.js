@@ -6,6 +6,7 @@ import { navigate, useRoute } from '../router.js';
 import { WithdrawalPage, WithdrawalQueue } from './withdrawals.js';
 import { Deposits } from './deposits.js';
 import { PlayerPage, Players } from './players.js';
+import { PolicyPage } from './protection.js';
 import { Anomalies, Audit, Ledger } from './checks.js';
 import { Reconciliation, ReconciliationRun } from './reconciliation.js';
 
@@ -56,6 +57,7 @@ const LINKS = [
   ['Withdrawals', '#/withdrawals', 'withdrawals'],
   ['Deposits', '#/deposits', 'deposits'],
   ['Players', '#/players', 'players'],
+  ['Policy', '#/policy', 'policy'],
   ['Anomalies', '#/anomalies', 'anomalies'],
   ['Reconciliation', '#/reconciliation', 'reconciliation'],
   ['Audit', '#/audit', 'audit'],
@@ -89,7 +91,9 @@ function Page({ session, parts, query }) {
     case 'deposits':
       return html`<${Deposits} />`;
     case 'players':
-      return id ? html`<${PlayerPage} id=${id} />` : html`<${Players} />`;
+      return id ? html`<${PlayerPage} id=${id} role=${session.role} />` : html`<${Players} />`;
+    case 'policy':
+      return html`<${PolicyPage} role=${session.role} />`;
     case 'anomalies':
       return html`<${Anomalies} />`;
     case 'reconciliation':

@@ -6,6 +6,7 @@ import { kindWords } from '../words.js';
 import { LoadState, Pager, Table, When, orDash, useLoad, usePages } from '../ui.js';
 import { DepositTable } from './deposits.js';
 import { WithdrawalTable } from './withdrawals.js';
+import { PlayerProtection } from './protection.js';
 
 /** @typedef {import('../../types/kasa-api').components['schemas']['PlayerView']} Player */
 /** @typedef {import('../../types/kasa-api').components['schemas']['WalletView']} Wallet */
@@ -72,8 +73,8 @@ export function TransactionTable({ items }) {
   />`;
 }
 
-/** @param {{id: string}} props */
-export function PlayerPage({ id }) {
+/** @param {{id: string, role: string}} props */
+export function PlayerPage({ id, role }) {
   const path = `/admin/players/${encodeURIComponent(id)}`;
   const profile = useLoad(() => get(path), [id]);
   const wallet = useLoad(() => get(`${path}/wallet`), [id]);
@@ -94,6 +95,9 @@ export function PlayerPage({ id }) {
     </dl>
     <${LoadState} loaded=${profile} />
     <${LoadState} loaded=${wallet} />
+    ${player &&
+    html`<${PlayerProtection} id=${id} player=${player} currency=${player.currency} role=${role}
+      onChanged=${() => profile.reload()} />`}
     <section>
       <h2>Transactions</h2>
       <${LoadState} loaded=${transactions.loaded} />

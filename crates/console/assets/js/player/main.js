@@ -6,6 +6,7 @@ import { navigate, useRoute } from '../router.js';
 import { Wallet } from './wallet.js';
 import { DepositPage } from './deposit.js';
 import { MyWithdrawal, MyWithdrawals, WithdrawPage } from './withdrawals.js';
+import { BreaksPage, LimitsPage } from './protection.js';
 
 /** @typedef {import('../../types/kasa-api').components['schemas']['Currency']} Currency */
 
@@ -80,6 +81,8 @@ function Header({ email, section, onSignOut }) {
     ['Deposit', '#/deposit', 'deposit'],
     ['Withdraw', '#/withdraw', 'withdraw'],
     ['My withdrawals', '#/withdrawals', 'withdrawals'],
+    ['Limits', '#/limits', 'limits'],
+    ['Take a break', '#/breaks', 'breaks'],
   ];
   return html`<header class="top">
     <span class="brand">Kasa</span>
@@ -105,6 +108,10 @@ function Page({ parts }) {
       return html`<${WithdrawPage} />`;
     case 'withdrawals':
       return id ? html`<${MyWithdrawal} id=${id} />` : html`<${MyWithdrawals} />`;
+    case 'limits':
+      return html`<${LimitsPage} />`;
+    case 'breaks':
+      return html`<${BreaksPage} />`;
     default:
       return html`<div class="alert" role="alert">No such page.</div>`;
   }
