@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod operations;
 pub mod problem;
 mod protection_views;
+mod providers;
 pub mod request_context;
 pub mod routes;
 pub mod server;

@@ -153,6 +153,7 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
     );
     bootstrap_admin(&db, settings).await?;
     let (psp, mock, webhook_secrets) = startup::psp_provider(settings, options.dev)?;
+    let secrets_key = startup::secrets_key(settings, options.dev, &db).await?;
     let amount_max = Decimal::from_str(&settings.limits.amount_max)
         .context("limits.amount_max is not a decimal")?;
     let state = web::Data::new(AppState {
@@ -178,6 +179,8 @@ pub async fn start(settings: &Settings, options: ServeOptions) -> anyhow::Result
         game_session_ttl: chrono::Duration::seconds(
             i64::try_from(settings.games.session_ttl_s).unwrap_or(i64::MAX / 1000),
         ),
+        secrets_key,
+        psp_timeout_ms: settings.psp.mock.timeout_ms,
     });
     let origins: Vec<String> = settings
         .server

@@ -32,6 +32,17 @@ pub struct Settings {
     pub jobs: JobSettings,
     /// The game wallet.
     pub games: GameSettings,
+    /// Sealing of secrets at rest.
+    #[serde(default)]
+    pub secrets: SecretsSettings,
+}
+
+/// Sealing of secrets at rest (provider accounts' credentials).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SecretsSettings {
+    /// 32 random bytes in standard base64 (`KASA__SECRETS__KEY`,
+    /// `openssl rand -base64 32`): the AES-256-GCM key.
+    pub key: Option<SecretString>,
 }
 
 /// Game wallet settings.

@@ -133,3 +133,33 @@ pub fn psp_provider(settings: &Settings, dev: bool) -> anyhow::Result<Provider> 
     tracing::info!("using the in-process mock PSP");
     Ok((Arc::new(engine.clone()), Some(engine), secrets))
 }
+
+/// The key sealing provider accounts' secrets: `KASA__SECRETS__KEY` when set
+/// (a malformed one is an error naming the variable); else, with `--dev`, a
+/// generated one (accounts made with it do not open after a restart); else
+/// none, which is a startup error when any provider account exists (their
+/// secrets could not be opened) and makes creating one `503`.
+pub async fn secrets_key(
+    settings: &Settings,
+    dev: bool,
+    db: &persistence::Db,
+) -> anyhow::Result<Option<std::sync::Arc<persistence::psp_accounts::SecretsKey>>> {
+    use persistence::psp_accounts::SecretsKey;
+    if let Some(raw) = &settings.secrets.key {
+        let key = SecretsKey::from_base64(raw).map_err(|e| anyhow::anyhow!("{e}"))?;
+        return Ok(Some(std::sync::Arc::new(key)));
+    }
+    if dev {
+        tracing::warn!(
+            "--dev: KASA__SECRETS__KEY is not set; provider accounts are sealed with a generated key that dies with this process"
+        );
+        return Ok(Some(std::sync::Arc::new(SecretsKey::generate())));
+    }
+    let accounts = db.psp_account_count().await?;
+    if accounts > 0 {
+        bail!(
+            "KASA__SECRETS__KEY is not set and {accounts} provider account(s) exist: their secrets cannot be opened without it"
+        );
+    }
+    Ok(None)
+}

@@ -47,4 +47,9 @@ pub struct AppState {
     pub idempotency_lease: Duration,
     /// Lifetime of a player's game session.
     pub game_session_ttl: chrono::Duration,
+    /// The key sealing provider accounts' secrets (`None`: not configured,
+    /// so no account can be created).
+    pub secrets_key: Option<Arc<persistence::psp_accounts::SecretsKey>>,
+    /// Timeout of one call to a tenant's provider account, ms.
+    pub psp_timeout_ms: u64,
 }

@@ -28,6 +28,7 @@ mod outcome;
 mod pagination;
 mod payouts;
 mod player_protection;
+pub mod psp_accounts;
 pub mod reconciliation;
 pub mod records;
 mod scope;

@@ -1,5 +1,6 @@
 //! The boundary between Kasa and a payment service provider (PSP).
 //!
+//! * [`account`]: a tenant's provider account, as the rules see it (pure).
 //! * [`signature`]: signing and verifying webhook bodies (`Kasa-Signature`).
 //! * [`event`]: the webhook event and the protocol's request/response types.
 //! * [`bounds`]: the sizes PSP strings are cut to where they enter Kasa.
@@ -9,6 +10,7 @@
 //! * [`client::HttpProvider`]: the provider speaking the PSP protocol over HTTP.
 //! * [`mock::MockPsp`]: a scriptable PSP, used in-process and by the `mock-psp` server.
 
+pub mod account;
 pub mod bounds;
 pub mod client;
 pub mod error;

@@ -39,6 +39,11 @@ closed_set! {
 }
 
 closed_set! {
+    /// Protocol of a provider account.
+    ProviderKind => psp::account::ProviderKind::ALL.map(psp::account::ProviderKind::as_str)
+}
+
+closed_set! {
     /// Status of a payout attempt.
     AttemptStatus => payout::AttemptStatus::ALL.map(payout::AttemptStatus::as_str)
 }

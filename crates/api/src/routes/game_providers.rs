@@ -60,7 +60,7 @@ struct RotateSecret {
 }
 
 /// The tenant an admin acts on: its own, or the one a platform admin names.
-async fn acting_tenant(
+pub(crate) async fn acting_tenant(
     state: &AppState,
     admin: &AdminPrincipal,
     named: Option<&str>,

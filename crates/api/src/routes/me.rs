@@ -81,6 +81,11 @@ struct CreateDeposit {
     /// ISO 4217 code of the wallet.
     #[schema(value_type = crate::openapi::enums::Currency, example = "EUR")]
     currency: String,
+    /// The tenant's provider account to pay through (its slug); absent or
+    /// `mock`: the platform's default account.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9][a-z0-9-]{0,63}$")]
+    provider: Option<String>,
 }
 
 /// `POST /me/deposits`: creates a pending deposit and asks the PSP for it.
@@ -112,7 +117,7 @@ pub async fn create_deposit(
             player: player.player_id,
             amount: amount(&form.amount, &form.currency, state_ref.amount_max)?,
         };
-        use_cases::request_deposit(state_ref, command, lease, audit).await
+        use_cases::request_deposit(state_ref, (command, form.provider), lease, audit).await
     })
     .await
 }

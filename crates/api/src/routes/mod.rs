@@ -12,6 +12,7 @@ pub mod game_sessions;
 pub mod game_wallet;
 pub mod health;
 pub mod me;
+pub mod psp_accounts;
 pub mod queries;
 pub mod reconciliation;
 pub mod tenant_policy;
@@ -68,10 +69,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(reconciliation::list)
                 .service(reconciliation::get)
                 .service(webhooks::receive)
+                .service(webhooks::receive_for_account)
                 .service(game_providers::create)
                 .service(game_providers::list)
                 .service(game_providers::rotate_secret)
                 .service(game_providers::transactions)
+                .service(psp_accounts::create)
+                .service(psp_accounts::list)
+                .service(psp_accounts::rotate)
                 .service(game_sessions::open)
                 .service(game_sessions::revoke)
                 .service(game_wallet::call),

@@ -1,4 +1,6 @@
-//! `POST /webhooks/{provider}`: signed PSP events, deduplicated by event id.
+//! `POST /webhooks/{provider}` (the platform's default account) and
+//! `POST /webhooks/{tenant}/{account}` (a tenant's provider account): signed
+//! PSP events, deduplicated by (provider, event id).
 
 use std::str::FromStr;
 
@@ -8,6 +10,7 @@ use chrono::Utc;
 use ledger::{Currency, Money};
 use payout::Observation;
 use persistence::{DepositEvent, PayoutEvent, StoreError};
+use psp::account::ProviderKind;
 use psp::event::{EventType, WebhookEvent};
 use rust_decimal::Decimal;
 use secrecy::{ExposeSecret, SecretString};
@@ -16,6 +19,7 @@ use uuid::Uuid;
 
 use crate::body::{RawBody, parse_json};
 use crate::problem::ApiError;
+use crate::providers::{account_provider_name, account_secrets};
 use crate::state::AppState;
 
 /// Header carrying `t=<unix>,v1=<hex>`.
@@ -35,12 +39,50 @@ pub async fn receive(
         return Err(ApiError::NotFound("provider"));
     }
     verify_signature(&req, &state, &body.0)?;
+    apply(&state, provider, &body.0).await
+}
+
+/// Receives one event of a tenant's provider account
+/// (`POST /admin/psp-accounts`), signed with that account's webhook secret
+/// (or, for 24 hours after a rotation, its previous one). Its deposits are
+/// the account's only: the provider name is `<tenant>/<slug>`.
+#[utoipa::path(post, path = "/api/v1/webhooks/{tenant}/{account}", operation_id = "receiveAccountWebhook", tag = "webhooks", params(("tenant" = String, Path, description = "Tenant slug"), ("account" = String, Path, description = "Provider account slug"), ("Kasa-Signature" = String, Header, description = "t=<unix>,v1=<hex HMAC-SHA256>")), request_body = crate::openapi::bodies::WebhookEvent, security(("webhook_signature" = [])), responses((status = 200, body = crate::openapi::bodies::WebhookAck, description = "What Kasa did with the event")))]
+#[post("/webhooks/{tenant}/{account}")]
+pub async fn receive_for_account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: RawBody,
+) -> Result<HttpResponse, ApiError> {
+    let (tenant_slug, slug) = path.into_inner();
+    let tenant = state
+        .db
+        .tenant_by_slug(&tenant_slug)
+        .await?
+        .ok_or(ApiError::NotFound("provider"))?;
+    let account = account_secrets(&state, tenant.id, &slug)
+        .await?
+        .filter(|account| account.kind == ProviderKind::Mock)
+        .ok_or(ApiError::NotFound("provider"))?;
+    let secrets: Vec<&SecretString> = account.webhook_secrets.iter().collect();
+    verify_signed(
+        signature_header(&req),
+        &body.0,
+        &secrets,
+        Utc::now().timestamp(),
+        state.webhook_tolerance_s,
+    )?;
+    apply(&state, account_provider_name(&tenant_slug, &slug), &body.0).await
+}
+
+/// Applies a verified event of `provider` once.
+async fn apply(state: &AppState, provider: String, body: &[u8]) -> Result<HttpResponse, ApiError> {
     // The contract answers every malformed event 400, shape errors included.
-    let event: WebhookEvent = parse_json(&body.0).map_err(|e| match e {
+    let event: WebhookEvent = parse_json(body).map_err(|e| match e {
         ApiError::Validation(detail) => ApiError::MalformedJson(detail),
         other => other,
     })?;
-    let raw = String::from_utf8_lossy(&body.0).into_owned();
+    let raw = String::from_utf8_lossy(body).into_owned();
     let outcome = match event.r#type {
         EventType::DepositSucceeded | EventType::DepositFailed => {
             let deposit = deposit_event(provider, &event, raw)?;

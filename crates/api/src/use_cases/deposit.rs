@@ -9,6 +9,7 @@ use psp::{DepositRequest, PaymentProvider, PspError};
 
 use crate::idempotent::renewing;
 use crate::problem::ApiError;
+use crate::providers::{provider_for, provider_named};
 use crate::state::AppState;
 
 /// A player asks to deposit `amount` into their wallet.
@@ -22,12 +23,15 @@ pub struct RequestDeposit {
     pub amount: Money,
 }
 
+/// The provider account a new deposit asks for (`None`: the default).
+pub type AccountChoice = Option<String>;
+
 /// Creates the deposit (or resumes the one an earlier request with the same
 /// key created), asks the PSP for it outside any transaction, and records the
 /// answer. Every PSP call runs with the lease renewed.
 pub async fn request_deposit(
     state: &AppState,
-    command: RequestDeposit,
+    (command, account): (RequestDeposit, AccountChoice),
     lease: Lease,
     audit: AuditContext,
 ) -> Result<Deposit, ApiError> {
@@ -37,23 +41,24 @@ pub async fn request_deposit(
                 .db
                 .deposit_to_resume(command.player, DepositId(id))
                 .await?;
+            let psp = provider_named(state, command.tenant, &created.provider).await?;
             let request = psp_request(&created);
-            let ask =
-                resumed_deposit_answer(state.psp.as_ref(), created.awaits_psp_answer(), &request);
+            let ask = resumed_deposit_answer(psp.as_ref(), created.awaits_psp_answer(), &request);
             (created, renewing(state, &lease, ask).await)
         }
         None => {
+            let psp = provider_for(state, command.tenant, account.as_deref()).await?;
             let new = NewDeposit {
                 tenant_id: command.tenant,
                 player: command.player,
                 amount: command.amount,
-                provider: state.psp.name().to_owned(),
+                provider: psp.name().to_owned(),
             };
             let created = state.db.create_deposit(new, &lease).await?;
             metrics::counter!(crate::metrics::catalog::DEPOSITS_CREATED, "currency" => command.amount.currency().code())
                 .increment(1);
             let request = psp_request(&created);
-            let ask = deposit_answer(state.psp.as_ref(), &request);
+            let ask = deposit_answer(psp.as_ref(), &request);
             (created, renewing(state, &lease, ask).await)
         }
     };

@@ -67,8 +67,12 @@ pub fn settings(db: &TestDb) -> Settings {
     s.psp.mock.webhook_secret = Some(SecretString::from(WEBHOOK_SECRET));
     s.psp.mock.previous_webhook_secret = Some(SecretString::from(PREVIOUS_WEBHOOK_SECRET));
     s.limits.registrations_per_minute = 10_000;
+    s.secrets.key = Some(SecretString::from(SECRETS_KEY));
     s
 }
+
+/// The test servers' `KASA__SECRETS__KEY` (32 bytes of 0x2a in base64).
+pub const SECRETS_KEY: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
 
 pub async fn spawn(db: &TestDb) -> Kasa {
     spawn_with(settings(db)).await

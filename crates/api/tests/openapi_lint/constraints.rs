@@ -94,6 +94,9 @@ fn slugs_emails_and_amounts_carry_their_patterns() {
             "slug" if at.contains("/game-providers") => {
                 pattern(schema) == kasa_api::routes::game_providers::PROVIDER_SLUG_PATTERN
             }
+            "slug" if at.contains("/psp-accounts") => {
+                pattern(schema) == kasa_api::routes::psp_accounts::ACCOUNT_SLUG_PATTERN
+            }
             "slug" | "tenant" => pattern(schema) == SLUG_PATTERN,
             "email" => pattern(schema).contains('@') && schema["maxLength"] == 254,
             "amount" => pattern(schema).starts_with("^[0-9]{1,"),

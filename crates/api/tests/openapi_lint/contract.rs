@@ -163,7 +163,8 @@ fn always_sent_fields_are_required() {
     // Every component: each property is required (the views always send
     // every field), except in request bodies' optional fields and the
     // game-wallet answer, whose player fields are absent for an unknown session,
-    // and the threshold map of a tenant policy (one optional key per currency).
+    // the threshold map of a tenant policy (one optional key per currency),
+    // and the optional `provider` of a deposit and fields of a provider account.
     let requests = [
         "CreateUser",
         "WebhookEventData",
@@ -172,6 +173,8 @@ fn always_sent_fields_are_required() {
         "MoneyCall",
         "GameWalletAnswer",
         "ThresholdMap",
+        "CreateDeposit",
+        "CreatePspAccount",
     ];
     for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
         if requests.contains(&name.as_str()) {

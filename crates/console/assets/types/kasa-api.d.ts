@@ -250,6 +250,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/psp-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /admin/psp-accounts`: the accounts the admin may see, newest first. */
+        get: operations["listPspAccounts"];
+        put?: never;
+        /** `POST /admin/psp-accounts`: a tenant's account at a provider (tenant
+         *     admins for their tenant, platform admins naming one). Audited without
+         *     its secrets. */
+        post: operations["createPspAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/psp-accounts/{id}/rotate-webhook-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /admin/psp-accounts/{id}/rotate-webhook-secret` `{webhook_secret}`:
+         *     the provider's new signing secret; the previous one is still accepted
+         *     for 24 hours. Audited without either. */
+        post: operations["rotatePspWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/reconciliation-runs": {
         parameters: {
             query?: never;
@@ -740,6 +779,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/{tenant}/{account}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receives one event of a tenant's provider account
+         *     (`POST /admin/psp-accounts`), signed with that account's webhook secret
+         *     (or, for 24 hours after a rotation, its previous one). Its deposits are
+         *     the account's only: the provider name is `<tenant>/<slug>`. */
+        post: operations["receiveAccountWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -953,6 +1012,9 @@ export interface components {
             amount: string;
             /** @description ISO 4217 code of the wallet. */
             currency: components["schemas"]["Currency"];
+            /** @description The tenant's provider account to pay through (its slug); absent or
+             *     `mock`: the platform's default account. */
+            provider?: string | null;
         };
         CreateGameProvider: {
             name: string;
@@ -960,6 +1022,20 @@ export interface components {
             slug: string;
             /** @description The tenant's slug: required for a platform admin, else the admin's own. */
             tenant?: string | null;
+        };
+        /** @description The body of `POST /admin/psp-accounts`. */
+        CreatePspAccount: {
+            /** @description The provider's API key (required for `stripe`); sealed, never shown again. */
+            api_key?: string | null;
+            /** @description Where the provider's API is: required for `mock`, Stripe's by default for `stripe`. */
+            base_url?: string | null;
+            kind: components["schemas"]["ProviderKind"];
+            /** @description Lower-case letters, digits and `-`; not `mock` (the platform's default account). */
+            slug: string;
+            /** @description The tenant's slug: required for a platform admin, else the admin's own. */
+            tenant?: string | null;
+            /** @description The secret the provider signs its webhooks with; sealed, never shown again. */
+            webhook_secret: string;
         };
         CreateRun: {
             /** Format: date-time */
@@ -1490,6 +1566,30 @@ export interface components {
             next_cursor: string | null;
         };
         /** @description A page of items. */
+        PageView_PspAccountView: {
+            /** @description Items, newest first. */
+            items: {
+                base_url: string;
+                /** Format: date-time */
+                created_at: string;
+                /** @description Whether an API key is stored (the key itself is never shown). */
+                has_api_key: boolean;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["ProviderKind"];
+                /**
+                 * Format: date-time
+                 * @description When the webhook secret was last rotated.
+                 */
+                rotated_at: string | null;
+                slug: string;
+                /** Format: uuid */
+                tenant_id: string;
+            }[];
+            /** @description Cursor of the next page, `null` on the last. */
+            next_cursor: string | null;
+        };
+        /** @description A page of items. */
         PageView_TransactionView: {
             /** @description Items, newest first. */
             items: {
@@ -1573,6 +1673,30 @@ export interface components {
          * @enum {string}
          */
         ProblemCode: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "insufficient_funds" | "currency_mismatch" | "player_blocked" | "kyc_required" | "limit_reached" | "already_exists" | "invalid_state_transition" | "same_approver" | "psp_unavailable" | "idempotency_key_missing" | "idempotency_key_reused" | "idempotency_key_in_flight" | "invalid_signature" | "reference_not_found" | "payload_too_large" | "rate_limited" | "unavailable" | "method_not_allowed" | "internal";
+        /**
+         * @description Protocol of a provider account.
+         * @enum {string}
+         */
+        ProviderKind: "mock" | "stripe";
+        /** @description A provider account as admins see it: never its secrets. */
+        PspAccountView: {
+            base_url: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Whether an API key is stored (the key itself is never shown). */
+            has_api_key: boolean;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ProviderKind"];
+            /**
+             * Format: date-time
+             * @description When the webhook secret was last rotated.
+             */
+            rotated_at: string | null;
+            slug: string;
+            /** Format: uuid */
+            tenant_id: string;
+        };
         /** @description `GET /admin/reconciliation-runs/{id}`: the run with a page of findings. */
         ReconciliationRunDetail: {
             /**
@@ -1710,6 +1834,11 @@ export interface components {
         RotateSecret: {
             /** @description The tenant's slug: required for a platform admin, else the admin's own. */
             tenant?: string | null;
+        };
+        /** @description The body of the rotation. */
+        RotateWebhookSecret: {
+            /** @description The new secret (the provider's); the current one stays valid for 24 hours. */
+            webhook_secret: string;
         };
         /** @description A rotated secret (the previous one stays valid for 24 h). */
         RotatedSecretView: {
@@ -3521,6 +3650,390 @@ export interface operations {
                 };
             };
             /** @description Unavailable; nothing was committed: problem document with code `unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPspAccounts: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Page of provider accounts */
+            200: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageView_PspAccountView"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed` */
+            422: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPspAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional idempotency key */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePspAccount"];
+            };
+        };
+        responses: {
+            /** @description The account (its secrets are never shown) */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PspAccountView"];
+                };
+            };
+            /** @description Malformed JSON body, or Idempotency-Key missing or invalid: problem document with code `validation_failed`, `idempotency_key_missing` */
+            400: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: problem document with code `invalid_state_transition`, `already_exists`, `idempotency_key_in_flight` */
+            409: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large: problem document with code `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable`, `psp_unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotatePspWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional idempotency key */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecret"];
+            };
+        };
+        responses: {
+            /** @description The account after the rotation */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PspAccountView"];
+                };
+            };
+            /** @description Malformed JSON body, or Idempotency-Key missing or invalid: problem document with code `validation_failed`, `idempotency_key_missing` */
+            400: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: problem document with code `invalid_state_transition`, `already_exists`, `idempotency_key_in_flight` */
+            409: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large: problem document with code `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable`, `psp_unavailable` */
             503: {
                 headers: {
                     /** @description Id of this request (the caller's `X-Request-Id` when sane) */
@@ -7246,6 +7759,128 @@ export interface operations {
             path: {
                 /** @description PSP name */
                 provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description What Kasa did with the event */
+            200: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAck"];
+                };
+            };
+            /** @description Malformed JSON body: problem document with code `validation_failed` */
+            400: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `invalid_signature` */
+            401: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found`, `reference_not_found` */
+            404: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: problem document with code `invalid_state_transition`, `already_exists` */
+            409: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large: problem document with code `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch` */
+            422: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable`, `psp_unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveAccountWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=<unix>,v1=<hex HMAC-SHA256> */
+                "Kasa-Signature": string;
+            };
+            path: {
+                /** @description Tenant slug */
+                tenant: string;
+                /** @description Provider account slug */
+                account: string;
             };
             cookie?: never;
         };

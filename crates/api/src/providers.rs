@@ -1,0 +1,110 @@
+//! Which payment provider a deposit talks to: the platform's default account
+//! (`mock`, configured under `[psp.mock]`) or one of the tenant's accounts
+//! (`POST /admin/psp-accounts`). A tenant account's provider name is
+//! `<tenant slug>/<account slug>`: what its deposits, inbox entries and
+//! clearing account carry, and what its webhook path
+//! (`/webhooks/<tenant>/<slug>`) names, so two tenants' accounts of the
+//! same slug never meet.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use ledger::TenantId;
+use persistence::psp_accounts::PspAccountSecrets;
+use psp::account::{DEFAULT_ACCOUNT, ProviderKind};
+use psp::{HttpProvider, PaymentProvider};
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// The provider name of `tenant`'s account `slug`.
+pub fn account_provider_name(tenant_slug: &str, slug: &str) -> String {
+    format!("{tenant_slug}/{slug}")
+}
+
+/// The provider a new deposit of `tenant` uses: the default account when
+/// `account` is absent or `mock`, else the tenant's account of that slug
+/// (`422` when it has none).
+pub async fn provider_for(
+    state: &AppState,
+    tenant: TenantId,
+    account: Option<&str>,
+) -> Result<Arc<dyn PaymentProvider>, ApiError> {
+    let slug = match account {
+        None => return Ok(Arc::clone(&state.psp)),
+        Some(slug) if slug == DEFAULT_ACCOUNT => return Ok(Arc::clone(&state.psp)),
+        Some(slug) => slug,
+    };
+    let tenant_slug = state
+        .db
+        .tenant_by_id(tenant)
+        .await?
+        .ok_or(ApiError::NotFound("tenant"))?
+        .slug;
+    let secrets = account_secrets(state, tenant, slug).await?.ok_or_else(|| {
+        ApiError::Validation(format!("provider: the tenant has no account {slug:?}"))
+    })?;
+    client(state, &account_provider_name(&tenant_slug, slug), &secrets)
+}
+
+/// The provider a stored deposit names (`mock`, or `<tenant>/<slug>`), to
+/// resume it; the account must still exist.
+pub async fn provider_named(
+    state: &AppState,
+    tenant: TenantId,
+    name: &str,
+) -> Result<Arc<dyn PaymentProvider>, ApiError> {
+    if name == state.psp.name() {
+        return Ok(Arc::clone(&state.psp));
+    }
+    let slug = name.split_once('/').map(|(_, slug)| slug).ok_or_else(|| {
+        tracing::error!(provider = name, "a deposit names an unknown provider");
+        ApiError::Internal
+    })?;
+    let secrets = account_secrets(state, tenant, slug).await?.ok_or_else(|| {
+        tracing::error!(provider = name, "a deposit's provider account is gone");
+        ApiError::Internal
+    })?;
+    client(state, name, &secrets)
+}
+
+/// The account `slug` of `tenant` with its secrets opened (`503` without a
+/// sealing key).
+pub async fn account_secrets(
+    state: &AppState,
+    tenant: TenantId,
+    slug: &str,
+) -> Result<Option<PspAccountSecrets>, ApiError> {
+    let Some(key) = state.secrets_key.as_deref() else {
+        tracing::error!("a provider account was asked for, but KASA__SECRETS__KEY is not set");
+        return Err(ApiError::Unavailable);
+    };
+    Ok(state
+        .db
+        .psp_account_secrets(tenant, slug, key, Utc::now())
+        .await?)
+}
+
+/// A client of the account's protocol. Stripe deposits are not connected
+/// yet: `422` saying so.
+fn client(
+    state: &AppState,
+    name: &str,
+    secrets: &PspAccountSecrets,
+) -> Result<Arc<dyn PaymentProvider>, ApiError> {
+    match secrets.kind {
+        ProviderKind::Mock => {
+            let timeout = Duration::from_millis(state.psp_timeout_ms);
+            let provider = HttpProvider::new(name, &secrets.account.base_url, timeout)
+                .map_err(|e| {
+                    tracing::error!(provider = name, error = %e, "a provider account's client cannot be built");
+                    ApiError::Internal
+                })?;
+            Ok(Arc::new(provider))
+        }
+        ProviderKind::Stripe => Err(ApiError::Validation(
+            "provider: Stripe accounts cannot take deposits yet".into(),
+        )),
+    }
+}
