@@ -155,6 +155,13 @@ fn steps() -> Vec<Step> {
     ]
 }
 
+/// A random `KASA__SECRETS__KEY`: 32 random bytes in standard base64.
+pub fn random_secrets_key() -> String {
+    use base64::Engine;
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// `count` random lowercase hex digits.
 pub fn random_hex(count: usize) -> String {
     let mut out = String::with_capacity(count + 32);

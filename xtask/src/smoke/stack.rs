@@ -184,6 +184,7 @@ pub async fn start(
         ),
         ("KASA__PSP__MOCK__WEBHOOK_SECRET", webhook_secret.clone()),
         ("KASA__PSP__MOCK__TIMEOUT_MS", "1000".to_owned()),
+        ("KASA__SECRETS__KEY", super::random_secrets_key()),
         ("RUST_LOG", "info".to_owned()),
         ("NO_COLOR", "1".to_owned()),
     ];

@@ -7,6 +7,7 @@ import { WithdrawalPage, WithdrawalQueue } from './withdrawals.js';
 import { Deposits } from './deposits.js';
 import { PlayerPage, Players } from './players.js';
 import { PolicyPage } from './protection.js';
+import { PspAccounts } from './psp-accounts.js';
 import { Anomalies, Audit, Ledger } from './checks.js';
 import { Reconciliation, ReconciliationRun } from './reconciliation.js';
 
@@ -58,6 +59,7 @@ const LINKS = [
   ['Deposits', '#/deposits', 'deposits'],
   ['Players', '#/players', 'players'],
   ['Policy', '#/policy', 'policy'],
+  ['Provider accounts', '#/psp-accounts', 'psp-accounts'],
   ['Anomalies', '#/anomalies', 'anomalies'],
   ['Reconciliation', '#/reconciliation', 'reconciliation'],
   ['Audit', '#/audit', 'audit'],
@@ -92,6 +94,8 @@ function Page({ session, parts, query }) {
       return html`<${Deposits} />`;
     case 'players':
       return id ? html`<${PlayerPage} id=${id} role=${session.role} />` : html`<${Players} />`;
+    case 'psp-accounts':
+      return html`<${PspAccounts} role=${session.role} />`;
     case 'policy':
       return html`<${PolicyPage} role=${session.role} />`;
     case 'anomalies':
