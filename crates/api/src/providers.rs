@@ -18,6 +18,16 @@ use psp::{HttpProvider, PaymentProvider};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
+/// What a provider is wanted for (the refusal of an account that cannot
+/// do it says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Creating a deposit.
+    Deposit,
+    /// Sending a payout, or asking about one.
+    Payout,
+}
+
 /// The provider name of `tenant`'s account `slug`.
 pub fn account_provider_name(tenant_slug: &str, slug: &str) -> String {
     format!("{tenant_slug}/{slug}")
@@ -28,7 +38,7 @@ pub fn account_provider_name(tenant_slug: &str, slug: &str) -> String {
 /// (`422` when it has none).
 pub async fn provider_for(
     state: &AppState,
-    tenant: TenantId,
+    (tenant, purpose): (TenantId, Purpose),
     account: Option<&str>,
 ) -> Result<Arc<dyn PaymentProvider>, ApiError> {
     let slug = match account {
@@ -45,14 +55,20 @@ pub async fn provider_for(
     let secrets = account_secrets(state, tenant, slug).await?.ok_or_else(|| {
         ApiError::Validation(format!("provider: the tenant has no account {slug:?}"))
     })?;
-    client(state, &account_provider_name(&tenant_slug, slug), &secrets)
+    client(
+        state,
+        &account_provider_name(&tenant_slug, slug),
+        &secrets,
+        purpose,
+    )
 }
 
 /// The provider a stored deposit names (`mock`, or `<tenant>/<slug>`), to
-/// resume it; the account must still exist.
+/// resume it (or a payout attempt's, to resend or recheck it); the account
+/// must still exist.
 pub async fn provider_named(
     state: &AppState,
-    tenant: TenantId,
+    (tenant, purpose): (TenantId, Purpose),
     name: &str,
 ) -> Result<Arc<dyn PaymentProvider>, ApiError> {
     if name == state.psp.name() {
@@ -66,7 +82,7 @@ pub async fn provider_named(
         tracing::error!(provider = name, "a deposit's provider account is gone");
         ApiError::Internal
     })?;
-    client(state, name, &secrets)
+    client(state, name, &secrets, purpose)
 }
 
 /// The account `slug` of `tenant` with its secrets opened (`503` without a
@@ -87,11 +103,12 @@ pub async fn account_secrets(
 }
 
 /// A client of the account's protocol. Stripe deposits are not connected
-/// yet: `422` saying so.
+/// yet, and Stripe accounts make no payouts: `422` saying so.
 fn client(
     state: &AppState,
     name: &str,
     secrets: &PspAccountSecrets,
+    purpose: Purpose,
 ) -> Result<Arc<dyn PaymentProvider>, ApiError> {
     match secrets.kind {
         ProviderKind::Mock => {
@@ -103,8 +120,12 @@ fn client(
                 })?;
             Ok(Arc::new(provider))
         }
-        ProviderKind::Stripe => Err(ApiError::Validation(
-            "provider: Stripe accounts cannot take deposits yet".into(),
-        )),
+        ProviderKind::Stripe => Err(ApiError::Validation(match purpose {
+            Purpose::Deposit => "provider: Stripe accounts cannot take deposits yet".into(),
+            Purpose::Payout => {
+                "provider: Stripe accounts make no payouts; pay out through an account of kind mock"
+                    .into()
+            }
+        })),
     }
 }

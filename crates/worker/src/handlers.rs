@@ -137,12 +137,15 @@ fn record_of(item: &ReportItem) -> Result<Record, String> {
 }
 
 /// Rechecks payouts stuck in `pending`/`unknown` through the same path as
-/// `POST /admin/withdrawals/{id}/recheck`.
+/// `POST /admin/withdrawals/{id}/recheck`. Only the attempts of the
+/// worker's provider (the platform's default account): an attempt at a
+/// tenant's account is unknown to it, and must never be taken for one the
+/// PSP does not know.
 async fn recheck_stuck(ctx: &JobContext, claimed: &ClaimedJob) -> Result<(), JobError> {
     let age = chrono::Duration::from_std(ctx.settings.recheck_age)?;
     let stuck = ctx
         .db
-        .stuck_attempts(Utc::now() - age, RECHECK_BATCH_MAX)
+        .stuck_attempts(ctx.psp.name(), Utc::now() - age, RECHECK_BATCH_MAX)
         .await?;
     let audit = AuditContext::system("scheduled_recheck");
     for attempt in &stuck {

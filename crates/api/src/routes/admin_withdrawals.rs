@@ -173,9 +173,28 @@ pub async fn reject(
     .await
 }
 
+/// The optional body of a payout request.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct StartPayout {
+    /// The tenant's provider account to pay through (its slug); absent or
+    /// `mock`: the platform's default account.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9][a-z0-9-]{0,63}$")]
+    provider: Option<String>,
+}
+
+/// The account a payout request names: an empty body (or `{}`) names none.
+fn payout_account(bytes: &[u8]) -> Result<Option<String>, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    Ok(parse_json::<StartPayout>(bytes)?.provider)
+}
+
 /// `POST /admin/withdrawals/{id}/payouts`: starts (or retries) a payout.
 /// The PSP call happens between two transactions, never inside one.
-#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/payouts", operation_id = "createPayout", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), security(("bearer" = [])), responses((status = 202, body = WithdrawalView, description = "The withdrawal with the new payout attempt")))]
+#[utoipa::path(post, path = "/api/v1/admin/withdrawals/{id}/payouts", operation_id = "createPayout", tag = "admin", params(("id" = Uuid, Path, description = "Id"), ("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body(content = Option<StartPayout>, description = "Optional: the provider account to pay through"), security(("bearer" = [])), responses((status = 202, body = WithdrawalView, description = "The withdrawal with the new payout attempt")))]
 #[post("/admin/withdrawals/{id}/payouts")]
 pub async fn payouts(
     req: HttpRequest,
@@ -186,7 +205,11 @@ pub async fn payouts(
     body: RawBody,
 ) -> HttpResponse {
     let (state, id) = (state.get_ref(), WithdrawalId(id.into_inner()));
-    let target = (admin.tenant_filter(), id);
+    let account = match payout_account(&body.0) {
+        Ok(account) => account,
+        Err(e) => return e.error_response(),
+    };
+    let target = (admin.tenant_filter(), id, account);
     let how = (&req, &rid, StatusCode::ACCEPTED);
     act(how, admin, state, &body.0, |lease, audit| {
         use_cases::start_payout(state, target, lease, audit)

@@ -9,7 +9,7 @@ use psp::{DepositRequest, PaymentProvider, PspError};
 
 use crate::idempotent::renewing;
 use crate::problem::ApiError;
-use crate::providers::{provider_for, provider_named};
+use crate::providers::{Purpose, provider_for, provider_named};
 use crate::state::AppState;
 
 /// A player asks to deposit `amount` into their wallet.
@@ -41,13 +41,19 @@ pub async fn request_deposit(
                 .db
                 .deposit_to_resume(command.player, DepositId(id))
                 .await?;
-            let psp = provider_named(state, command.tenant, &created.provider).await?;
+            let psp = provider_named(state, (command.tenant, Purpose::Deposit), &created.provider)
+                .await?;
             let request = psp_request(&created);
             let ask = resumed_deposit_answer(psp.as_ref(), created.awaits_psp_answer(), &request);
             (created, renewing(state, &lease, ask).await)
         }
         None => {
-            let psp = provider_for(state, command.tenant, account.as_deref()).await?;
+            let psp = provider_for(
+                state,
+                (command.tenant, Purpose::Deposit),
+                account.as_deref(),
+            )
+            .await?;
             let new = NewDeposit {
                 tenant_id: command.tenant,
                 player: command.player,

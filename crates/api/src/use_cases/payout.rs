@@ -5,7 +5,7 @@ use ledger::WithdrawalId;
 use payout::{AttemptStatus, Observation};
 use persistence::audit::AuditContext;
 use persistence::idempotency_store::Lease;
-use persistence::{PayoutReply, TenantScope};
+use persistence::{PayoutReply, TenantScope, Visibility};
 use psp::{PaymentProvider, PayoutRequest, PspError};
 use serde_json::json;
 use withdrawal::Withdrawal;
@@ -13,6 +13,7 @@ use worker::{observation_of, observe_payout};
 
 use crate::idempotent::renewing;
 use crate::problem::ApiError;
+use crate::providers::{Purpose, provider_for, provider_named};
 use crate::state::AppState;
 
 /// Starts (or retries) a payout of an approved withdrawal of `tenant`.
@@ -22,26 +23,34 @@ use crate::state::AppState;
 /// while the attempt still waits for its first answer.
 pub async fn start_payout(
     state: &AppState,
-    (tenant, id): (TenantScope, WithdrawalId),
+    (tenant, id, account): (TenantScope, WithdrawalId, Option<String>),
     lease: Lease,
     audit: AuditContext,
 ) -> Result<Withdrawal, ApiError> {
-    let (started, resend) = match lease.resource() {
+    let (started, resend, psp) = match lease.resource() {
         Some(attempt_id) => {
             let started = state
                 .db
                 .payout_to_resume(ledger::AttemptId(attempt_id))
                 .await?;
             let waiting = started.attempt.status == AttemptStatus::Pending;
-            (started, waiting)
+            let owner = (started.withdrawal.tenant, Purpose::Payout);
+            let psp = provider_named(state, owner, &started.attempt.provider).await?;
+            (started, waiting, psp)
         }
         None => {
-            let provider = state.psp.name();
+            let owner = state
+                .db
+                .withdrawal(Visibility::Tenant(tenant), id)
+                .await?
+                .ok_or(ApiError::NotFound("withdrawal"))?
+                .tenant;
+            let psp = provider_for(state, (owner, Purpose::Payout), account.as_deref()).await?;
             let started = state
                 .db
-                .start_payout(tenant, id, provider, &lease, &audit)
+                .start_payout(tenant, id, psp.name(), &lease, &audit)
                 .await?;
-            (started, true)
+            (started, true, psp)
         }
     };
     let (w, attempt) = (&started.withdrawal, &started.attempt);
@@ -52,7 +61,7 @@ pub async fn start_payout(
             currency: w.amount.currency().code().to_owned(),
             destination: json!({"type": w.destination.kind(), "account": w.destination.account()}),
         };
-        let reply = renewing(state, &lease, payout_reply(state.psp.as_ref(), &request)).await;
+        let reply = renewing(state, &lease, payout_reply(psp.as_ref(), &request)).await;
         count_attempt(&reply);
         reply
     } else {
@@ -75,7 +84,14 @@ pub async fn recheck_payout(
     let attempt = state.db.latest_attempt(tenant, id).await?.ok_or_else(|| {
         ApiError::InvalidStateTransition("the withdrawal has no payout attempt to recheck".into())
     })?;
-    let observation = observe_payout(state.psp.as_ref(), attempt.id.0)
+    let owner = state
+        .db
+        .withdrawal(Visibility::Tenant(tenant), id)
+        .await?
+        .ok_or(ApiError::NotFound("withdrawal"))?
+        .tenant;
+    let psp = provider_named(state, (owner, Purpose::Payout), &attempt.provider).await?;
+    let observation = observe_payout(psp.as_ref(), attempt.id.0)
         .await
         .map_err(|e| {
             tracing::warn!(attempt_id = %attempt.id, error = %e, "recheck: PSP did not answer");

@@ -16,7 +16,8 @@ pub struct FakeAnswers {
     pub report_delay: Duration,
 }
 
-/// A running fake PSP. Deposits are accepted as `pending` with id `psp_<reference>`.
+/// A running fake PSP. Deposits and payouts are accepted as `pending` with
+/// id `psp_<reference>`; a payout's status is `succeeded` once asked for.
 pub struct FakePsp {
     pub base: String,
     pub answers: Arc<Mutex<FakeAnswers>>,
@@ -31,6 +32,8 @@ impl FakePsp {
             App::new()
                 .app_data(data.clone())
                 .route("/v1/deposits", web::post().to(deposit))
+                .route("/v1/payouts", web::post().to(payout))
+                .route("/v1/payouts/{reference}", web::get().to(payout_status))
                 .route("/v1/reports/transactions", web::get().to(report))
         })
         .workers(1)
@@ -70,6 +73,23 @@ async fn deposit(body: web::Json<Value>) -> HttpResponse {
         "id": format!("psp_{reference}"),
         "reference": reference,
         "status": "pending",
+    }))
+}
+
+async fn payout(body: web::Json<Value>) -> HttpResponse {
+    let reference = body["reference"].as_str().unwrap_or_default();
+    HttpResponse::Created().json(json!({
+        "id": format!("psp_{reference}"),
+        "reference": reference,
+        "status": "pending",
+    }))
+}
+
+async fn payout_status(reference: web::Path<String>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "id": format!("psp_{reference}"),
+        "reference": reference.as_str(),
+        "status": "succeeded",
     }))
 }
 

@@ -164,7 +164,8 @@ fn always_sent_fields_are_required() {
     // every field), except in request bodies' optional fields and the
     // game-wallet answer, whose player fields are absent for an unknown session,
     // the threshold map of a tenant policy (one optional key per currency),
-    // and the optional `provider` of a deposit and fields of a provider account.
+    // and the optional `provider` of a deposit or payout and fields of a
+    // provider account.
     let requests = [
         "CreateUser",
         "WebhookEventData",
@@ -175,6 +176,7 @@ fn always_sent_fields_are_required() {
         "ThresholdMap",
         "CreateDeposit",
         "CreatePspAccount",
+        "StartPayout",
     ];
     for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
         if requests.contains(&name.as_str()) {

@@ -119,3 +119,99 @@ backend_tests!(
     account_deposits,
     a_deposit_on_a_tenant_account_settles_only_through_that_account
 );
+
+async fn a_payout_goes_through_the_named_account_and_is_rechecked_there(db: &TestDb) {
+    let psp = FakePsp::start().await;
+    let kasa = spawn(db).await;
+    let (_, token, root) = kasa.funded_player("acme", "100.00").await;
+    let acme = tenant_admin(&kasa, &root, "acme").await;
+    let account =
+        json!({"slug": SLUG, "kind": "mock", "base_url": psp.base, "webhook_secret": WEBHOOK});
+    assert_eq!(
+        kasa.post("/admin/psp-accounts", Some(&acme), account)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    let stripe =
+        json!({"slug": "cards", "kind": "stripe", "api_key": WEBHOOK, "webhook_secret": WEBHOOK});
+    assert_eq!(
+        kasa.post("/admin/psp-accounts", Some(&acme), stripe)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+
+    let id = kasa.withdraw(&token, "30.00").await;
+    assert_eq!(
+        kasa.act(&root, &id, "approve", json!({})).await.status,
+        StatusCode::OK
+    );
+    let refused = kasa
+        .act(&root, &id, "payouts", json!({"provider": "cards"}))
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        refused.json()
+    );
+    assert!(
+        refused.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("make no payouts")
+    );
+    let unknown = kasa
+        .act(&root, &id, "payouts", json!({"provider": "nope"}))
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let started = kasa
+        .act(&root, &id, "payouts", json!({"provider": SLUG}))
+        .await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{:?}", started.json());
+    let attempt = &started.json()["attempts"][0];
+    assert_eq!(attempt["provider"], format!("acme/{SLUG}").as_str());
+    assert_eq!(attempt["status"], "pending");
+    let attempt_id = attempt["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        attempt["provider_ref"],
+        format!("psp_{attempt_id}").as_str(),
+        "the account's PSP answered"
+    );
+
+    // The scheduled recheck of the default account's stuck payouts leaves it alone
+    // (the default PSP does not know it, which must never read as "failed").
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    let stuck_of = |provider: String| {
+        let db = kasa.state.db.clone();
+        async move {
+            db.stuck_attempts(&provider, later, 100)
+                .await
+                .unwrap()
+                .iter()
+                .map(|a| a.id.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(!stuck_of("mock".into()).await.contains(&attempt_id));
+    assert_eq!(
+        stuck_of(format!("acme/{SLUG}")).await,
+        vec![attempt_id.clone()]
+    );
+
+    // The default account's webhook cannot settle it; the recheck asks the account's PSP.
+    let event = payout_event("evt_p1", "payout.succeeded", &attempt_id, "30.00");
+    assert_eq!(kasa.webhook(&event).await.code(), "reference_not_found");
+    let rechecked = kasa.act(&root, &id, "recheck", json!({})).await;
+    assert_eq!(rechecked.status, StatusCode::OK, "{:?}", rechecked.json());
+    assert_eq!(rechecked.json()["state"], "paid");
+    assert_eq!(kasa.wallet(&token).await, ("70.00".into(), "0.00".into()));
+    assert_eq!(kasa.verify(&root).await["ok"], true);
+}
+
+backend_tests!(
+    account_payouts,
+    a_payout_goes_through_the_named_account_and_is_rechecked_there
+);

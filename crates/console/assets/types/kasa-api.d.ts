@@ -1899,6 +1899,12 @@ export interface components {
             reason: string;
             status: components["schemas"]["KycStatus"];
         };
+        /** @description The optional body of a payout request. */
+        StartPayout: {
+            /** @description The tenant's provider account to pay through (its slug); absent or
+             *     `mock`: the platform's default account. */
+            provider?: string | null;
+        };
         /** @description A tenant's player-protection policy. A `PUT` replaces it whole (every
          *     field required, unknown fields refused); an empty list or map switches
          *     its rule off. */
@@ -5231,7 +5237,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description Optional: the provider account to pay through */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StartPayout"] | null;
+            };
+        };
         responses: {
             /** @description The withdrawal with the new payout attempt */
             202: {

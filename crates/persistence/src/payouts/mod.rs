@@ -247,14 +247,17 @@ impl Db {
         }
     }
 
-    /// Attempts still `pending` or `unknown` that were last touched before `cutoff`.
+    /// Attempts of `provider` still `pending` or `unknown` that were last
+    /// touched before `cutoff`.
     pub async fn stuck_attempts(
         &self,
+        provider: &str,
         cutoff: chrono::DateTime<Utc>,
         limit: u64,
     ) -> StoreResult<Vec<PayoutAttempt>> {
         use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
         attempt::Entity::find()
+            .filter(attempt::Column::Provider.eq(provider))
             .filter(attempt::Column::Status.is_in([
                 AttemptStatus::Pending.as_str(),
                 AttemptStatus::Unknown.as_str(),
