@@ -18,6 +18,7 @@ mod m20261201_000010_audit_hash_version;
 mod m20261202_000011_idempotency_outcome;
 mod m20261202_000012_game_wallet;
 mod m20261204_000013_player_protection;
+mod m20261204_000015_player_limits;
 
 /// The ordered list of Kasa's migrations.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_idempotency_outcome::Migration),
             Box::new(m20261202_000012_game_wallet::Migration),
             Box::new(m20261204_000013_player_protection::Migration),
+            Box::new(m20261204_000015_player_limits::Migration),
         ]
     }
 }

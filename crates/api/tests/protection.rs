@@ -1,5 +1,6 @@
 //! Player protection over real HTTP on SQLite and PostgreSQL: the tenant
-//! policy, KYC status and its gates, timeouts and self-exclusions.
+//! policy, KYC status and its gates, timeouts and self-exclusions, and
+//! deposit, loss and wager limits.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,6 +10,8 @@ mod common;
 mod exclusions;
 #[path = "protection/kyc.rs"]
 mod kyc;
+#[path = "protection/limits.rs"]
+mod limits;
 #[path = "protection/policy.rs"]
 mod policy;
 #[path = "protection/support.rs"]

@@ -11,6 +11,7 @@ pub mod game_providers;
 pub mod game_sessions;
 pub mod game_wallet;
 pub mod health;
+pub mod limits;
 pub mod me;
 pub mod queries;
 pub mod reconciliation;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(admin_players::player_wallet)
                 .service(admin_players::player_transactions)
                 .service(admin_players::set_kyc)
+                .service(limits::of_player)
                 .service(me::profile)
                 .service(me::wallet)
                 .service(me::transactions)
@@ -53,6 +55,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(me::deposit)
                 .service(exclusions::create)
                 .service(exclusions::list)
+                .service(limits::mine)
+                .service(limits::set)
                 .service(withdrawals::create)
                 .service(withdrawals::list)
                 .service(withdrawals::get)
