@@ -8,6 +8,7 @@
 mod baseline;
 pub(crate) mod games;
 mod history;
+mod limits;
 mod load;
 mod report;
 mod rounds;

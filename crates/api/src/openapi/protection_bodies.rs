@@ -124,7 +124,13 @@ pub struct LimitRequest {
     pub period: String,
     /// Positive decimal amount in the wallet's currency with at most its
     /// minor digits; `null` removes the limit.
-    #[schema(pattern = "^[0-9]{1,30}(\\.[0-9]{1,3})?$", example = "100.00")]
+    #[schema(
+        pattern = "^[0-9]{1,16}(\\.[0-9]{1,3})?$",
+        min_length = 1,
+        max_length = 20,
+        example = "100.00",
+        required = true
+    )]
     pub amount: Option<String>,
 }
 

@@ -62,6 +62,27 @@ pub(crate) async fn deposit_totals<C: ConnectionTrait>(
     if periods.is_empty() {
         return Ok(totals);
     }
+    let select = deposit_sums_query(player, currency, periods, now);
+    if let Some(row) = conn.query_one(&select).await? {
+        for &period in periods {
+            let units: Option<i64> = row.try_get("", &column_name("deposit", period))?;
+            let sum = Money::from_minor_units(units.unwrap_or(0), currency);
+            totals = totals
+                .with(LimitKind::Deposit, period, sum)
+                .map_err(checked)?;
+        }
+    }
+    Ok(totals)
+}
+
+/// `SELECT deposit_<period> ... FROM deposits WHERE player_id = .. AND
+/// currency = .. AND status <> 'failed' AND created_at >= <earliest start>`.
+fn deposit_sums_query(
+    player: PlayerId,
+    currency: Currency,
+    periods: &BTreeSet<LimitPeriod>,
+    now: DateTime<Utc>,
+) -> SelectStatement {
     use deposit::Column as D;
     let mut select = Query::select();
     select
@@ -77,16 +98,7 @@ pub(crate) async fn deposit_totals<C: ConnectionTrait>(
         let sum = windowed_sum(D::CreatedAt, D::AmountMinor, start, Expr::value(true));
         select.expr_as(sum, Alias::new(column_name("deposit", period)));
     }
-    if let Some(row) = conn.query_one(&select).await? {
-        for &period in periods {
-            let units: Option<i64> = row.try_get("", &column_name("deposit", period))?;
-            let sum = Money::from_minor_units(units.unwrap_or(0), currency);
-            totals = totals
-                .with(LimitKind::Deposit, period, sum)
-                .map_err(checked)?;
-        }
-    }
-    Ok(totals)
+    select
 }
 
 /// What one player's game sums are needed for: the wallet's currency and
@@ -181,3 +193,6 @@ fn game_sums_query(
     }
     select
 }
+
+#[cfg(test)]
+mod explain_tests;
