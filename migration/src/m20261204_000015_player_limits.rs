@@ -6,6 +6,11 @@
 //!   `currency`; `NULL` while none is) and at most one pending change
 //!   (`pending_effective_at` set; `pending_amount_minor` the raised amount,
 //!   `NULL` for a removal). A row with neither is deleted.
+//! * `player_game_hours`: per player, currency and hour (UTC, truncated),
+//!   the bets, wins and rollbacks Kasa accepted, in minor units; kept only
+//!   for players with a loss or wager limit (rebuilt from
+//!   `game_transactions` when one is set), so a window's loss and wager sums
+//!   read at most one row per hour instead of every game transaction.
 //! * `ix_deposits_player_created` and `ix_game_transactions_player_created`:
 //!   `(player_id, created_at)` first, then every column the sums read, so a
 //!   window's sum is one index range scan that never visits the table
@@ -29,6 +34,17 @@ enum PlayerLimits {
     PendingAmountMinor,
     PendingEffectiveAt,
     UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum PlayerGameHours {
+    Table,
+    PlayerId,
+    Currency,
+    Hour,
+    BetsMinor,
+    WinsMinor,
+    RollbacksMinor,
 }
 
 #[derive(DeriveIden)]
@@ -89,6 +105,24 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(PlayerGameHours::Table)
+                .col(uuid(PlayerGameHours::PlayerId))
+                .col(string_len(PlayerGameHours::Currency, 3))
+                .col(timestamp_with_time_zone(PlayerGameHours::Hour))
+                .col(big_integer(PlayerGameHours::BetsMinor))
+                .col(big_integer(PlayerGameHours::WinsMinor))
+                .col(big_integer(PlayerGameHours::RollbacksMinor))
+                .primary_key(
+                    Index::create()
+                        .col(PlayerGameHours::PlayerId)
+                        .col(PlayerGameHours::Currency)
+                        .col(PlayerGameHours::Hour),
+                )
+                .to_owned(),
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("ix_deposits_player_created")
@@ -132,6 +166,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.drop_table(Table::drop().table(PlayerGameHours::Table).to_owned())
+            .await?;
         m.drop_table(Table::drop().table(PlayerLimits::Table).to_owned())
             .await?;
         Ok(())

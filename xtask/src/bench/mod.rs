@@ -243,6 +243,9 @@ async fn measure(
             if scenario.plays_games() {
                 scratch::game_history(&kasa_db, scratch::GAME_HISTORY_ROWS).await?;
             }
+            if !scenario.limit_kinds().is_empty() {
+                limits::give(&stack, &population, scenario.limit_kinds()).await?;
+            }
             scratch::settle(&kasa_db).await?;
             let counters = rounds::RoundCounters::read(&metrics, &metrics_url).await?;
             rss.measuring(true);

@@ -9,7 +9,6 @@ use clap::ValueEnum;
 
 use super::Shape;
 use super::games::{self, GameWallet};
-use super::limits;
 use super::load::Outcome;
 use super::seed::{self, PendingDeposit, Player, Population};
 use super::stack::Stack;
@@ -86,6 +85,16 @@ impl Scenario {
     /// Whether the scenario plays a game provider (and its game history is seeded first).
     pub fn plays_games(self) -> bool {
         matches!(self, Self::GameBet | Self::GameRound | Self::GameBetLimits)
+    }
+
+    /// The limit kinds the scenario's players are given (after any history is
+    /// seeded, so that the limits see it), every period each.
+    pub fn limit_kinds(self) -> &'static [&'static str] {
+        match self {
+            Self::DepositRequestLimits => &["deposit"],
+            Self::GameBetLimits => &["loss", "wager"],
+            _ => &[],
+        }
     }
 
     /// HTTP calls that make up one request of the scenario.
@@ -257,19 +266,11 @@ pub async fn prepare(
             players: population.players.clone(),
         },
         Scenario::GameBet => Work::GameBets(GameWallet::open(stack, population).await?),
-        Scenario::GameBetLimits => {
-            limits::give(stack, population, &["loss", "wager"]).await?;
-            Work::GameBets(GameWallet::open(stack, population).await?)
-        }
-        Scenario::DepositRequest | Scenario::DepositRequestLimits => {
-            if scenario == Scenario::DepositRequestLimits {
-                limits::give(stack, population, &["deposit"]).await?;
-            }
-            Work::Deposits {
-                base: stack.api_base.clone(),
-                players: population.players.clone(),
-            }
-        }
+        Scenario::GameBetLimits => Work::GameBets(GameWallet::open(stack, population).await?),
+        Scenario::DepositRequest | Scenario::DepositRequestLimits => Work::Deposits {
+            base: stack.api_base.clone(),
+            players: population.players.clone(),
+        },
         Scenario::GameRound => Work::GameRounds(GameWallet::open(stack, population).await?),
     };
     Ok(work)

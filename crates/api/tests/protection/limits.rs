@@ -317,3 +317,44 @@ async fn admins_see_their_tenants_players_limits(db: &TestDb) {
     assert_eq!(kasa.get(&path, &token).await.status, StatusCode::FORBIDDEN);
 }
 backend_tests!(admin_view, admins_see_their_tenants_players_limits);
+
+async fn a_new_limit_counts_the_bets_made_before_it(db: &TestDb) {
+    let kasa = spawn(db).await;
+    let (_, token, root) = kasa.funded_player("acme", "100.00").await;
+    let provider = kasa.game_provider(&root, "acme", "hub").await;
+    let (_, session) = kasa.game_session(&token, &provider).await;
+    let bet = |amount: &str| money_call(&session, &fresh("bet"), &fresh("round"), amount);
+    let status = |answer: Value| status_balance(&answer).0;
+    assert_eq!(
+        status(kasa.game_call(&provider, "bet", &bet("20.00")).await),
+        "ok"
+    );
+    set_limit(&kasa, &token, "wager", "day", json!("25.00")).await;
+    assert_eq!(
+        status(kasa.game_call(&provider, "bet", &bet("10.00")).await),
+        "limit_reached",
+        "the 20.00 before the limit counts"
+    );
+    assert_eq!(
+        status(kasa.game_call(&provider, "bet", &bet("5.00")).await),
+        "ok"
+    );
+    // Removed (after the cooling-off) and set again: still counted.
+    set_limit(&kasa, &token, "wager", "day", Value::Null).await;
+    advance(&kasa, Duration::hours(24) + Duration::minutes(1));
+    assert_eq!(
+        status(kasa.game_call(&provider, "bet", &bet("30.00")).await),
+        "ok"
+    );
+    set_limit(&kasa, &token, "wager", "week", json!("60.00")).await;
+    assert_eq!(
+        status(kasa.game_call(&provider, "bet", &bet("5.01")).await),
+        "limit_reached",
+        "55.00 in the week"
+    );
+    assert_eq!(
+        status(kasa.game_call(&provider, "bet", &bet("5.00")).await),
+        "ok"
+    );
+}
+backend_tests!(limit_after_bets, a_new_limit_counts_the_bets_made_before_it);

@@ -8,11 +8,14 @@ use chrono::{DateTime, Utc};
 use games::{GameMessage, Movement, MovementKind, PlayerGate};
 use ledger::PlayerId;
 use protection::{Exclusion, LimitCheck, LimitKind, LimitPeriod, PlayerLimits, Totals};
-use sea_orm::DatabaseTransaction;
+use sea_orm::{DatabaseTransaction, InsertMany};
 use uuid::Uuid;
 
+use crate::entities::player_game_hour;
 use crate::error::StoreResult;
-use crate::player_protection::{GameSumsWanted, exclusions_not_ended_of, game_totals, limits_of};
+use crate::player_protection::{
+    GameSumsWanted, HourDeltas, exclusions_not_ended_of, game_totals, limits_of,
+};
 
 /// A player's loss and wager limits and the window totals they are checked
 /// against: the stored history, plus what the round accepted so far.
@@ -21,32 +24,35 @@ struct RoundLimits {
     totals: Totals,
 }
 
-/// What the bets of a round need to know of their players, read once per
+/// What the calls of a round need to know of their players, read once per
 /// round in its transaction (under the wallet locks, so it holds for the
-/// whole round): the exclusions that have not ended, and, for players with
-/// loss or wager limits, those limits and their window totals.
+/// whole round): which players have loss or wager limits (their accepted
+/// movements are added to their hours), and, when a call is a bet, the
+/// exclusions that have not ended and those players' window totals.
 #[derive(Default)]
 pub(crate) struct RoundProtection {
     exclusions: HashMap<Uuid, Vec<Exclusion>>,
     limits: HashMap<Uuid, RoundLimits>,
+    hours: HourDeltas,
 }
 
 impl RoundProtection {
-    /// Reads what `players` need, unless the round has no bet: their
-    /// exclusions (one statement), their limits (one statement) and, only
-    /// for players with a loss or wager limit, the window totals (one
-    /// statement).
+    /// Reads what `players` need: their limits (one statement) and, when
+    /// the round has a bet, their exclusions (one statement) and, only for
+    /// players with a loss or wager limit, the window totals (two
+    /// statements, see `game_windows`).
     pub(crate) async fn read(
         txn: &DatabaseTransaction,
         players: impl IntoIterator<Item = Uuid>,
         any_bet: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<Self> {
-        if !any_bet {
-            return Ok(Self::default());
-        }
         let players: Vec<Uuid> = players.into_iter().collect();
-        let exclusions = exclusions_not_ended_of(txn, players.iter().copied(), now).await?;
+        let exclusions = if any_bet {
+            exclusions_not_ended_of(txn, players.iter().copied(), now).await?
+        } else {
+            HashMap::new()
+        };
         let mut wanted = HashMap::new();
         let mut stored = HashMap::new();
         for (player, limits) in limits_of(txn, players).await? {
@@ -63,7 +69,11 @@ impl RoundProtection {
             wanted.insert(player, GameSumsWanted { currency, periods });
             stored.insert(player, limits);
         }
-        let mut totals = game_totals(txn, &wanted, now).await?;
+        let mut totals = if any_bet {
+            game_totals(txn, &wanted, now).await?
+        } else {
+            HashMap::new()
+        };
         let limits = stored
             .into_iter()
             .map(|(player, limits)| {
@@ -73,7 +83,11 @@ impl RoundProtection {
                 (player, RoundLimits { limits, totals })
             })
             .collect();
-        Ok(Self { exclusions, limits })
+        Ok(Self {
+            exclusions,
+            limits,
+            hours: HourDeltas::default(),
+        })
     }
 
     /// Whether `player` may place the bet `message` at `now`: an active
@@ -108,13 +122,22 @@ impl RoundProtection {
         }
     }
 
-    /// Counts an accepted call's `movement` of `player` in the round's
-    /// totals, so the round's later bets see it: a bet adds to loss and
-    /// wager, a win takes from loss, a bet's rollback takes from both.
-    pub(crate) fn record(&mut self, player: PlayerId, movement: &Movement) -> StoreResult<()> {
+    /// Counts an accepted call's `movement` of `player` at `now` in the
+    /// round's totals, so the round's later bets see it (a bet adds to loss
+    /// and wager, a win takes from loss, a bet's rollback takes from both),
+    /// and in the player's hours; nothing for a player without loss or
+    /// wager limits.
+    pub(crate) fn record(
+        &mut self,
+        player: PlayerId,
+        movement: &Movement,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let Some(round) = self.limits.get_mut(&player.0) else {
             return Ok(());
         };
+        self.hours
+            .add(player, movement.kind, movement.amount, now)?;
         let (loss, wager) = match movement.kind {
             MovementKind::Bet => (movement.amount, movement.amount),
             MovementKind::Win => (
@@ -134,5 +157,13 @@ impl RoundProtection {
         }
         round.totals = totals;
         Ok(())
+    }
+}
+
+impl RoundProtection {
+    /// The write that adds the round's accepted movements to their players'
+    /// hours, if any.
+    pub(crate) fn hours_upsert(&mut self) -> Option<InsertMany<player_game_hour::ActiveModel>> {
+        std::mem::take(&mut self.hours).upsert()
     }
 }

@@ -185,7 +185,9 @@ impl RoundWrites {
                 self.ledger.stage(wallet, &tx?, movement.amount, cause)?;
             }
             if let Some(movement) = &plan.movement {
-                self.reads.protection.record(session.player, movement)?;
+                self.reads
+                    .protection
+                    .record(session.player, movement, self.now)?;
             }
             let change = plan.reference_becomes.as_ref();
             keep_reference_change(
@@ -213,8 +215,11 @@ impl RoundWrites {
     /// The round's writes as one batch: game transactions, ledger rows,
     /// rolled-back bets, each moved wallet's projection and each changed
     /// round (one statement must not write a row twice: each is there once).
-    fn into_batch(self) -> StoreResult<WriteBatch> {
+    fn into_batch(mut self) -> StoreResult<WriteBatch> {
         let mut batch = WriteBatch::new();
+        if let Some(hours) = self.reads.protection.hours_upsert() {
+            batch.insert(hours);
+        }
         if !self.games.is_empty() {
             batch.insert(game_transaction::Entity::insert_many(self.games));
         }

@@ -9,6 +9,7 @@ use protection::{ChangeOutcome, LimitKind, LimitPeriod, PlayerLimits};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use uuid::Uuid;
 
+use super::game_windows::rebuild_hours;
 use super::gates::checked;
 use super::policy::policy_of;
 use crate::audit::{self, AuditContext, AuditRecord};
@@ -89,6 +90,10 @@ impl Db {
                 now,
             )
             .map_err(checked)?;
+        if !has_game_limits(&stored.effective_at(now)) && has_game_limits(&next) {
+            // The hours are kept only while a loss or wager limit is in force.
+            rebuild_hours(&txn, player, wallet.balance.currency(), now).await?;
+        }
         write_limits(&txn, tenant, player, &next, now).await?;
         let after = LimitsSnapshot::of(&next);
         let record = AuditRecord {
@@ -112,6 +117,14 @@ impl Db {
         txn.commit().await?;
         Ok(after)
     }
+}
+
+/// Whether `limits` has a loss or wager limit (in this value: call
+/// [`PlayerLimits::effective_at`] first for "now").
+fn has_game_limits(limits: &PlayerLimits) -> bool {
+    limits
+        .limits()
+        .any(|limit| matches!(limit.kind, LimitKind::Loss | LimitKind::Wager))
 }
 
 /// What a request did, for the audit log.

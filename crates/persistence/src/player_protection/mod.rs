@@ -15,6 +15,7 @@
 //! [`Db::set_player_limit`]: crate::Db::set_player_limit
 
 mod exclusions;
+mod game_windows;
 mod gates;
 mod kyc;
 mod limits;
@@ -22,8 +23,8 @@ mod policy;
 mod window_sums;
 
 pub(crate) use exclusions::{exclusions_not_ended, exclusions_not_ended_of};
+pub(crate) use game_windows::{GameSumsWanted, HourDeltas, game_totals};
 pub(crate) use gates::{check_deposit, check_game_session, checked, withdrawal_refusals};
 pub use kyc::PlayerAccount;
 pub use limits::LimitChange;
 pub(crate) use limits::limits_of;
-pub(crate) use window_sums::{GameSumsWanted, game_totals};

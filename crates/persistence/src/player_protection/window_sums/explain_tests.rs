@@ -11,7 +11,10 @@ use ledger::{Currency, Money, PlayerId};
 use protection::{LimitKind, LimitPeriod};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
-use super::{GameSumsWanted, deposit_sums_query, deposit_totals, game_sums_query, game_totals};
+use super::super::game_windows::{
+    GameSumsWanted, edges_query, game_totals, hours_query, rebuild_hours,
+};
+use super::{deposit_sums_query, deposit_totals};
 use crate::audit::AuditContext;
 use crate::{Db, DbSettings, NewPlayer};
 
@@ -103,7 +106,25 @@ async fn window_sums_are_index_range_scans() {
             (p.0, want)
         })
         .collect();
-    let query = game_sums_query(wanted.keys().copied(), &all, now);
+    for player in &players {
+        rebuild_hours(db.conn(), *player, Currency::EUR, now)
+            .await
+            .unwrap();
+    }
+    db.conn()
+        .execute_unprepared("VACUUM ANALYZE player_game_hours")
+        .await
+        .unwrap();
+    // A few players of many, as a round asks.
+    let few = || players[..3].iter().map(|p| p.0);
+    let query = hours_query(few(), &all, now);
+    let (sql, values) = query.build(sea_orm::sea_query::PostgresQueryBuilder);
+    let hours = plan(&db, sql, values).await;
+    assert!(
+        hours.contains("Index") && !hours.contains("Seq Scan"),
+        "{hours}"
+    );
+    let query = edges_query(few(), &all, now).expect("windows start mid-hour");
     let (sql, values) = query.build(sea_orm::sea_query::PostgresQueryBuilder);
     let games = plan(&db, sql, values).await;
     assert!(
