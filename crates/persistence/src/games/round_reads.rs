@@ -2,9 +2,9 @@
 //! sessions with their players' wallets locked (one statement), the stored
 //! game transactions the calls name (their own ids and rollbacks'
 //! references, one statement), the rounds they belong to (one
-//! statement) and, when a call is a bet, the players' exclusions and
-//! limits (one statement each) and, for players with loss or wager limits,
-//! their window totals (one statement).
+//! statement), the players' limits (one statement) and, when a call is a
+//! bet, their exclusions (one statement) and, for players with loss or
+//! wager limits, their window totals (two statements).
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -16,7 +16,9 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use games::{GameTxKind, GameTxState, MovementKind};
 use ledger::{Currency, Money, PlayerId};
 use protection::{LimitKind, LimitPeriod, Totals};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Query, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, OnConflict, Query, SelectStatement, UnionType,
+};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, InsertMany, QueryFilter,
 };
@@ -242,18 +244,15 @@ pub(crate) fn hours_query(
 }
 
 /// The accepted game transactions of each window's first, partial hour
-/// (`start <= created_at < first whole hour`), per player and period;
-/// `None` when every window starts on a whole hour.
+/// (`start <= created_at < first whole hour`), per player and period, with
+/// the columns of [`hours_query`] (zero for a window starting on a whole
+/// hour); `None` when every window does.
 pub(crate) fn edges_query(
     players: impl IntoIterator<Item = Uuid>,
     periods: &BTreeSet<LimitPeriod>,
     now: DateTime<Utc>,
 ) -> Option<SelectStatement> {
     use game_transaction::Column as G;
-    let edges: Vec<_> = edges(periods, now)
-        .into_iter()
-        .filter_map(|(period, edge)| edge.filter(|(s, h)| s < h).map(|e| (period, e)))
-        .collect();
     let mut within: Option<Expr> = None;
     let mut select = Query::select();
     select
@@ -264,14 +263,20 @@ pub(crate) fn edges_query(
         .and_where(accepted())
         .group_by_col(G::PlayerId)
         .group_by_col(G::Currency);
-    for &(period, (start, hour)) in &edges {
-        let edge = Expr::col(G::CreatedAt)
-            .gte(start)
-            .and(Expr::col(G::CreatedAt).lt(hour));
-        within = Some(match within {
-            Some(other) => other.or(edge.clone()),
-            None => edge.clone(),
-        });
+    for (period, edge) in edges(periods, now) {
+        let edge = match edge {
+            Some((start, hour)) if start < hour => {
+                let edge = Expr::col(G::CreatedAt)
+                    .gte(start)
+                    .and(Expr::col(G::CreatedAt).lt(hour));
+                within = Some(match within {
+                    Some(other) => other.or(edge.clone()),
+                    None => edge.clone(),
+                });
+                edge
+            }
+            _ => Expr::value(false),
+        };
         for (what, kind) in [
             ("bet", GameTxKind::Bet),
             ("win", GameTxKind::Win),
@@ -287,9 +292,9 @@ pub(crate) fn edges_query(
 }
 
 /// Per player, the loss (bets − wins − rollbacks) and wager (bets −
-/// rollbacks) totals over each wanted window at `now`: two statements for
-/// all of `wanted` (the hours, the partial first hours), none when it is
-/// empty.
+/// rollbacks) totals over each wanted window at `now`: one statement for
+/// all of `wanted` (the hours `UNION ALL` the partial first hours), none
+/// when it is empty.
 pub(crate) async fn game_totals<C: ConnectionTrait>(
     conn: &C,
     wanted: &HashMap<Uuid, GameSumsWanted>,
@@ -304,28 +309,28 @@ pub(crate) async fn game_totals<C: ConnectionTrait>(
         return Ok(HashMap::new());
     }
     let players = || wanted.keys().copied();
-    let mut statements = vec![hours_query(players(), &periods, now)];
-    statements.extend(edges_query(players(), &periods, now));
-    for statement in statements {
-        for row in conn.query_all(&statement).await? {
-            let player: Uuid = row.try_get("", "player_id")?;
-            let code: String = row.try_get("", "currency")?;
-            let Some(want) = wanted.get(&player) else {
-                continue;
+    let mut statement = hours_query(players(), &periods, now);
+    if let Some(edges) = edges_query(players(), &periods, now) {
+        statement.union(UnionType::All, edges);
+    }
+    for row in conn.query_all(&statement).await? {
+        let player: Uuid = row.try_get("", "player_id")?;
+        let code: String = row.try_get("", "currency")?;
+        let Some(want) = wanted.get(&player) else {
+            continue;
+        };
+        if code != want.currency.code() {
+            continue;
+        }
+        for &period in &periods {
+            let get = |what: &str| -> StoreResult<i64> {
+                let units: Option<i64> = row.try_get("", &column_name(what, period))?;
+                Ok(units.unwrap_or(0))
             };
-            if code != want.currency.code() {
-                continue;
-            }
-            for &period in &periods {
-                let get = |what: &str| -> StoreResult<i64> {
-                    let units: Option<i64> = row.try_get("", &column_name(what, period))?;
-                    Ok(units.unwrap_or(0))
-                };
-                let slot = sums.entry((player, period)).or_default();
-                slot.bets = slot.bets.saturating_add(get("bet")?);
-                slot.wins = slot.wins.saturating_add(get("win")?);
-                slot.rollbacks = slot.rollbacks.saturating_add(get("rollback")?);
-            }
+            let slot = sums.entry((player, period)).or_default();
+            slot.bets = slot.bets.saturating_add(get("bet")?);
+            slot.wins = slot.wins.saturating_add(get("win")?);
+            slot.rollbacks = slot.rollbacks.saturating_add(get("rollback")?);
         }
     }
     let mut found = HashMap::with_capacity(wanted.len());
