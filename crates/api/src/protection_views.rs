@@ -54,7 +54,7 @@ pub struct PendingLimitView {
     #[schema(value_type = crate::openapi::enums::LimitPeriod, example = "week")]
     period: &'static str,
     /// The new amount; `null` removes the limit.
-    #[schema(example = "250.00")]
+    #[schema(example = "250.00", required = true)]
     amount: Option<String>,
     /// When it applies.
     #[schema(format = DateTime)]
