@@ -19,6 +19,7 @@ mod m20261202_000011_idempotency_outcome;
 mod m20261202_000012_game_wallet;
 mod m20261204_000013_player_protection;
 mod m20261204_000014_dual_approval;
+mod m20261204_000015_player_limits;
 mod m20261204_000016_psp_accounts;
 
 /// The ordered list of Kasa's migrations.
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_game_wallet::Migration),
             Box::new(m20261204_000013_player_protection::Migration),
             Box::new(m20261204_000014_dual_approval::Migration),
+            Box::new(m20261204_000015_player_limits::Migration),
             Box::new(m20261204_000016_psp_accounts::Migration),
         ]
     }

@@ -7,6 +7,7 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
 };
 
+use crate::clock::Clock;
 use crate::error::StoreResult;
 
 /// Pool settings. `Debug` leaves the URL out: it may carry a password.
@@ -66,6 +67,7 @@ const STATEMENT_CACHE_CAPACITY: usize = 100;
 #[derive(Debug, Clone)]
 pub struct Db {
     conn: DatabaseConnection,
+    clock: Clock,
 }
 
 impl Db {
@@ -119,12 +121,25 @@ impl Db {
                 .create_if_missing(true)
         });
         let conn = Database::connect(options).await?;
-        Ok(Self { conn })
+        Ok(Self::from_connection(conn))
     }
 
     /// Wraps an existing connection (tests).
     pub fn from_connection(conn: DatabaseConnection) -> Self {
-        Self { conn }
+        Self {
+            conn,
+            clock: Clock::default(),
+        }
+    }
+
+    /// The clock the limit rules read (shared by every clone of this pool).
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now, on [`Db::clock`].
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Applies pending migrations.

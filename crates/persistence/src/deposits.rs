@@ -84,7 +84,8 @@ impl Db {
                 found: currency,
             }));
         }
-        let now = Utc::now();
+        // The storage clock: the deposit limits' windows count by it.
+        let now = self.now();
         player_protection::check_deposit(&txn, new.tenant_id, new.player, new.amount, now).await?;
         let row = deposit::ActiveModel {
             id: Set(Uuid::now_v7()),

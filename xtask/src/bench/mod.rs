@@ -8,6 +8,7 @@
 mod baseline;
 pub(crate) mod games;
 mod history;
+mod limits;
 mod load;
 mod report;
 mod rounds;
@@ -241,6 +242,9 @@ async fn measure(
             let work = scenarios::prepare(scenario, &stack, &population, shape).await?;
             if scenario.plays_games() {
                 scratch::game_history(&kasa_db, scratch::GAME_HISTORY_ROWS).await?;
+            }
+            if !scenario.limit_kinds().is_empty() {
+                limits::give(&stack, &population, scenario.limit_kinds()).await?;
             }
             scratch::settle(&kasa_db).await?;
             let counters = rounds::RoundCounters::read(&metrics, &metrics_url).await?;

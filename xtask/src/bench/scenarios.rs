@@ -22,6 +22,9 @@ const HOT_DEPOSITS_PER_SECOND: u64 = 4_000;
 /// The body of every withdrawal request.
 const WITHDRAWAL_BODY: &str = r#"{"amount":"0.01","currency":"EUR","destination":{"type":"bank_account","account":"DE89370400440532013000"}}"#;
 
+/// The body of every deposit request.
+const DEPOSIT_BODY: &str = r#"{"amount":"1.00","currency":"EUR"}"#;
+
 /// A load scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "snake_case")]
@@ -38,6 +41,15 @@ pub enum Scenario {
     GameBet,
     /// A round per request: a signed bet, then (once answered) its win closing the round.
     GameRound,
+    /// `POST /me/deposits` of 1.00 with fresh idempotency keys, players in turn (the
+    /// mock PSP answers, and later sends its webhook).
+    DepositRequest,
+    /// `deposit_request` by players with deposit limits over every period (their window
+    /// sums read on every deposit). Leaves the limits in place: runs after the others.
+    DepositRequestLimits,
+    /// `game_bet` by players with loss and wager limits over every period (their window
+    /// sums read once per round). Leaves the limits in place: runs after the others.
+    GameBetLimits,
 }
 
 impl Scenario {
@@ -50,6 +62,9 @@ impl Scenario {
             Self::HistoryPage => "history_page",
             Self::GameBet => "game_bet",
             Self::GameRound => "game_round",
+            Self::DepositRequest => "deposit_request",
+            Self::DepositRequestLimits => "deposit_request_limits",
+            Self::GameBetLimits => "game_bet_limits",
         }
     }
 
@@ -58,13 +73,28 @@ impl Scenario {
     pub fn batched(self) -> bool {
         match self {
             Self::DepositWebhook | Self::WithdrawRequest | Self::HotWallet => true,
-            Self::HistoryPage | Self::GameBet | Self::GameRound => false,
+            Self::HistoryPage
+            | Self::GameBet
+            | Self::GameRound
+            | Self::DepositRequest
+            | Self::DepositRequestLimits
+            | Self::GameBetLimits => false,
         }
     }
 
     /// Whether the scenario plays a game provider (and its game history is seeded first).
     pub fn plays_games(self) -> bool {
-        matches!(self, Self::GameBet | Self::GameRound)
+        matches!(self, Self::GameBet | Self::GameRound | Self::GameBetLimits)
+    }
+
+    /// The limit kinds the scenario's players are given (after any history is
+    /// seeded, so that the limits see it), every period each.
+    pub fn limit_kinds(self) -> &'static [&'static str] {
+        match self {
+            Self::DepositRequestLimits => &["deposit"],
+            Self::GameBetLimits => &["loss", "wager"],
+            _ => &[],
+        }
     }
 
     /// HTTP calls that make up one request of the scenario.
@@ -82,7 +112,11 @@ impl Scenario {
             Self::WithdrawRequest => Some("withdraw.sql"),
             Self::HotWallet => Some("hot.sql"),
             Self::GameBet => Some("bet.sql"),
-            Self::HistoryPage | Self::GameRound => None,
+            Self::HistoryPage
+            | Self::GameRound
+            | Self::DepositRequest
+            | Self::DepositRequestLimits
+            | Self::GameBetLimits => None,
         }
     }
 }
@@ -101,6 +135,13 @@ pub enum Work {
     },
     /// `POST /me/withdrawals`, players in turn.
     Withdrawals {
+        /// API base URL.
+        base: String,
+        /// The players.
+        players: Arc<Vec<Player>>,
+    },
+    /// `POST /me/deposits`, players in turn.
+    Deposits {
         /// API base URL.
         base: String,
         /// The players.
@@ -142,6 +183,18 @@ impl Work {
                     .send()
                     .await;
                 webhook::expect(response, 201, b"\"requested\"").await
+            }
+            Self::Deposits { base, players } => {
+                let player = pick(players, n);
+                let response = http
+                    .post(format!("{base}/me/deposits"))
+                    .bearer_auth(&player.token)
+                    .header("Idempotency-Key", format!("bench-{}", uuid::Uuid::new_v4()))
+                    .header("Content-Type", "application/json")
+                    .body(DEPOSIT_BODY)
+                    .send()
+                    .await;
+                webhook::expect(response, 201, b"\"id\"").await
             }
             Self::History { base, players } => {
                 let player = pick(players, n);
@@ -213,6 +266,11 @@ pub async fn prepare(
             players: population.players.clone(),
         },
         Scenario::GameBet => Work::GameBets(GameWallet::open(stack, population).await?),
+        Scenario::GameBetLimits => Work::GameBets(GameWallet::open(stack, population).await?),
+        Scenario::DepositRequest | Scenario::DepositRequestLimits => Work::Deposits {
+            base: stack.api_base.clone(),
+            players: population.players.clone(),
+        },
         Scenario::GameRound => Work::GameRounds(GameWallet::open(stack, population).await?),
     };
     Ok(work)

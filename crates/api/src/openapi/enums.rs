@@ -163,6 +163,18 @@ pub const PROBLEM_CODES: [&str; 23] = [
     "internal",
 ];
 
+closed_set! {
+    /// What a player's limit caps: deposits (gross, not failed), losses
+    /// (bets − wins − rollbacks) or wagers (bets − rollbacks).
+    LimitKind => protection::LimitKind::ALL.map(protection::LimitKind::as_str)
+}
+
+closed_set! {
+    /// The rolling window of a player's limit: the last 24 hours, 7 days
+    /// or 30 days.
+    LimitPeriod => protection::LimitPeriod::ALL.map(protection::LimitPeriod::as_str)
+}
+
 #[cfg(test)]
 mod tests {
     use super::PROBLEM_CODES;

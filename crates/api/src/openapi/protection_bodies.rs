@@ -111,6 +111,29 @@ pub enum ExclusionRequest {
     },
 }
 
+/// `PUT /me/limits`: sets, changes or removes one limit. A new or lower
+/// limit applies at once; a higher one or a removal after the tenant's
+/// `cooling_off_hours`.
+#[derive(Serialize, ToSchema)]
+pub struct LimitRequest {
+    /// What the limit caps.
+    #[schema(value_type = super::enums::LimitKind)]
+    pub kind: String,
+    /// Its rolling window.
+    #[schema(value_type = super::enums::LimitPeriod)]
+    pub period: String,
+    /// Positive decimal amount in the wallet's currency with at most its
+    /// minor digits; `null` removes the limit.
+    #[schema(
+        pattern = "^[0-9]{1,16}(\\.[0-9]{1,3})?$",
+        min_length = 1,
+        max_length = 20,
+        example = "100.00",
+        required = true
+    )]
+    pub amount: Option<String>,
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

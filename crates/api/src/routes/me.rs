@@ -89,7 +89,7 @@ struct CreateDeposit {
 }
 
 /// `POST /me/deposits`: creates a pending deposit and asks the PSP for it.
-#[utoipa::path(post, path = "/api/v1/me/deposits", operation_id = "createDeposit", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateDeposit, security(("bearer" = [])), responses((status = 201, body = DepositView, description = "The deposit after the PSP's answer"), (status = 403, description = "Forbidden: problem document with code `forbidden`, `player_blocked`, `kyc_required`", body = crate::problem::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/me/deposits", operation_id = "createDeposit", tag = "player", params(("Idempotency-Key" = String, Header, description = "Idempotency key (1..255 printable ASCII)", pattern = "^[!-~][ -~]{0,254}$")), request_body = CreateDeposit, security(("bearer" = [])), responses((status = 201, body = DepositView, description = "The deposit after the PSP's answer"), (status = 403, description = "Forbidden: problem document with code `forbidden`, `player_blocked`, `kyc_required`", body = crate::problem::Problem, content_type = "application/problem+json"), (status = 422, description = "Unprocessable: problem document with code `validation_failed`, `currency_mismatch`, `idempotency_key_reused`, `limit_reached` (a deposit limit would be exceeded; nothing was created)", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[post("/me/deposits")]
 pub async fn create_deposit(
     req: HttpRequest,

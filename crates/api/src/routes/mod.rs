@@ -11,6 +11,7 @@ pub mod game_providers;
 pub mod game_sessions;
 pub mod game_wallet;
 pub mod health;
+pub mod limits;
 pub mod me;
 pub mod psp_accounts;
 pub mod queries;
@@ -46,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(admin_players::player_wallet)
                 .service(admin_players::player_transactions)
                 .service(admin_players::set_kyc)
+                .service(limits::of_player)
                 .service(me::profile)
                 .service(me::wallet)
                 .service(me::transactions)
@@ -55,6 +57,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(exclusions::create)
                 .service(exclusions::list)
                 .service(exclusions::of_player)
+                .service(limits::mine)
+                .service(limits::set)
                 .service(withdrawals::create)
                 .service(withdrawals::list)
                 .service(withdrawals::get)

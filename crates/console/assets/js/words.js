@@ -57,7 +57,7 @@ const PROBLEMS = {
   currency_mismatch: 'The currency differs from the wallet’s currency.',
   player_blocked: 'A timeout or self-exclusion is in force: deposits and play are blocked until it ends.',
   kyc_required: 'Identity verification (KYC) is needed first.',
-  limit_reached: 'This would exceed a deposit limit.',
+  limit_reached: 'This would go over a limit the player set (deposit, loss or wager).',
   already_exists: 'That already exists (for example an account with this email).',
   invalid_state_transition: 'This action is not allowed in the current state.',
   same_approver: 'A second approval must come from a different admin.',

@@ -216,6 +216,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/players/{id}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /admin/players/{id}/limits`: a player's limits, as the player sees
+         *     them; another tenant's player is 404. */
+        get: operations["getPlayerLimits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/players/{id}/transactions": {
         parameters: {
             query?: never;
@@ -654,6 +672,28 @@ export interface paths {
         /** `DELETE /me/game-sessions/{id}`: revokes the session (bets on it are
          *     refused from now on; wins and rollbacks of its rounds still apply). */
         delete: operations["revokeGameSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /me/limits`: the player's limits now (pending changes that are due
+         *     applied) and the changes still waiting. */
+        get: operations["getMyLimits"];
+        /** `PUT /me/limits`: sets one limit. A new or lower limit applies at once
+         *     (dropping a pending raise of it); a higher one or a removal (`null`)
+         *     waits the tenant's `cooling_off_hours` and is listed in `pending` until
+         *     then. Answers the whole document. */
+        put: operations["setMyLimit"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1389,6 +1429,48 @@ export interface components {
              */
             wallets_checked: number;
         };
+        /**
+         * @description What a player's limit caps: deposits (gross, not failed), losses (bets − wins − rollbacks) or wagers (bets − rollbacks).
+         * @enum {string}
+         */
+        LimitKind: "deposit" | "loss" | "wager";
+        /**
+         * @description The rolling window of a player's limit: the last 24 hours, 7 days or 30 days.
+         * @enum {string}
+         */
+        LimitPeriod: "day" | "week" | "month";
+        /** @description `PUT /me/limits`: sets, changes or removes one limit. A new or lower
+         *     limit applies at once; a higher one or a removal after the tenant's
+         *     `cooling_off_hours`. */
+        LimitRequest: {
+            /**
+             * @description Positive decimal amount in the wallet's currency with at most its
+             *     minor digits; `null` removes the limit.
+             * @example 100.00
+             */
+            amount: string | null;
+            /** @description What the limit caps. */
+            kind: components["schemas"]["LimitKind"];
+            /** @description Its rolling window. */
+            period: components["schemas"]["LimitPeriod"];
+        };
+        /** @description A limit in force. */
+        LimitView: {
+            /**
+             * @description The most the rolling window may hold, in the wallet's currency.
+             * @example 100.00
+             */
+            amount: string;
+            kind: components["schemas"]["LimitKind"];
+            period: components["schemas"]["LimitPeriod"];
+        };
+        /** @description A player's limits now: those in force and the changes still waiting. */
+        LimitsView: {
+            /** @description In force, by kind then period. */
+            limits: components["schemas"]["LimitView"][];
+            /** @description Waiting for their `effective_at`, by kind then period. */
+            pending: components["schemas"]["PendingLimitView"][];
+        };
         /** @description `bet` or `win`. */
         MoneyCall: {
             /**
@@ -1633,6 +1715,21 @@ export interface components {
             }[];
             /** @description Cursor of the next page, `null` on the last. */
             next_cursor: string | null;
+        };
+        /** @description A raise or removal waiting for the tenant's cooling-off. */
+        PendingLimitView: {
+            /**
+             * @description The new amount; `null` removes the limit.
+             * @example 250.00
+             */
+            amount: string | null;
+            /**
+             * Format: date-time
+             * @description When it applies.
+             */
+            effective_at: string;
+            kind: components["schemas"]["LimitKind"];
+            period: components["schemas"]["LimitPeriod"];
         };
         PlayerLogin: {
             email: string;
@@ -3469,6 +3566,97 @@ export interface operations {
                 };
             };
             /** @description Unavailable; nothing was committed: problem document with code `unavailable`, `psp_unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPlayerLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The player's limits in force and pending */
+            200: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsView"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed` */
+            422: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable` */
             503: {
                 headers: {
                     /** @description Id of this request (the caller's `X-Request-Id` when sane) */
@@ -6455,7 +6643,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch`, `idempotency_key_reused` */
+            /** @description Unprocessable: problem document with code `validation_failed`, `currency_mismatch`, `idempotency_key_reused`, `limit_reached` (a deposit limit would be exceeded; nothing was created) */
             422: {
                 headers: {
                     /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
@@ -7054,6 +7242,238 @@ export interface operations {
             /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch` */
             422: {
                 headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable`, `psp_unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The limits in force and pending */
+            200: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsView"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed` */
+            422: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error: problem document with code `internal` */
+            500: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable; nothing was committed: problem document with code `unavailable` */
+            503: {
+                headers: {
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setMyLimit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional idempotency key */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LimitRequest"];
+            };
+        };
+        responses: {
+            /** @description The limits after the change */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsView"];
+                };
+            };
+            /** @description Malformed JSON body, or Idempotency-Key missing or invalid: problem document with code `validation_failed`, `idempotency_key_missing` */
+            400: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: problem document with code `unauthorized` */
+            401: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: problem document with code `forbidden` */
+            403: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: problem document with code `not_found` */
+            404: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: problem document with code `invalid_state_transition`, `already_exists`, `idempotency_key_in_flight` */
+            409: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large: problem document with code `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Id of this request (the caller's `X-Request-Id` when sane) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable: problem document with code `validation_failed`, `insufficient_funds`, `currency_mismatch`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     /** @description Id of this request (the caller's `X-Request-Id` when sane) */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;

@@ -16,6 +16,8 @@ pub mod ledger_transaction;
 pub mod payout_attempt;
 pub mod player;
 pub mod player_exclusion;
+pub mod player_game_hour;
+pub mod player_limit;
 pub mod psp_account;
 pub mod psp_event;
 pub mod reconciliation_finding;

@@ -2,8 +2,9 @@
 //! sessions with their players' wallets locked (one statement), the stored
 //! game transactions the calls name (their own ids and rollbacks'
 //! references, one statement), the rounds they belong to (one
-//! statement) and, when a call is a bet, the players' exclusions (one
-//! statement).
+//! statement), the players' limits (one statement) and, when a call is a
+//! bet, their exclusions (one statement) and, for players with loss or
+//! wager limits, their window totals (two statements).
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -60,6 +61,7 @@ pub(crate) async fn read_round(
     txn: &DatabaseTransaction,
     calls: &[&GameCall],
     locking: Locking,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> StoreResult<RoundReads> {
     let (sessions, wallets) = lock_sessions_and_wallets(txn, calls, locking).await?;
     let transactions = find_transactions(txn, calls).await?;
@@ -78,8 +80,7 @@ pub(crate) async fn read_round(
     let any_bet = calls
         .iter()
         .any(|call| matches!(call.message, GameMessage::Bet { .. }));
-    let protection =
-        RoundProtection::read(txn, wallets.keys().copied(), any_bet, chrono::Utc::now()).await?;
+    let protection = RoundProtection::read(txn, wallets.keys().copied(), any_bet, now).await?;
     Ok(RoundReads {
         sessions,
         wallets,

@@ -32,8 +32,8 @@ pub(crate) fn transaction_row(
     transaction_id: &ProviderTransactionId,
     stored: &StoredTransaction,
     reference: Option<&str>,
+    now: DateTime<Utc>,
 ) -> StoreResult<game_transaction::ActiveModel> {
-    let now = Utc::now();
     Ok(game_transaction::ActiveModel {
         id: Set(id),
         tenant_id: Set(call.tenant.0),

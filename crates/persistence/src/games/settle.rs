@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use games::{BodyFingerprint, GameDecision, GameInput, GameMessage, ReferenceChange, decide};
 use ledger::PlayerId;
 use sea_orm::{EntityTrait, TransactionTrait};
@@ -39,6 +39,9 @@ pub(crate) type CallAnswer = RoundAnswer<StoreResult<GameAnswer>>;
 /// What the calls of one round share while they are decided.
 struct RoundWrites {
     reads: RoundReads,
+    /// The round's time, on the storage clock: of its rows and of its
+    /// players' limit windows.
+    now: DateTime<Utc>,
     /// Game transaction rows to insert (calls' own rows and tombstones).
     games: Vec<game_transaction::ActiveModel>,
     /// Ledger rows of the applied movements.
@@ -61,8 +64,10 @@ impl Db {
         locking: Locking,
     ) -> StoreResult<Vec<CallAnswer>> {
         let txn = self.conn().begin().await?;
+        let now = self.now();
         let mut round = RoundWrites {
-            reads: read_round(&txn, calls, locking).await?,
+            reads: read_round(&txn, calls, locking, now).await?,
+            now,
             games: Vec::new(),
             ledger: LedgerRows::default(),
             rolled_back: Vec::new(),
@@ -124,7 +129,7 @@ impl RoundWrites {
         let gate = self
             .reads
             .protection
-            .bet_gate(session.player, &call.message, Utc::now());
+            .bet_gate(session.player, &call.message, self.now);
         let input = GameInput {
             transaction_id: call.transaction_id.clone(),
             round_id: call.round_id.clone(),
@@ -161,6 +166,7 @@ impl RoundWrites {
                 &call.transaction_id,
                 &stored,
                 reference_id,
+                self.now,
             )?);
             self.reads.transactions.insert(
                 key_of(call, call.transaction_id.as_str()),
@@ -178,6 +184,11 @@ impl RoundWrites {
                 };
                 self.ledger.stage(wallet, &tx?, movement.amount, cause)?;
             }
+            if let Some(movement) = &plan.movement {
+                self.reads
+                    .protection
+                    .record(session.player, movement, self.now)?;
+            }
             let change = plan.reference_becomes.as_ref();
             keep_reference_change(
                 &mut self.games,
@@ -185,6 +196,7 @@ impl RoundWrites {
                 call,
                 change,
                 &reference,
+                self.now,
             )?;
             if plan.round_after != round {
                 self.reads
@@ -203,14 +215,17 @@ impl RoundWrites {
     /// The round's writes as one batch: game transactions, ledger rows,
     /// rolled-back bets, each moved wallet's projection and each changed
     /// round (one statement must not write a row twice: each is there once).
-    fn into_batch(self) -> StoreResult<WriteBatch> {
+    fn into_batch(mut self) -> StoreResult<WriteBatch> {
         let mut batch = WriteBatch::new();
+        if let Some(hours) = self.reads.protection.hours_upsert() {
+            batch.insert(hours);
+        }
         if !self.games.is_empty() {
             batch.insert(game_transaction::Entity::insert_many(self.games));
         }
         self.ledger.write_to(&mut batch);
         if !self.rolled_back.is_empty() {
-            batch.update(rows::mark_rolled_back(self.rolled_back, Utc::now()));
+            batch.update(rows::mark_rolled_back(self.rolled_back, self.now));
         }
         for wallet in self.reads.wallets.values().filter(|w| w.moved()) {
             ledger_writer::stage_projection(&mut batch, wallet)?;
@@ -238,6 +253,7 @@ fn keep_reference_change(
     call: &GameCall,
     change: Option<&ReferenceChange>,
     reference: &Option<TransactionRow>,
+    now: DateTime<Utc>,
 ) -> StoreResult<()> {
     match (change, reference, &call.message) {
         (Some(ReferenceChange::RolledBack), Some(row), _) => rolled_back.push(row.id),
@@ -246,7 +262,7 @@ fn keep_reference_change(
             _,
             GameMessage::Rollback { reference },
         ) => {
-            let row = rows::transaction_row(Uuid::now_v7(), call, reference, tombstone, None)?;
+            let row = rows::transaction_row(Uuid::now_v7(), call, reference, tombstone, None, now)?;
             games.push(row);
         }
         (None, _, _) => {}

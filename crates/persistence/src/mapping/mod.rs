@@ -5,6 +5,7 @@
 mod accounts;
 mod deposits;
 mod job;
+mod limits;
 mod player_protection;
 mod reconciliation;
 mod wallet;
@@ -17,6 +18,7 @@ use crate::error::{StoreError, StoreResult};
 pub(crate) use accounts::{admin_user, player, tenant};
 pub(crate) use deposits::deposit;
 pub(crate) use job::leased_job;
+pub(crate) use limits::{player_limit_rows, player_limits};
 pub(crate) use player_protection::{exclusion, exclusion_rule, tenant_policy, tenant_policy_row};
 pub(crate) use reconciliation::{finding, run};
 pub(crate) use wallet::{anomaly, transaction, wallet};

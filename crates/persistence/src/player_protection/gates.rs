@@ -6,20 +6,20 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use ledger::{Currency, LedgerError, Money, PlayerId};
+use ledger::{LedgerError, Money, PlayerId};
 use protection::{
     CheckError, Exclusion, Gate, GatedAction, KycRequired, LimitKind, LimitPeriod, PlayerLimits,
-    PlayerProtection, TenantPolicy, Totals, deposit_gate, game_session_gate, kyc_gate,
+    PlayerProtection, TenantPolicy, deposit_gate, game_session_gate, kyc_gate,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect,
 };
 use uuid::Uuid;
 
 use super::exclusions_not_ended;
-use crate::entities::{deposit, player, tenant_policy};
+use super::window_sums::deposit_totals;
+use crate::entities::{player, player_limit, tenant_policy};
 use crate::error::{StoreError, StoreResult};
 use crate::joined;
 use crate::mapping;
@@ -30,7 +30,7 @@ struct Protection {
     policy: TenantPolicy,
     player: Player,
     exclusions: Vec<Exclusion>,
-    /// Limits are not stored yet: none, in the wallet's currency.
+    /// The stored limits and pending changes, in the wallet's currency.
     limits: PlayerLimits,
 }
 
@@ -46,9 +46,11 @@ impl Protection {
 }
 
 /// A deposit of `amount` by `player` at `now`: refused while an exclusion
-/// is active, then by KYC (`kyc_required_for`, then the 30-day threshold).
-/// The caller holds the wallet's lock, so the 30-day total cannot move
-/// meanwhile.
+/// is active, then by KYC (`kyc_required_for`, then the 30-day threshold),
+/// then by the player's deposit limits. The caller holds the wallet's lock,
+/// so no window total can move meanwhile. Only the windows a rule needs are
+/// summed (one statement; none for a player without deposit limits whom the
+/// threshold does not concern).
 pub(crate) async fn check_deposit(
     txn: &DatabaseTransaction,
     tenant: TenantId,
@@ -57,8 +59,13 @@ pub(crate) async fn check_deposit(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let protection = read(txn, tenant, player, now).await?;
-    let mut totals = Totals::zero(amount.currency());
-    // Only the threshold rule reads the sum: no query when it cannot apply.
+    let mut periods: BTreeSet<LimitPeriod> = protection
+        .limits
+        .effective_at(now)
+        .limits()
+        .filter(|limit| limit.kind == LimitKind::Deposit)
+        .map(|limit| limit.period)
+        .collect();
     let threshold_applies = !protection.player.kyc_status.is_verified()
         && protection
             .policy
@@ -66,12 +73,9 @@ pub(crate) async fn check_deposit(
             .get(amount.currency())
             .is_some();
     if threshold_applies {
-        let sum =
-            deposits_in_window(txn, player, amount.currency(), LimitPeriod::Month, now).await?;
-        totals = totals
-            .with(LimitKind::Deposit, LimitPeriod::Month, sum)
-            .map_err(checked)?;
+        periods.insert(LimitPeriod::Month);
     }
+    let totals = deposit_totals(txn, player, amount.currency(), &periods, now).await?;
     refusal(deposit_gate(&protection.view(), amount, &totals, now).map_err(checked)?)
 }
 
@@ -133,8 +137,9 @@ pub(crate) async fn withdrawal_refusals(
     Ok(refused)
 }
 
-/// The player (with KYC status) and the tenant's policy in one statement,
-/// then the exclusions that have not ended.
+/// The player (with KYC status), the tenant's policy and the player's
+/// limit rows in one statement (one row per limit, or one with none), then
+/// the exclusions that have not ended.
 async fn read(
     txn: &DatabaseTransaction,
     tenant: TenantId,
@@ -149,52 +154,37 @@ async fn read(
             Expr::col((tenant_policy::Entity, tenant_policy::Column::TenantId))
                 .equals((player::Entity, player::Column::TenantId)),
         )
+        .left_join(
+            player_limit::Entity,
+            Expr::col((player_limit::Entity, player_limit::Column::PlayerId))
+                .equals((player::Entity, player::Column::Id)),
+        )
         .and_where(Expr::col((player::Entity, player::Column::Id)).eq(player.0))
         .and_where(Expr::col((player::Entity, player::Column::TenantId)).eq(tenant.0));
     joined::select_prefixed::<player::Entity>(&mut select, "p_");
     joined::select_prefixed::<tenant_policy::Entity>(&mut select, "t_");
-    let row = txn
-        .query_one(&select)
-        .await?
-        .ok_or(StoreError::NotFound("player"))?;
-    let player_row = player::Model::from_query_result(&row, "p_")?;
+    joined::select_prefixed::<player_limit::Entity>(&mut select, "l_");
+    let rows = txn.query_all(&select).await?;
+    let row = rows.first().ok_or(StoreError::NotFound("player"))?;
+    let mut limit_rows = Vec::with_capacity(rows.len());
+    for found in &rows {
+        if found.try_get::<Option<Uuid>>("", "l_player_id")?.is_some() {
+            limit_rows.push(player_limit::Model::from_query_result(found, "l_")?);
+        }
+    }
+    let player_row = player::Model::from_query_result(row, "p_")?;
     let policy = match row.try_get::<Option<Uuid>>("", "t_tenant_id")? {
-        Some(_) => mapping::tenant_policy(&tenant_policy::Model::from_query_result(&row, "t_")?)?,
+        Some(_) => mapping::tenant_policy(&tenant_policy::Model::from_query_result(row, "t_")?)?,
         None => TenantPolicy::default(),
     };
     let player = mapping::player(player_row)?;
     let exclusions = exclusions_not_ended(txn, player.id, now).await?;
     Ok(Protection {
-        limits: PlayerLimits::new(player.currency),
+        limits: mapping::player_limits(player.currency, &limit_rows)?,
         policy,
         player,
         exclusions,
     })
-}
-
-/// The gross amount of the player's deposits in `currency` that have not
-/// failed (pending ones count) and were created in `period`'s window at `now`.
-async fn deposits_in_window<C: ConnectionTrait>(
-    conn: &C,
-    player: PlayerId,
-    currency: Currency,
-    period: LimitPeriod,
-    now: DateTime<Utc>,
-) -> StoreResult<Money> {
-    let mut select = deposit::Entity::find()
-        .select_only()
-        .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "sum_minor")
-        .filter(deposit::Column::PlayerId.eq(player.0))
-        .filter(deposit::Column::Currency.eq(currency.code()))
-        .filter(deposit::Column::Status.ne(::deposit::DepositStatus::Failed.as_str()));
-    if let Some(start) = period.window_start(now) {
-        select = select.filter(deposit::Column::CreatedAt.gte(start));
-    }
-    let sum: Option<Option<i64>> = select.into_tuple().one(conn).await?;
-    Ok(Money::from_minor_units(
-        sum.flatten().unwrap_or(0),
-        currency,
-    ))
 }
 
 /// A gate's refusal as the use-case's error.
@@ -208,7 +198,7 @@ fn refusal(gate: Gate) -> StoreResult<()> {
 }
 
 /// A check given values that do not fit: the ledger's error for the same.
-fn checked(err: CheckError) -> StoreError {
+pub(crate) fn checked(err: CheckError) -> StoreError {
     StoreError::Ledger(match err {
         CheckError::NotPositive => LedgerError::NotPositive,
         CheckError::CurrencyMismatch { expected, found } => {

@@ -6,6 +6,7 @@ mod accounts;
 mod exclusion;
 mod ids;
 mod job;
+mod limits;
 mod reconciliation;
 mod wallet;
 
@@ -13,6 +14,7 @@ pub use accounts::{AdminUser, PasswordHash, Player, Role, Tenant};
 pub use exclusion::PlayerExclusion;
 pub use ids::{AdminId, RunId, TenantId};
 pub use job::LeasedJob;
+pub use limits::{LimitEntry, LimitsSnapshot, PendingEntry};
 pub use reconciliation::{
     FindingKind, FindingSubject, ReconciliationFinding, ReconciliationRun, RunStats, RunStatus,
 };
