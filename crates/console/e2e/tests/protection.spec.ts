@@ -1,6 +1,6 @@
-// Player protection in the browser: a player who takes a timeout (after a confirmation
+// Player protection in the browser: a player who self-excludes (after a confirmation
 // step) cannot deposit, is told why in words, and can still withdraw; an admin sees the
-// timeout and sets the player's KYC status with a reason; a tenant that forbids player
+// self-exclusion and sets the player's KYC status with a reason; a tenant that forbids player
 // cancels is edited on the policy page and the player's cancel is refused in words.
 import { expect, test } from '@playwright/test';
 
@@ -17,20 +17,24 @@ test.afterEach(async ({ request }) => {
   await setPolicy(request, seed().tenant, {});
 });
 
-test('a player on a timeout cannot deposit but can withdraw; an admin sees it and sets KYC', async ({ page, browser, request }) => {
+test('a self-excluded player cannot deposit but can withdraw; an admin sees it and sets KYC', async ({ page, browser, request }) => {
   const { tenant, admins } = seed();
   const player = await fundedPlayer(request, tenant, '60.00');
   await signInPlayer(page, player);
 
-  await test.step('take a two-day timeout, after confirming', async () => {
+  await test.step('self-exclude for 180 days, after confirming', async () => {
     await navigate(page, 'Player', 'Take a break');
-    await page.getByLabel('Kind', { exact: true }).selectOption('timeout');
-    await page.getByLabel(/^Days/).fill('2');
+    await page.getByLabel('Kind', { exact: true }).selectOption('self_exclusion');
+    await expect(page.getByLabel(/^Days/)).toHaveValue('180');
+    await page.getByLabel(/^Days/).fill('179');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'from 180 to 1825' })).toBeVisible();
+    await page.getByLabel(/^Days/).fill('180');
     await page.getByRole('button', { name: 'Continue' }).click();
     const confirm = page.getByRole('group', { name: 'Confirm' });
-    await expect(confirm).toContainText('Timeout for 2 days.');
+    await expect(confirm).toContainText('Self-exclusion for 180 days.');
     await expect(confirm).toContainText('cannot be undone');
-    await confirm.getByRole('button', { name: 'Confirm timeout' }).click();
+    await confirm.getByRole('button', { name: 'Confirm self-exclusion' }).click();
     const rows = page.getByRole('table', { name: 'Timeouts and self-exclusions' }).getByRole('row');
     await expect(rows.filter({ hasText: 'In force' })).toHaveCount(1);
   });
@@ -52,14 +56,14 @@ test('a player on a timeout cannot deposit but can withdraw; an admin sees it an
     await expectWallet(page, '35.00', '25.00');
   });
 
-  await test.step('finance sees the timeout and verifies the player', async () => {
+  await test.step('finance sees the self-exclusion and verifies the player', async () => {
     const context = await browser.newContext();
     const office = await context.newPage();
     await signInAdmin(office, admins.finance);
     await openRoute(office, backOffice(`players/${player.id}`));
     const section = office.getByRole('region', { name: 'Player protection' });
     await expect(section.getByTestId('kyc-status')).toHaveText('Unverified');
-    await expect(section.getByRole('table', { name: 'Timeouts and self-exclusions' }).getByRole('row').filter({ hasText: 'In force' })).toHaveCount(1);
+    await expect(section.getByRole('table', { name: 'Timeouts and self-exclusions' }).getByRole('row').filter({ hasText: 'Self-exclusion' })).toContainText('In force');
     await section.getByLabel('New KYC status').selectOption('verified');
     await section.getByRole('button', { name: 'Set KYC status' }).click();
     await expect(section.getByRole('alert').filter({ hasText: 'Give a reason' })).toBeVisible();

@@ -2,7 +2,7 @@
 //! whether a player may place a bet now. Wins and rollbacks never ask it,
 //! but the round keeps them in its players' loss and wager totals.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use games::{GameMessage, Movement, MovementKind, PlayerGate};
@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::entities::player_game_hour;
 use crate::error::StoreResult;
 use crate::player_protection::{
-    GameSumsWanted, HourDeltas, exclusions_not_ended_of, game_totals, limits_of,
+    HourDeltas, exclusions_not_ended_of, limits_of, limits_with_game_totals,
 };
 
 /// A player's loss and wager limits and the window totals they are checked
@@ -37,10 +37,10 @@ pub(crate) struct RoundProtection {
 }
 
 impl RoundProtection {
-    /// Reads what `players` need: their limits (one statement) and, when
-    /// the round has a bet, their exclusions (one statement) and, only for
-    /// players with a loss or wager limit, the window totals (two
-    /// statements, see `game_windows`).
+    /// Reads what `players` need: their limits (one statement; when the
+    /// round has a bet, with the loss and wager window totals of the players
+    /// who have such limits as subqueries, see `game_windows`) and, when the
+    /// round has a bet, their exclusions (one statement).
     pub(crate) async fn read(
         txn: &DatabaseTransaction,
         players: impl IntoIterator<Item = Uuid>,
@@ -53,36 +53,29 @@ impl RoundProtection {
         } else {
             HashMap::new()
         };
-        let mut wanted = HashMap::new();
-        let mut stored = HashMap::new();
-        for (player, limits) in limits_of(txn, players).await? {
-            let limits = limits.effective_at(now);
-            let periods: BTreeSet<LimitPeriod> = limits
+        let (stored, mut totals) = if any_bet {
+            limits_with_game_totals(txn, players, now).await?
+        } else {
+            (limits_of(txn, players).await?, HashMap::new())
+        };
+        let mut limits = HashMap::new();
+        for (player, stored) in stored {
+            let in_force = stored.effective_at(now);
+            let game_limits = in_force
                 .limits()
-                .filter(|limit| matches!(limit.kind, LimitKind::Loss | LimitKind::Wager))
-                .map(|limit| limit.period)
-                .collect();
-            if periods.is_empty() {
+                .any(|limit| matches!(limit.kind, LimitKind::Loss | LimitKind::Wager));
+            if !game_limits {
                 continue;
             }
-            let currency = limits.currency();
-            wanted.insert(player, GameSumsWanted { currency, periods });
-            stored.insert(player, limits);
+            let totals = totals
+                .remove(&player)
+                .unwrap_or_else(|| Totals::zero(in_force.currency()));
+            let limits_of_player = RoundLimits {
+                limits: in_force,
+                totals,
+            };
+            limits.insert(player, limits_of_player);
         }
-        let mut totals = if any_bet {
-            game_totals(txn, &wanted, now).await?
-        } else {
-            HashMap::new()
-        };
-        let limits = stored
-            .into_iter()
-            .map(|(player, limits)| {
-                let totals = totals
-                    .remove(&player)
-                    .unwrap_or_else(|| Totals::zero(limits.currency()));
-                (player, RoundLimits { limits, totals })
-            })
-            .collect();
         Ok(Self {
             exclusions,
             limits,

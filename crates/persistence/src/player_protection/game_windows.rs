@@ -2,7 +2,9 @@
 //! per-hour totals (`player_game_hours`) plus the exact game transactions of
 //! each window's first, partial hour: a window reads at most one row per
 //! hour of the player's activity and one hour of their transactions,
-//! however long their history, and stays exact to the instant.
+//! however long their history, and stays exact to the instant. The sums are
+//! correlated subqueries of the read of the players' limits, so a round
+//! with bets pays no statement more for them.
 //!
 //! The hours are kept only for players with a loss or wager limit in force:
 //! each round of game calls adds what it accepted for them
@@ -10,32 +12,22 @@
 //! player's hours of the last 30 days from `game_transactions`
 //! ([`rebuild_hours`]), under the wallet's lock either way.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use games::{GameTxKind, GameTxState, MovementKind};
 use ledger::{Currency, Money, PlayerId};
-use protection::{LimitKind, LimitPeriod, Totals};
-use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, Func, OnConflict, Query, SelectStatement, UnionType,
-};
+use protection::{LimitKind, LimitPeriod, PlayerLimits, Totals};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Query, SelectStatement};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, InsertMany, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, InsertMany,
+    QueryFilter,
 };
 use uuid::Uuid;
 
 use super::gates::checked;
-use crate::entities::{game_transaction, player_game_hour};
+use crate::entities::{game_transaction, player_game_hour, player_limit};
 use crate::error::StoreResult;
-
-/// What one player's game sums are needed for: the wallet's currency and
-/// the periods of the player's loss and wager limits.
-pub(crate) struct GameSumsWanted {
-    /// The wallet's currency (other currencies' rows are not counted).
-    pub currency: Currency,
-    /// The windows to sum.
-    pub periods: BTreeSet<LimitPeriod>,
-}
 
 /// The first instant of `at`'s hour.
 fn hour_of(at: DateTime<Utc>) -> DateTime<Utc> {
@@ -183,170 +175,189 @@ pub(crate) async fn rebuild_hours<C: ConnectionTrait>(
     Ok(())
 }
 
-fn column_name(what: &str, period: LimitPeriod) -> String {
-    format!("{what}_{}", period.as_str())
+/// `CASE player_limits.period WHEN 'day' THEN <day> WHEN 'week' THEN <week>
+/// ELSE <month> END`: a per-row value by the limit row's period.
+pub(crate) fn by_period(value: impl Fn(LimitPeriod) -> DateTime<Utc>) -> Expr {
+    let period = || Expr::col((player_limit::Entity, player_limit::Column::Period));
+    Expr::case(
+        period().eq(LimitPeriod::Day.as_str()),
+        Expr::value(value(LimitPeriod::Day)),
+    )
+    .case(
+        period().eq(LimitPeriod::Week.as_str()),
+        Expr::value(value(LimitPeriod::Week)),
+    )
+    .finally(Expr::value(value(LimitPeriod::Month)))
+    .into()
 }
 
-/// `CAST(SUM(CASE WHEN <when> THEN <amount> ELSE 0 END) AS BIGINT)`.
-fn sum_when(when: Expr, amount: Expr) -> Expr {
-    let case = Expr::case(when, amount).finally(0i64);
-    Func::cast_as(Func::sum(case), Alias::new("BIGINT")).into()
+/// The window's start of `period` at `now` (the earliest instant when the
+/// window reaches back before representable time).
+pub(crate) fn start_of(period: LimitPeriod, now: DateTime<Utc>) -> DateTime<Utc> {
+    period.window_start(now).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-/// A window's start and its first whole hour.
-type Edge = (DateTime<Utc>, DateTime<Utc>);
-
-/// Per period, the window's start and its first whole hour at `now` (no
-/// start: the window reaches back before representable time).
-fn edges(periods: &BTreeSet<LimitPeriod>, now: DateTime<Utc>) -> Vec<(LimitPeriod, Option<Edge>)> {
-    periods
-        .iter()
-        .map(|&period| {
-            let edge = period.window_start(now).map(|s| (s, next_hour(s)));
-            (period, edge)
-        })
-        .collect()
+/// `(SELECT CAST(SUM(<amount>) AS BIGINT) FROM <select>)` as an expression.
+fn scalar(mut select: SelectStatement, amount: Expr) -> Expr {
+    select.expr(Func::cast_as(Func::sum(amount), Alias::new("BIGINT")));
+    Expr::SubQuery(None, Box::new(select.into()))
 }
 
-/// The hours' sums per player and period: hours at or after each window's
-/// first whole hour.
-pub(crate) fn hours_query(
+/// The six sums of a loss or wager limit row's window at `now`, as
+/// correlated subqueries of a `player_limits` select: the hours from the
+/// window's first whole hour (`h_bets`, `h_wins`, `h_rollbacks`), and the
+/// accepted game transactions of its first, partial hour (`e_bets`,
+/// `e_wins`, `e_rollbacks`). `NULL` for deposit limit rows.
+pub(crate) fn game_window_sums(now: DateTime<Utc>) -> Vec<(&'static str, Expr)> {
+    use game_transaction::Column as G;
+    use player_game_hour::Column as H;
+    let outer = |column: player_limit::Column| Expr::col((player_limit::Entity, column));
+    let is_game = outer(player_limit::Column::Kind)
+        .is_in([LimitKind::Loss.as_str(), LimitKind::Wager.as_str()]);
+    let first_hour = || by_period(|period| next_hour(start_of(period, now)));
+    let hours = || {
+        let mut select = Query::select();
+        select
+            .from(player_game_hour::Entity)
+            .and_where(
+                Expr::col((player_game_hour::Entity, H::PlayerId))
+                    .equals((player_limit::Entity, player_limit::Column::PlayerId)),
+            )
+            .and_where(
+                Expr::col((player_game_hour::Entity, H::Currency))
+                    .equals((player_limit::Entity, player_limit::Column::Currency)),
+            )
+            .and_where(Expr::col((player_game_hour::Entity, H::Hour)).gte(first_hour()));
+        select
+    };
+    let edge = |kind: GameTxKind| {
+        let mut select = Query::select();
+        select
+            .from(game_transaction::Entity)
+            .and_where(
+                Expr::col((game_transaction::Entity, G::PlayerId))
+                    .equals((player_limit::Entity, player_limit::Column::PlayerId)),
+            )
+            .and_where(
+                Expr::col((game_transaction::Entity, G::Currency))
+                    .equals((player_limit::Entity, player_limit::Column::Currency)),
+            )
+            .and_where(accepted())
+            .and_where(Expr::col((game_transaction::Entity, G::Kind)).eq(kind.as_str()))
+            .and_where(
+                Expr::col((game_transaction::Entity, G::CreatedAt))
+                    .gte(by_period(|period| start_of(period, now))),
+            )
+            .and_where(Expr::col((game_transaction::Entity, G::CreatedAt)).lt(first_hour()));
+        select
+    };
+    let only_games = |sum: Expr| -> Expr {
+        Expr::case(is_game.clone(), sum)
+            .finally(Expr::value(Option::<i64>::None))
+            .into()
+    };
+    vec![
+        (
+            "h_bets",
+            only_games(scalar(hours(), Expr::col(H::BetsMinor))),
+        ),
+        (
+            "h_wins",
+            only_games(scalar(hours(), Expr::col(H::WinsMinor))),
+        ),
+        (
+            "h_rollbacks",
+            only_games(scalar(hours(), Expr::col(H::RollbacksMinor))),
+        ),
+        (
+            "e_bets",
+            only_games(scalar(edge(GameTxKind::Bet), Expr::col(G::AmountMinor))),
+        ),
+        (
+            "e_wins",
+            only_games(scalar(edge(GameTxKind::Win), Expr::col(G::AmountMinor))),
+        ),
+        (
+            "e_rollbacks",
+            only_games(scalar(
+                edge(GameTxKind::Rollback),
+                Expr::col(G::AmountMinor),
+            )),
+        ),
+    ]
+}
+
+/// The `player_limits` rows of `players` with [`game_window_sums`] at `now`.
+pub(crate) fn limits_with_sums_query(
     players: impl IntoIterator<Item = Uuid>,
-    periods: &BTreeSet<LimitPeriod>,
     now: DateTime<Utc>,
 ) -> SelectStatement {
-    use player_game_hour::Column as H;
     let mut select = Query::select();
-    select
-        .from(player_game_hour::Entity)
-        .column(H::PlayerId)
-        .column(H::Currency)
-        .and_where(Expr::col(H::PlayerId).is_in(players))
-        .group_by_col(H::PlayerId)
-        .group_by_col(H::Currency);
-    let edges = edges(periods, now);
-    if let Some(first) = edges.iter().filter_map(|(_, e)| e.map(|(_, h)| h)).min() {
-        select.and_where(Expr::col(H::Hour).gte(first));
-    }
-    for (period, edge) in edges {
-        let from = |column: H| match edge {
-            Some((_, hour)) => sum_when(Expr::col(H::Hour).gte(hour), Expr::col(column)),
-            None => sum_when(Expr::value(true), Expr::col(column)),
-        };
-        select.expr_as(from(H::BetsMinor), Alias::new(column_name("bet", period)));
-        select.expr_as(from(H::WinsMinor), Alias::new(column_name("win", period)));
-        select.expr_as(
-            from(H::RollbacksMinor),
-            Alias::new(column_name("rollback", period)),
-        );
+    select.from(player_limit::Entity).and_where(
+        Expr::col((player_limit::Entity, player_limit::Column::PlayerId)).is_in(players),
+    );
+    crate::joined::select_prefixed::<player_limit::Entity>(&mut select, "");
+    for (name, sum) in game_window_sums(now) {
+        select.expr_as(sum, Alias::new(name));
     }
     select
 }
 
-/// The accepted game transactions of each window's first, partial hour
-/// (`start <= created_at < first whole hour`), per player and period, with
-/// the columns of [`hours_query`] (zero for a window starting on a whole
-/// hour); `None` when every window does.
-pub(crate) fn edges_query(
-    players: impl IntoIterator<Item = Uuid>,
-    periods: &BTreeSet<LimitPeriod>,
-    now: DateTime<Utc>,
-) -> Option<SelectStatement> {
-    use game_transaction::Column as G;
-    let mut within: Option<Expr> = None;
-    let mut select = Query::select();
-    select
-        .from(game_transaction::Entity)
-        .column(G::PlayerId)
-        .column(G::Currency)
-        .and_where(Expr::col(G::PlayerId).is_in(players))
-        .and_where(accepted())
-        .group_by_col(G::PlayerId)
-        .group_by_col(G::Currency);
-    for (period, edge) in edges(periods, now) {
-        let edge = match edge {
-            Some((start, hour)) if start < hour => {
-                let edge = Expr::col(G::CreatedAt)
-                    .gte(start)
-                    .and(Expr::col(G::CreatedAt).lt(hour));
-                within = Some(match within {
-                    Some(other) => other.or(edge.clone()),
-                    None => edge.clone(),
-                });
-                edge
-            }
-            _ => Expr::value(false),
-        };
-        for (what, kind) in [
-            ("bet", GameTxKind::Bet),
-            ("win", GameTxKind::Win),
-            ("rollback", GameTxKind::Rollback),
-        ] {
-            let when = edge.clone().and(Expr::col(G::Kind).eq(kind.as_str()));
-            let sum = sum_when(when, Expr::col(G::AmountMinor));
-            select.expr_as(sum, Alias::new(column_name(what, period)));
-        }
-    }
-    select.and_where(within?);
-    Some(select)
-}
-
-/// Per player, the loss (bets − wins − rollbacks) and wager (bets −
-/// rollbacks) totals over each wanted window at `now`: one statement for
-/// all of `wanted` (the hours `UNION ALL` the partial first hours), none
-/// when it is empty.
-pub(crate) async fn game_totals<C: ConnectionTrait>(
+/// The stored limits of `players` by player (each in its rows' currency),
+/// and, for players with a loss or wager limit, the loss (bets − wins −
+/// rollbacks) and wager (bets − rollbacks) totals at `now` over the
+/// windows of those limits: one statement for all of them.
+pub(crate) async fn limits_with_game_totals<C: ConnectionTrait>(
     conn: &C,
-    wanted: &HashMap<Uuid, GameSumsWanted>,
+    players: impl IntoIterator<Item = Uuid>,
     now: DateTime<Utc>,
-) -> StoreResult<HashMap<Uuid, Totals>> {
-    let periods: BTreeSet<LimitPeriod> = wanted
-        .values()
-        .flat_map(|w| w.periods.iter().copied())
-        .collect();
+) -> StoreResult<(HashMap<Uuid, PlayerLimits>, HashMap<Uuid, Totals>)> {
+    let select = limits_with_sums_query(players, now);
+    let mut rows: HashMap<Uuid, Vec<player_limit::Model>> = HashMap::new();
     let mut sums: HashMap<(Uuid, LimitPeriod), Sums> = HashMap::new();
-    if periods.is_empty() {
-        return Ok(HashMap::new());
+    for found in conn.query_all(&select).await? {
+        let row = player_limit::Model::from_query_result(&found, "")?;
+        let get = |name: &str| -> StoreResult<Option<i64>> { Ok(found.try_get("", name)?) };
+        if let (Some(hb), Some(hw), Some(hr)) =
+            (get("h_bets")?, get("h_wins")?, get("h_rollbacks")?)
+            && let Ok(period) = LimitPeriod::parse(&row.period)
+        {
+            let edge = |name: &str| -> StoreResult<i64> { Ok(get(name)?.unwrap_or(0)) };
+            let window = Sums {
+                bets: hb.saturating_add(edge("e_bets")?),
+                wins: hw.saturating_add(edge("e_wins")?),
+                rollbacks: hr.saturating_add(edge("e_rollbacks")?),
+            };
+            sums.insert((row.player_id, period), window);
+        }
+        rows.entry(row.player_id).or_default().push(row);
     }
-    let players = || wanted.keys().copied();
-    let mut statement = hours_query(players(), &periods, now);
-    if let Some(edges) = edges_query(players(), &periods, now) {
-        statement.union(UnionType::All, edges);
-    }
-    for row in conn.query_all(&statement).await? {
-        let player: Uuid = row.try_get("", "player_id")?;
-        let code: String = row.try_get("", "currency")?;
-        let Some(want) = wanted.get(&player) else {
+    let mut limits = HashMap::with_capacity(rows.len());
+    let mut totals = HashMap::new();
+    for (player, rows) in rows {
+        let Some(first) = rows.first() else {
             continue;
         };
-        if code != want.currency.code() {
-            continue;
-        }
-        for &period in &periods {
-            let get = |what: &str| -> StoreResult<i64> {
-                let units: Option<i64> = row.try_get("", &column_name(what, period))?;
-                Ok(units.unwrap_or(0))
+        let currency = Currency::parse(&first.currency)?;
+        let money = |units: i64| Money::from_minor_units(units, currency);
+        let mut found = Totals::zero(currency);
+        let mut any = false;
+        for period in LimitPeriod::ALL {
+            let Some(s) = sums.get(&(player, period)) else {
+                continue;
             };
-            let slot = sums.entry((player, period)).or_default();
-            slot.bets = slot.bets.saturating_add(get("bet")?);
-            slot.wins = slot.wins.saturating_add(get("win")?);
-            slot.rollbacks = slot.rollbacks.saturating_add(get("rollback")?);
-        }
-    }
-    let mut found = HashMap::with_capacity(wanted.len());
-    for (&player, want) in wanted {
-        let money = |units: i64| Money::from_minor_units(units, want.currency);
-        let mut totals = Totals::zero(want.currency);
-        for &period in &want.periods {
-            let s = sums.get(&(player, period)).copied().unwrap_or_default();
             let wager = money(s.bets).checked_sub(&money(s.rollbacks))?;
             let loss = wager.checked_sub(&money(s.wins))?;
-            totals = totals
+            found = found
                 .with(LimitKind::Wager, period, wager)
                 .and_then(|t| t.with(LimitKind::Loss, period, loss))
                 .map_err(checked)?;
+            any = true;
         }
-        found.insert(player, totals);
+        if any {
+            totals.insert(player, found);
+        }
+        limits.insert(player, crate::mapping::player_limits(currency, &rows)?);
     }
-    Ok(found)
+    Ok((limits, totals))
 }

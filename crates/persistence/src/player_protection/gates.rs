@@ -9,16 +9,16 @@ use chrono::{DateTime, Utc};
 use ledger::{LedgerError, Money, PlayerId};
 use protection::{
     CheckError, Exclusion, Gate, GatedAction, KycRequired, LimitKind, LimitPeriod, PlayerLimits,
-    PlayerProtection, TenantPolicy, deposit_gate, game_session_gate, kyc_gate,
+    PlayerProtection, TenantPolicy, Totals, deposit_gate, game_session_gate, kyc_gate,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
 };
 use uuid::Uuid;
 
 use super::exclusions_not_ended;
-use super::window_sums::deposit_totals;
+use super::window_sums::{deposit_totals, deposit_window_sum};
 use crate::entities::{player, player_limit, tenant_policy};
 use crate::error::{StoreError, StoreResult};
 use crate::joined;
@@ -32,6 +32,9 @@ struct Protection {
     exclusions: Vec<Exclusion>,
     /// The stored limits and pending changes, in the wallet's currency.
     limits: PlayerLimits,
+    /// Per period of a stored deposit limit, the window's deposits (minor
+    /// units), read with the limits.
+    deposit_sums: HashMap<LimitPeriod, i64>,
 }
 
 impl Protection {
@@ -48,9 +51,10 @@ impl Protection {
 /// A deposit of `amount` by `player` at `now`: refused while an exclusion
 /// is active, then by KYC (`kyc_required_for`, then the 30-day threshold),
 /// then by the player's deposit limits. The caller holds the wallet's lock,
-/// so no window total can move meanwhile. Only the windows a rule needs are
-/// summed (one statement; none for a player without deposit limits whom the
-/// threshold does not concern).
+/// so no window total can move meanwhile. The windows of the player's
+/// deposit limits are summed in the statement that reads the player (no
+/// statement more); the 30-day threshold reads its own sum only when it
+/// applies and no monthly deposit limit gives it.
 pub(crate) async fn check_deposit(
     txn: &DatabaseTransaction,
     tenant: TenantId,
@@ -59,23 +63,30 @@ pub(crate) async fn check_deposit(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let protection = read(txn, tenant, player, now).await?;
-    let mut periods: BTreeSet<LimitPeriod> = protection
-        .limits
-        .effective_at(now)
-        .limits()
-        .filter(|limit| limit.kind == LimitKind::Deposit)
-        .map(|limit| limit.period)
-        .collect();
+    let currency = amount.currency();
+    let mut totals = Totals::zero(currency);
+    for (&period, &units) in &protection.deposit_sums {
+        let sum = Money::from_minor_units(units, currency);
+        totals = totals
+            .with(LimitKind::Deposit, period, sum)
+            .map_err(checked)?;
+    }
     let threshold_applies = !protection.player.kyc_status.is_verified()
         && protection
             .policy
             .kyc_deposit_threshold()
             .get(amount.currency())
             .is_some();
-    if threshold_applies {
-        periods.insert(LimitPeriod::Month);
+    // Without a monthly deposit limit, the 30-day threshold reads its own sum.
+    if threshold_applies && !protection.deposit_sums.contains_key(&LimitPeriod::Month) {
+        let month = BTreeSet::from([LimitPeriod::Month]);
+        let sum = deposit_totals(txn, player, currency, &month, now)
+            .await?
+            .get(LimitKind::Deposit, LimitPeriod::Month);
+        totals = totals
+            .with(LimitKind::Deposit, LimitPeriod::Month, sum)
+            .map_err(checked)?;
     }
-    let totals = deposit_totals(txn, player, amount.currency(), &periods, now).await?;
     refusal(deposit_gate(&protection.view(), amount, &totals, now).map_err(checked)?)
 }
 
@@ -138,8 +149,9 @@ pub(crate) async fn withdrawal_refusals(
 }
 
 /// The player (with KYC status), the tenant's policy and the player's
-/// limit rows in one statement (one row per limit, or one with none), then
-/// the exclusions that have not ended.
+/// limit rows with each deposit limit's window sum, in one statement (one
+/// row per limit, or one with none), then the exclusions that have not
+/// ended.
 async fn read(
     txn: &DatabaseTransaction,
     tenant: TenantId,
@@ -164,12 +176,21 @@ async fn read(
     joined::select_prefixed::<player::Entity>(&mut select, "p_");
     joined::select_prefixed::<tenant_policy::Entity>(&mut select, "t_");
     joined::select_prefixed::<player_limit::Entity>(&mut select, "l_");
+    select.expr_as(deposit_window_sum(now), Alias::new("l_window_sum"));
     let rows = txn.query_all(&select).await?;
     let row = rows.first().ok_or(StoreError::NotFound("player"))?;
     let mut limit_rows = Vec::with_capacity(rows.len());
+    let mut deposit_sums = HashMap::new();
     for found in &rows {
         if found.try_get::<Option<Uuid>>("", "l_player_id")?.is_some() {
-            limit_rows.push(player_limit::Model::from_query_result(found, "l_")?);
+            let limit = player_limit::Model::from_query_result(found, "l_")?;
+            if let (Some(units), Ok(period)) = (
+                found.try_get::<Option<i64>>("", "l_window_sum")?,
+                LimitPeriod::parse(&limit.period),
+            ) {
+                deposit_sums.insert(period, units);
+            }
+            limit_rows.push(limit);
         }
     }
     let player_row = player::Model::from_query_result(row, "p_")?;
@@ -181,6 +202,7 @@ async fn read(
     let exclusions = exclusions_not_ended(txn, player.id, now).await?;
     Ok(Protection {
         limits: mapping::player_limits(player.currency, &limit_rows)?,
+        deposit_sums,
         policy,
         player,
         exclusions,

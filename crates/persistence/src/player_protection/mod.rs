@@ -23,7 +23,7 @@ mod policy;
 mod window_sums;
 
 pub(crate) use exclusions::{exclusions_not_ended, exclusions_not_ended_of};
-pub(crate) use game_windows::{GameSumsWanted, HourDeltas, game_totals};
+pub(crate) use game_windows::{HourDeltas, limits_with_game_totals};
 pub(crate) use gates::{check_deposit, check_game_session, checked, withdrawal_refusals};
 pub use kyc::PlayerAccount;
 pub use limits::LimitChange;

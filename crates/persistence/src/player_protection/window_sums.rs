@@ -12,8 +12,9 @@ use protection::{LimitKind, LimitPeriod, Totals};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, Iden};
 
+use super::game_windows::{by_period, start_of};
 use super::gates::checked;
-use crate::entities::deposit;
+use crate::entities::{deposit, player_limit};
 use crate::error::StoreResult;
 
 /// `CAST(SUM(CASE WHEN created_at >= start THEN amount_minor ELSE 0 END) AS
@@ -97,6 +98,38 @@ fn deposit_sums_query(
         select.expr_as(sum, Alias::new(column_name("deposit", period)));
     }
     select
+}
+
+/// For a deposit limit row of a `player_limits` select, the gross amount of
+/// the player's deposits in the row's currency that have not failed, over
+/// the row's window at `now` (a correlated subquery, an index range scan of
+/// `ix_deposits_player_created`); `NULL` for loss and wager rows.
+pub(crate) fn deposit_window_sum(now: DateTime<Utc>) -> Expr {
+    use deposit::Column as D;
+    let mut select = Query::select();
+    select
+        .from(deposit::Entity)
+        .expr(Func::cast_as(
+            Func::sum(Expr::col((deposit::Entity, D::AmountMinor))),
+            Alias::new("BIGINT"),
+        ))
+        .and_where(
+            Expr::col((deposit::Entity, D::PlayerId))
+                .equals((player_limit::Entity, player_limit::Column::PlayerId)),
+        )
+        .and_where(
+            Expr::col((deposit::Entity, D::Currency))
+                .equals((player_limit::Entity, player_limit::Column::Currency)),
+        )
+        .and_where(
+            Expr::col((deposit::Entity, D::Status)).ne(::deposit::DepositStatus::Failed.as_str()),
+        )
+        .and_where(Expr::col((deposit::Entity, D::CreatedAt)).gte(by_period(|p| start_of(p, now))));
+    let is_deposit = Expr::col((player_limit::Entity, player_limit::Column::Kind))
+        .eq(LimitKind::Deposit.as_str());
+    Expr::case(is_deposit, Expr::SubQuery(None, Box::new(select.into())))
+        .finally(Expr::value(Option::<i64>::None))
+        .into()
 }
 
 #[cfg(test)]

@@ -4,19 +4,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::Utc;
 use ledger::{Currency, Money, PlayerId};
 use protection::{LimitKind, LimitPeriod};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
-use super::super::game_windows::{
-    GameSumsWanted, edges_query, game_totals, hours_query, rebuild_hours,
-};
-use super::{deposit_sums_query, deposit_totals};
+use super::super::game_windows::{limits_with_game_totals, limits_with_sums_query};
+use super::{deposit_sums_query, deposit_totals, deposit_window_sum};
 use crate::audit::AuditContext;
-use crate::{Db, DbSettings, NewPlayer};
+use crate::entities::player_limit;
+use crate::records::TenantId;
+use crate::{Db, DbSettings, LimitChange, NewPlayer};
 
 /// Players seeded; each gets `ROWS_PER_PLAYER` rows per table, spread over
 /// 90 days (so most of them lie outside every window).
@@ -31,7 +32,7 @@ fn audit() -> AuditContext {
     }
 }
 
-async fn seeded() -> Option<(testkit::TestDb, Db, Vec<PlayerId>)> {
+async fn seeded() -> Option<(testkit::TestDb, Db, TenantId, Vec<PlayerId>)> {
     let test_db = testkit::postgres("persistence::window_sums_explain").await?;
     let db = Db::connect(&DbSettings::new(test_db.url.clone()))
         .await
@@ -73,63 +74,82 @@ async fn seeded() -> Option<(testkit::TestDb, Db, Vec<PlayerId>)> {
     for statement in seed.split(';').filter(|s| !s.trim().is_empty()) {
         db.conn().execute_unprepared(statement).await.unwrap();
     }
-    Some((test_db, db, players))
+    Some((test_db, db, tenant.id, players))
 }
 
-/// The plan of `sql` as PostgreSQL's JSON, as text.
+/// The plan of `sql`, as PostgreSQL prints it.
 async fn plan(db: &Db, sql: String, values: sea_orm::sea_query::Values) -> String {
-    let explain = Statement::from_sql_and_values(
-        DatabaseBackend::Postgres,
-        format!("EXPLAIN (FORMAT JSON) {sql}"),
-        values,
-    );
-    let row = db.conn().query_one_raw(explain).await.unwrap().unwrap();
-    let plan: serde_json::Value = row.try_get("", "QUERY PLAN").unwrap();
-    plan.to_string()
+    let explain =
+        Statement::from_sql_and_values(DatabaseBackend::Postgres, format!("EXPLAIN {sql}"), values);
+    let mut lines = Vec::new();
+    for row in db.conn().query_all_raw(explain).await.unwrap() {
+        lines.push(row.try_get::<String>("", "QUERY PLAN").unwrap());
+    }
+    lines.join("\n")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn window_sums_are_index_range_scans() {
-    let Some((_test_db, db, players)) = seeded().await else {
+    let Some((_test_db, db, tenant, players)) = seeded().await else {
         return;
     };
-    let now = Utc::now();
     let all: BTreeSet<LimitPeriod> = LimitPeriod::ALL.into_iter().collect();
-
-    let wanted: HashMap<_, _> = players[..12]
-        .iter()
-        .map(|p| {
-            let want = GameSumsWanted {
-                currency: Currency::EUR,
-                periods: all.clone(),
-            };
-            (p.0, want)
-        })
-        .collect();
+    // Loss limits on every period for every player: setting the first one
+    // rebuilds the player's hours from the seeded history.
+    let eur = |units| Money::from_minor_units(units, Currency::EUR);
     for player in &players {
-        rebuild_hours(db.conn(), *player, Currency::EUR, now)
-            .await
-            .unwrap();
+        for period in LimitPeriod::ALL {
+            let change = LimitChange {
+                kind: LimitKind::Loss,
+                period,
+                amount: Some(eur(1_000_000)),
+            };
+            db.set_player_limit(tenant, *player, change, &audit(), None)
+                .await
+                .unwrap();
+        }
     }
     db.conn()
         .execute_unprepared("VACUUM ANALYZE player_game_hours")
         .await
         .unwrap();
+    db.conn()
+        .execute_unprepared("VACUUM ANALYZE player_limits")
+        .await
+        .unwrap();
+    let now = Utc::now();
     // A few players of many, as a round asks.
     let few = || players[..3].iter().map(|p| p.0);
-    let query = hours_query(few(), &all, now);
-    let (sql, values) = query.build(sea_orm::sea_query::PostgresQueryBuilder);
-    let hours = plan(&db, sql, values).await;
-    assert!(
-        hours.contains("Index") && !hours.contains("Seq Scan"),
-        "{hours}"
-    );
-    let query = edges_query(few(), &all, now).expect("windows start mid-hour");
+    let query = limits_with_sums_query(few(), now);
     let (sql, values) = query.build(sea_orm::sea_query::PostgresQueryBuilder);
     let games = plan(&db, sql, values).await;
     assert!(
-        games.contains("ix_game_transactions_player_created") && !games.contains("Seq Scan"),
+        games.contains("ix_game_transactions_player_created")
+            && games.contains("player_game_hours_pkey")
+            && !games.contains("Seq Scan on game_transactions")
+            && !games.contains("Seq Scan on player_game_hours"),
         "{games}"
+    );
+
+    // The deposit limits' sums, as the deposit's read of the player asks them.
+    let change = LimitChange {
+        kind: LimitKind::Deposit,
+        period: LimitPeriod::Month,
+        amount: Some(eur(1_000_000)),
+    };
+    db.set_player_limit(tenant, players[0], change, &audit(), None)
+        .await
+        .unwrap();
+    let mut query = sea_orm::sea_query::Query::select();
+    query
+        .from(player_limit::Entity)
+        .expr(deposit_window_sum(now))
+        .and_where(sea_orm::sea_query::Expr::col(player_limit::Column::PlayerId).eq(players[0].0));
+    let (sql, values) = query.build(sea_orm::sea_query::PostgresQueryBuilder);
+    let folded = plan(&db, sql, values).await;
+    assert!(
+        folded.contains("ix_deposits_player_created") && !folded.contains("Seq Scan on deposits"),
+        "{folded}"
     );
 
     let query = deposit_sums_query(players[0], Currency::EUR, &all, now);
@@ -145,7 +165,6 @@ async fn window_sums_are_index_range_scans() {
     let totals = deposit_totals(db.conn(), players[0], Currency::EUR, &all, now)
         .await
         .unwrap();
-    let eur = |units| Money::from_minor_units(units, Currency::EUR);
     let not_failed = |rows: i64| (rows - rows / 5) * 100;
     assert_eq!(
         totals.get(LimitKind::Deposit, LimitPeriod::Day),
@@ -160,7 +179,10 @@ async fn window_sums_are_index_range_scans() {
         eur(not_failed(833))
     );
 
-    let found = game_totals(db.conn(), &wanted, now).await.unwrap();
+    let (limits, found) = limits_with_game_totals(db.conn(), few(), now)
+        .await
+        .unwrap();
+    assert_eq!(limits.len(), 3);
     let totals = &found[&players[0].0];
     // Rows 1..=27: g % 3 = 0 bets (9), 1 wins (9), 2 rollbacks (9).
     assert_eq!(totals.get(LimitKind::Wager, LimitPeriod::Day), eur(0));
