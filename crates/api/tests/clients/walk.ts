@@ -79,6 +79,8 @@ function withdrawalBadge(state: WithdrawalState): string {
   switch (state) {
     case "requested":
       return "awaiting review";
+    case "awaiting_second_approval":
+      return "awaiting a second approval";
     case "approved":
       return "approved";
     case "rejected":

@@ -13,6 +13,7 @@ test('a deposit limit stops a deposit, with the reason in words; a raise waits',
   await signInPlayer(page, player);
 
   await navigate(page, 'Player', 'Limits');
+  await expect(page.getByRole('heading', { name: 'Limits', exact: true })).toBeVisible();
   await page.getByLabel('Limit', { exact: true }).selectOption('deposit');
   await page.getByLabel('Window', { exact: true }).selectOption('day');
   await page.getByLabel(/^Amount/).fill('50.00');
@@ -23,6 +24,7 @@ test('a deposit limit stops a deposit, with the reason in words; a raise waits',
 
   // 30.00 deposited already: 25.00 more would make 55.00 in the last 24 hours.
   await navigate(page, 'Player', 'Deposit');
+  await expect(page.getByRole('heading', { name: 'Deposit', exact: true })).toBeVisible();
   await page.getByLabel('Amount', { exact: true }).fill('25.00');
   await page.getByRole('button', { name: 'Deposit', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'This would go over a limit the player set' })).toBeVisible();
@@ -30,6 +32,7 @@ test('a deposit limit stops a deposit, with the reason in words; a raise waits',
 
   // A raise is pending until the cooling-off has passed; the limit in force stays.
   await navigate(page, 'Player', 'Limits');
+  await expect(page.getByRole('heading', { name: 'Limits', exact: true })).toBeVisible();
   await page.getByLabel('Limit', { exact: true }).selectOption('deposit');
   await page.getByLabel('Window', { exact: true }).selectOption('day');
   await page.getByLabel(/^Amount/).fill('500.00');

@@ -29,6 +29,9 @@ test('requested, approved, payout failed, retried, paid: balances after each ste
   await signInAdmin(office, admins.finance);
   const reopen = async (): Promise<void> => {
     await navigate(office, 'Back office', 'Withdrawals');
+    // The queue must have replaced the withdrawal page before it is opened again, or both
+    // hash changes land in one render and the page is not fetched anew.
+    await expect(office.getByRole('heading', { name: 'Withdrawals', exact: true })).toBeVisible();
     await openRoute(office, backOffice(`withdrawals/${id}`));
   };
   /** Waits for a state reached by a webhook, reopening the page until it shows. */

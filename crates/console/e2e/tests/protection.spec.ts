@@ -41,6 +41,7 @@ test('a self-excluded player cannot deposit but can withdraw; an admin sees it a
 
   await test.step('a deposit is refused, with the reason in words', async () => {
     await navigate(page, 'Player', 'Deposit');
+    await expect(page.getByRole('heading', { name: 'Deposit', exact: true })).toBeVisible();
     await page.getByLabel('Amount', { exact: true }).fill('10.00');
     await page.getByRole('button', { name: 'Deposit', exact: true }).click();
     await expect(page.getByRole('alert').filter({ hasText: 'A timeout or self-exclusion is in force' })).toBeVisible();
@@ -49,6 +50,8 @@ test('a self-excluded player cannot deposit but can withdraw; an admin sees it a
 
   await test.step('a withdrawal still works', async () => {
     await navigate(page, 'Player', 'Withdraw');
+    // The deposit page has an "Amount" too: wait until the withdraw page is the one shown.
+    await expect(page.getByRole('heading', { name: 'Withdraw', exact: true })).toBeVisible();
     await page.getByLabel('Amount', { exact: true }).fill('25.00');
     await page.getByLabel('Account', { exact: true }).fill('DE89370400440532013000');
     await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
