@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use ledger::TenantId;
-use persistence::psp_accounts::PspAccountSecrets;
+use persistence::psp_accounts::{PspAccountSecrets, SecretsKey};
 use psp::account::{DEFAULT_ACCOUNT, ProviderKind};
 use psp::{HttpProvider, PaymentProvider};
 
@@ -33,18 +33,22 @@ pub fn account_provider_name(tenant_slug: &str, slug: &str) -> String {
     format!("{tenant_slug}/{slug}")
 }
 
-/// The provider a new deposit of `tenant` uses: the default account when
-/// `account` is absent or `mock`, else the tenant's account of that slug
-/// (`422` when it has none).
+/// The tenant account `account` names: `None` for the default account
+/// (absent, or `mock`).
+pub fn named_account(account: Option<&str>) -> Option<&str> {
+    account.filter(|slug| *slug != DEFAULT_ACCOUNT)
+}
+
+/// The provider a new deposit or payout of `tenant` uses: the default
+/// account when `account` is absent or `mock` (no query), else the tenant's
+/// account of that slug (`422` when it has none).
 pub async fn provider_for(
     state: &AppState,
     (tenant, purpose): (TenantId, Purpose),
     account: Option<&str>,
 ) -> Result<Arc<dyn PaymentProvider>, ApiError> {
-    let slug = match account {
-        None => return Ok(Arc::clone(&state.psp)),
-        Some(slug) if slug == DEFAULT_ACCOUNT => return Ok(Arc::clone(&state.psp)),
-        Some(slug) => slug,
+    let Some(slug) = named_account(account) else {
+        return Ok(Arc::clone(&state.psp));
     };
     let tenant_slug = state
         .db
@@ -63,26 +67,41 @@ pub async fn provider_for(
     )
 }
 
-/// The provider a stored deposit names (`mock`, or `<tenant>/<slug>`), to
-/// resume it (or a payout attempt's, to resend or recheck it); the account
-/// must still exist.
+/// The provider a stored deposit or payout attempt names (`mock`, or
+/// `<tenant>/<slug>`), to resume, resend or recheck it: the default account
+/// without a query, else the account the name gives (it must still exist).
 pub async fn provider_named(
     state: &AppState,
-    (tenant, purpose): (TenantId, Purpose),
+    purpose: Purpose,
     name: &str,
 ) -> Result<Arc<dyn PaymentProvider>, ApiError> {
     if name == state.psp.name() {
         return Ok(Arc::clone(&state.psp));
     }
-    let slug = name.split_once('/').map(|(_, slug)| slug).ok_or_else(|| {
-        tracing::error!(provider = name, "a deposit names an unknown provider");
+    let gone = || {
+        tracing::error!(provider = name, "a stored provider name names no account");
         ApiError::Internal
-    })?;
-    let secrets = account_secrets(state, tenant, slug).await?.ok_or_else(|| {
-        tracing::error!(provider = name, "a deposit's provider account is gone");
-        ApiError::Internal
-    })?;
+    };
+    let (tenant_slug, slug) = name.split_once('/').ok_or_else(gone)?;
+    let tenant = state
+        .db
+        .tenant_by_slug(tenant_slug)
+        .await?
+        .ok_or_else(gone)?
+        .id;
+    let secrets = account_secrets(state, tenant, slug)
+        .await?
+        .ok_or_else(gone)?;
     client(state, name, &secrets, purpose)
+}
+
+/// The key sealing provider accounts' secrets, or `503` when
+/// `KASA__SECRETS__KEY` is not configured.
+pub fn sealing_key(state: &AppState) -> Result<&SecretsKey, ApiError> {
+    state.secrets_key.as_deref().ok_or_else(|| {
+        tracing::error!("a provider account was asked for, but KASA__SECRETS__KEY is not set");
+        ApiError::Unavailable
+    })
 }
 
 /// The account `slug` of `tenant` with its secrets opened (`503` without a
@@ -92,10 +111,7 @@ pub async fn account_secrets(
     tenant: TenantId,
     slug: &str,
 ) -> Result<Option<PspAccountSecrets>, ApiError> {
-    let Some(key) = state.secrets_key.as_deref() else {
-        tracing::error!("a provider account was asked for, but KASA__SECRETS__KEY is not set");
-        return Err(ApiError::Unavailable);
-    };
+    let key = sealing_key(state)?;
     Ok(state
         .db
         .psp_account_secrets(tenant, slug, key, Utc::now())

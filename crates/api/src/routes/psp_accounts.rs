@@ -3,7 +3,7 @@
 //! at rest, and never come out (not in answers, audit events or logs).
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
-use persistence::psp_accounts::{PspAccount, SecretsKey};
+use persistence::psp_accounts::PspAccount;
 use psp::account::{AccountError, account_spec, valid_webhook_secret};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,7 @@ use crate::auth::{AdminPrincipal, Role};
 use crate::body::{RawBody, parse_json};
 use crate::idempotent::{Answer, completion, run_optional};
 use crate::problem::ApiError;
+use crate::providers::sealing_key;
 use crate::request_context::RequestId;
 use crate::routes::PageQuery;
 use crate::routes::admin::scope_of;
@@ -89,14 +90,6 @@ impl PspAccountView {
             rotated_at: a.rotated_at.map(timestamp),
         }
     }
-}
-
-/// The sealing key, or `503` when `KASA__SECRETS__KEY` is not configured.
-fn sealing_key(state: &AppState) -> Result<&SecretsKey, ApiError> {
-    state.secrets_key.as_deref().ok_or_else(|| {
-        tracing::error!("a provider account was asked for, but KASA__SECRETS__KEY is not set");
-        ApiError::Unavailable
-    })
 }
 
 fn refused(e: AccountError) -> ApiError {

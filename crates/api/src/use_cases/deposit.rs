@@ -41,8 +41,7 @@ pub async fn request_deposit(
                 .db
                 .deposit_to_resume(command.player, DepositId(id))
                 .await?;
-            let psp = provider_named(state, (command.tenant, Purpose::Deposit), &created.provider)
-                .await?;
+            let psp = provider_named(state, Purpose::Deposit, &created.provider).await?;
             let request = psp_request(&created);
             let ask = resumed_deposit_answer(psp.as_ref(), created.awaits_psp_answer(), &request);
             (created, renewing(state, &lease, ask).await)

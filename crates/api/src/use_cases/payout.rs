@@ -1,6 +1,8 @@
 //! `POST /admin/withdrawals/{id}/payouts` and `…/recheck`: the payout
 //! attempt, the PSP's create call or status question, and its answer.
 
+use std::sync::Arc;
+
 use ledger::WithdrawalId;
 use payout::{AttemptStatus, Observation};
 use persistence::audit::AuditContext;
@@ -13,7 +15,7 @@ use worker::{observation_of, observe_payout};
 
 use crate::idempotent::renewing;
 use crate::problem::ApiError;
-use crate::providers::{Purpose, provider_for, provider_named};
+use crate::providers::{Purpose, named_account, provider_for, provider_named};
 use crate::state::AppState;
 
 /// Starts (or retries) a payout of an approved withdrawal of `tenant`.
@@ -34,18 +36,23 @@ pub async fn start_payout(
                 .payout_to_resume(ledger::AttemptId(attempt_id))
                 .await?;
             let waiting = started.attempt.status == AttemptStatus::Pending;
-            let owner = (started.withdrawal.tenant, Purpose::Payout);
-            let psp = provider_named(state, owner, &started.attempt.provider).await?;
+            let psp = provider_named(state, Purpose::Payout, &started.attempt.provider).await?;
             (started, waiting, psp)
         }
         None => {
-            let owner = state
-                .db
-                .withdrawal(Visibility::Tenant(tenant), id)
-                .await?
-                .ok_or(ApiError::NotFound("withdrawal"))?
-                .tenant;
-            let psp = provider_for(state, (owner, Purpose::Payout), account.as_deref()).await?;
+            let psp = match named_account(account.as_deref()) {
+                // The default account needs no tenant: no read before the payout's own.
+                None => Arc::clone(&state.psp),
+                Some(slug) => {
+                    let owner = state
+                        .db
+                        .withdrawal(Visibility::Tenant(tenant), id)
+                        .await?
+                        .ok_or(ApiError::NotFound("withdrawal"))?
+                        .tenant;
+                    provider_for(state, (owner, Purpose::Payout), Some(slug)).await?
+                }
+            };
             let started = state
                 .db
                 .start_payout(tenant, id, psp.name(), &lease, &audit)
@@ -84,13 +91,7 @@ pub async fn recheck_payout(
     let attempt = state.db.latest_attempt(tenant, id).await?.ok_or_else(|| {
         ApiError::InvalidStateTransition("the withdrawal has no payout attempt to recheck".into())
     })?;
-    let owner = state
-        .db
-        .withdrawal(Visibility::Tenant(tenant), id)
-        .await?
-        .ok_or(ApiError::NotFound("withdrawal"))?
-        .tenant;
-    let psp = provider_named(state, (owner, Purpose::Payout), &attempt.provider).await?;
+    let psp = provider_named(state, Purpose::Payout, &attempt.provider).await?;
     let observation = observe_payout(psp.as_ref(), attempt.id.0)
         .await
         .map_err(|e| {
