@@ -245,10 +245,17 @@ impl Kasa {
 
     /// Sends a webhook signed with `secret` at time `t`.
     pub async fn webhook_signed(&self, body: &[u8], secret: &str, t: i64) -> Answer {
+        self.webhook_signed_to("/webhooks/mock", body, secret, t)
+            .await
+    }
+
+    /// Posts `body` to the webhook route `path` (under `/api/v1`), signed
+    /// with `secret` at `t`.
+    pub async fn webhook_signed_to(&self, path: &str, body: &[u8], secret: &str, t: i64) -> Answer {
         let signature = psp::signature::sign(&[secret.as_bytes()], t, body);
         let res = self
             .http
-            .post(format!("{}/api/v1/webhooks/mock", self.base))
+            .post(format!("{}/api/v1{path}", self.base))
             .header("content-type", "application/json")
             .header("Kasa-Signature", signature)
             .body(body.to_vec())

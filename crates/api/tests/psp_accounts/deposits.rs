@@ -14,25 +14,11 @@ use crate::common::*;
 /// columns' first 32 characters.
 const SLUG: &str = "main-account-with-a-long-slug-0123456789-0123456789";
 
-/// Posts `event` to `path` signed with `secret`.
+/// Posts `event` to `path` signed with `secret`, now.
 async fn signed(kasa: &Kasa, path: &str, event: &Value, secret: &str) -> Answer {
     let body = serde_json::to_vec(event).unwrap();
-    let signature =
-        psp::signature::sign(&[secret.as_bytes()], chrono::Utc::now().timestamp(), &body);
-    let res = kasa
-        .http
-        .post(format!("{}/api/v1{path}", kasa.base))
-        .header("content-type", "application/json")
-        .header("Kasa-Signature", signature)
-        .body(body)
-        .send()
+    kasa.webhook_signed_to(path, &body, secret, chrono::Utc::now().timestamp())
         .await
-        .unwrap();
-    Answer {
-        status: res.status(),
-        headers: res.headers().clone(),
-        bytes: res.bytes().await.unwrap().to_vec(),
-    }
 }
 
 async fn a_deposit_on_a_tenant_account_settles_only_through_that_account(db: &TestDb) {
